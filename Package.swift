@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// The wok station controller: a pure core, thin shells around it, and a simulator that runs whole
+// cooks in virtual time. Arrows point one way: executables -> simulator -> hardware -> core.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "WokStation",
+    products: [
+        .executable(name: "wokctl", targets: ["wokctl"]),
+        .executable(name: "wok-bench", targets: ["wok-bench"]),
+    ],
+    targets: [
+        // Recipes, station, control, the cook session and safety. Standard library only.
+        .target(
+            name: "WokCore", path: "Sources/WokCore", swiftSettings: strict,
+            // Rounding in the standard library calls libm on Linux.
+            linkerSettings: [.linkedLibrary("m")]),
+        // Device drivers: the MCP9600 register codec and driver over an I2C-device protocol.
+        .target(name: "WokHardware", dependencies: ["WokCore"], path: "Hardware", swiftSettings: strict),
+        // The thermal plant, simulated devices, a virtual cook, fault injection and the cook runner.
+        .target(
+            name: "WokSimulator", dependencies: ["WokCore", "WokHardware"], path: "Simulator",
+            exclude: ["Plants"], swiftSettings: strict),
+        .executableTarget(
+            name: "wokctl", dependencies: ["WokCore", "WokHardware", "WokSimulator"],
+            path: "Sources/wokctl", swiftSettings: strict),
+        .executableTarget(
+            name: "wok-bench", dependencies: ["WokCore", "WokSimulator"], path: "Sources/wok-bench",
+            swiftSettings: strict),
+        .testTarget(name: "WokCoreTests", dependencies: ["WokCore"], path: "Tests/WokCoreTests"),
+        .testTarget(
+            name: "WokHardwareTests", dependencies: ["WokCore", "WokHardware", "WokSimulator"],
+            path: "Tests/WokHardwareTests"),
+        .testTarget(
+            name: "WokSimulatorTests", dependencies: ["WokCore", "WokHardware", "WokSimulator"],
+            path: "Tests/WokSimulatorTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

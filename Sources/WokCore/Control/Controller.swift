@@ -1,0 +1,119 @@
+/// What a controller knows at each tick.
+public struct ControlInput: Sendable {
+    public var nowSeconds: Double
+    /// The thermocouple's reading (lagging the wok itself).
+    public var measuredC: Double
+    /// What the stage asks for; nil means the burner must stay off.
+    public var targetC: Double?
+    /// Grams of food the recipe says land in the wok at this stage and that have not yet been
+    /// seen to land: the controller reacts to the first sign of them instead of waiting.
+    public var expectedLoadGrams: Double
+
+    public init(nowSeconds: Double, measuredC: Double, targetC: Double?, expectedLoadGrams: Double = 0) {
+        self.nowSeconds = nowSeconds
+        self.measuredC = measuredC
+        self.targetC = targetC
+        self.expectedLoadGrams = expectedLoadGrams
+    }
+}
+
+/// A heat controller: a reading in, a duty (0 to 1) out. Chosen from a map by name, as the
+/// station file says, so baselines run on exactly the same modulator and plant.
+public enum Controller: Sendable {
+    case standard(PredictiveController)
+    case onoff(OnOffController)
+    case pidPlain(PlainPIDController)
+
+    public init(kind: ControllerKind, settings: Station.ControlSettings) {
+        switch kind {
+        case .standard: self = .standard(PredictiveController(settings: settings))
+        case .onoff: self = .onoff(OnOffController(settings: settings))
+        case .pidPlain: self = .pidPlain(PlainPIDController(settings: settings))
+        }
+    }
+
+    public var kind: ControllerKind {
+        switch self {
+        case .standard: .standard
+        case .onoff: .onoff
+        case .pidPlain: .pidPlain
+        }
+    }
+
+    /// The duty to apply until the next tick.
+    public mutating func duty(for input: ControlInput) -> Double {
+        switch self {
+        case .standard(var controller):
+            let duty = controller.duty(for: input)
+            self = .standard(controller)
+            return duty
+        case .onoff(var controller):
+            let duty = controller.duty(for: input)
+            self = .onoff(controller)
+            return duty
+        case .pidPlain(var controller):
+            let duty = controller.duty(for: input)
+            self = .pidPlain(controller)
+            return duty
+        }
+    }
+}
+
+/// Baseline: burner on below `target - hysteresis`, off above `target + hysteresis`.
+public struct OnOffController: Sendable {
+    public let hysteresisC: Double
+    private var isOn = false
+
+    public init(settings: Station.ControlSettings) {
+        hysteresisC = settings.hysteresisC
+    }
+
+    public mutating func duty(for input: ControlInput) -> Double {
+        guard let target = input.targetC else {
+            isOn = false
+            return 0
+        }
+        if input.measuredC < target - hysteresisC { isOn = true }
+        if input.measuredC > target + hysteresisC { isOn = false }
+        return isOn ? 1 : 0
+    }
+}
+
+/// Baseline: a textbook PID on the measured temperature (derivative on the error, integral
+/// clamped to the output range), with no prediction and no feedforward.
+public struct PlainPIDController: Sendable {
+    public let kp: Double
+    public let ki: Double
+    public let kd: Double
+    private var integral = 0.0
+    private var lastError: Double?
+    private var lastTime: Double?
+    private var lastTarget: Double?
+
+    public init(settings: Station.ControlSettings) {
+        kp = settings.pidKp
+        ki = settings.pidKi
+        kd = settings.pidKd
+    }
+
+    public mutating func duty(for input: ControlInput) -> Double {
+        guard let target = input.targetC else {
+            integral = 0
+            lastError = nil
+            lastTime = nil
+            return 0
+        }
+        let error = target - input.measuredC
+        var derivative = 0.0
+        if let lastError, let lastTime, input.nowSeconds > lastTime, lastTarget == target {
+            let step = input.nowSeconds - lastTime
+            integral += ki * error * step
+            integral = min(max(integral, 0), 1)
+            derivative = (error - lastError) / step
+        }
+        lastError = error
+        lastTime = input.nowSeconds
+        lastTarget = target
+        return min(max(kp * error + integral + kd * derivative, 0), 1)
+    }
+}

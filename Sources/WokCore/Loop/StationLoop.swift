@@ -1,0 +1,164 @@
+/// What one tick did, for watchers, traces and history.
+public struct TickReport: Sendable {
+    public var nowSeconds: Double
+    /// The reading the tick trusted; nil when there was none.
+    public var measuredC: Double?
+    public var targetC: Double?
+    public var duty: Double
+    /// What the relay was actually set to after the safety gate.
+    public var burner: BurnerCommand
+    public var state: CookState
+    public var stageIndex: Int?
+    public var events: [CookEvent]
+}
+
+/// The one control loop, one tick at a time:
+/// read thermocouple -> safety check -> cook session step -> controller -> relay modulator
+/// -> safety gate -> relay. The same code runs against simulated and real devices; the shell
+/// decides when ticks happen and what `now` is.
+public struct StationLoop: Sendable {
+    public let station: Station
+    public private(set) var safety: SafetyMonitor
+    public private(set) var session: CookSession?
+    public private(set) var controller: Controller
+    public private(set) var modulator: RelayModulator
+    public private(set) var lastReport: TickReport?
+    /// The state to show once the cook is over and the next has not begun.
+    private var pendingEvents: [CookEvent] = []
+
+    public init(station: Station, controllerKind: ControllerKind? = nil) {
+        self.station = station
+        safety = SafetyMonitor(station: station)
+        controller = Controller(kind: controllerKind ?? station.control.controller, settings: station.control)
+        modulator = RelayModulator(timing: station.relay)
+    }
+
+    public var state: CookState {
+        if safety.latched != nil { return .fault }
+        return session?.state ?? .idle
+    }
+
+    /// Starts a cook; refused while a fault is latched or another cook runs.
+    public mutating func start(recipe: Recipe, nowSeconds now: Double) throws(StartError) {
+        if let fault = safety.latched { throw .faultLatched(fault) }
+        if let session, session.isRunning { throw .busy(recipe: session.recipe.name) }
+        let problems = RecipeCheck.problems(recipe, on: station)
+        guard problems.isEmpty else { throw .recipeRejected(problems) }
+        var fresh = CookSession(recipe: recipe, station: station, nowSeconds: now)
+        pendingEvents += fresh.begin()
+        session = fresh
+        controller = Controller(kind: controller.kind, settings: station.control)
+        modulator = RelayModulator(timing: station.relay)
+    }
+
+    public mutating func confirm(nowSeconds now: Double) throws(SessionError) {
+        guard var current = session else { throw .notRunning }
+        pendingEvents += try current.confirm(nowSeconds: now)
+        session = current
+    }
+
+    public mutating func hold(nowSeconds now: Double) throws(SessionError) {
+        guard var current = session else { throw .notRunning }
+        pendingEvents += try current.hold(nowSeconds: now)
+        session = current
+    }
+
+    public mutating func resume(nowSeconds now: Double) throws(SessionError) {
+        guard var current = session else { throw .notRunning }
+        pendingEvents += try current.resume(nowSeconds: now)
+        session = current
+    }
+
+    /// Ends the cook; the next tick drives the relay off (callers that can should also tick at once).
+    public mutating func abort(reason: String, nowSeconds now: Double) {
+        guard var current = session else { return }
+        pendingEvents += current.abort(reason: reason)
+        session = current
+        modulator.forceOff(nowSeconds: now)
+    }
+
+    public mutating func acknowledge() throws(AcknowledgeError) {
+        let kind = try safety.acknowledge()
+        pendingEvents.append(.faultAcknowledged(kind: kind))
+    }
+
+    /// Runs one tick against the devices. Every path out of here has set the relay; every
+    /// failure to set it off is retried and latched.
+    public mutating func tick<Sensor: TemperatureSensor, Relay: BurnerRelay>(
+        nowSeconds now: Double, sensor: inout Sensor, relay: inout Relay
+    ) -> TickReport {
+        var events = pendingEvents
+        pendingEvents = []
+        let wasLatched = safety.latched != nil
+        let verdict = safety.check(nowSeconds: now, reading: sensor.read())
+        if !wasLatched, let fault = safety.latched {
+            events.append(.faultLatched(fault))
+            if var current = session, current.isRunning {
+                current.fault(fault)
+                session = current
+            }
+        }
+
+        var measured: Double?
+        if case .trusted(let celsius) = verdict { measured = celsius }
+        var duty = 0.0
+        var wanted = BurnerCommand.off
+        if var current = session, current.isRunning {
+            events += current.step(nowSeconds: now, measuredC: measured)
+            session = current
+            if current.isRunning, let measured {
+                let input = ControlInput(
+                    nowSeconds: now, measuredC: measured, targetC: current.targetC,
+                    expectedLoadGrams: current.expectedLoadGrams)
+                duty = controller.duty(for: input)
+                wanted = modulator.output(duty: duty, nowSeconds: now)
+            }
+        }
+        var command = safety.gate(wanted, verdict: verdict)
+        if command == .off { modulator.forceOff(nowSeconds: now) }
+
+        do {
+            try relay.set(command)
+        } catch {
+            command = .off
+            // Whatever failed, the last thing attempted is off.
+            let retried: Bool
+            do { try relay.set(.off); retried = true } catch { retried = false }
+            let fault = SafetyFault(
+                kind: .relayFailure,
+                reason: "\(error)\(retried ? "; it then accepted off" : "; setting it off failed too")",
+                detectedAtSeconds: now)
+            if safety.latched == nil {
+                safety.trip(fault)
+                events.append(.faultLatched(fault))
+                if var current = session, current.isRunning {
+                    current.fault(fault)
+                    session = current
+                }
+            }
+            modulator.forceOff(nowSeconds: now)
+        }
+
+        let report = TickReport(
+            nowSeconds: now, measuredC: measured, targetC: session?.isRunning == true ? session?.targetC : nil,
+            duty: command == .off && duty > 0 && safety.latched != nil ? 0 : duty, burner: command, state: state,
+            stageIndex: session?.isRunning == true ? session?.stageIndex : nil, events: events)
+        lastReport = report
+        return report
+    }
+}
+
+/// Why a cook could not start.
+public enum StartError: Error, Sendable, Equatable, CustomStringConvertible {
+    case faultLatched(SafetyFault)
+    case busy(recipe: String)
+    case recipeRejected([ConfigProblem])
+
+    public var description: String {
+        switch self {
+        case .faultLatched(let fault): "a fault is latched (\(fault)); acknowledge it first"
+        case .busy(let recipe): "a cook of \"\(recipe)\" is running"
+        case .recipeRejected(let problems): problems.map(\.description).joined(separator: "; ")
+        }
+    }
+}

@@ -1,0 +1,108 @@
+/// What belongs to the hardware rather than the recipe: the calibrated heat levels, the hard
+/// limit, the relay's timing, the controller's settings and the safety bounds.
+public struct Station: Sendable, Equatable {
+    public static let schemaVersion = 1
+
+    public var name: String
+    /// Temperature of each named level except `off`, strictly rising from `low` to `max`.
+    public var levels: [HeatLevel: Double]
+    public var limits: Limits
+    public var relay: RelayTiming
+    public var control: ControlSettings
+    public var safety: SafetySettings
+
+    public init(
+        name: String, levels: [HeatLevel: Double], limits: Limits, relay: RelayTiming,
+        control: ControlSettings, safety: SafetySettings
+    ) {
+        self.name = name
+        self.levels = levels
+        self.limits = limits
+        self.relay = relay
+        self.control = control
+        self.safety = safety
+    }
+
+    /// The station the project ships: a carbon-steel wok on a domestic gas wok burner.
+    public static let standard = Station(
+        name: "Home wok station",
+        levels: [.low: 110, .mediumLow: 140, .medium: 170, .mediumHigh: 200, .high: 230, .max: 260],
+        limits: Limits(), relay: RelayTiming(), control: ControlSettings(), safety: SafetySettings())
+
+    /// The temperature a heat setting asks for here; nil means the burner stays off.
+    public func targetC(for heat: Heat) -> Double? {
+        switch heat {
+        case .level(.off): nil
+        case .level(let level): levels[level]
+        case .celsius(let celsius): celsius
+        }
+    }
+
+    /// Hard bounds the station never crosses, whatever a recipe or person asks.
+    public struct Limits: Sendable, Equatable {
+        /// Above this measured temperature the burner is cut and a fault latched. Oil and a
+        /// carbon-steel wok's seasoning start to smoke and break down near 300-330 °C.
+        public var maxC: Double = 300
+        /// How long a stage may wait for its target before going on without it.
+        public var reachTimeoutSeconds: Double = 600
+        /// How long a `confirm` stage waits for the cook when the recipe sets no `maxSeconds`.
+        public var confirmTimeoutSeconds: Double = 600
+        /// The level the wok drops to while it waits, unattended, for the cook.
+        public var safeHoldLevel: HeatLevel = .low
+
+        public init() {}
+    }
+
+    /// How the burner relay may be switched.
+    public struct RelayTiming: Sendable, Equatable {
+        /// Time-proportioning window: one on-then-off cycle at most per window, which caps
+        /// switching at 12 a minute for a 10 s window and spares the relay and the gas valve.
+        public var windowSeconds: Double = 10
+        /// Shortest burn: a gas valve and igniter need a moment to light reliably.
+        public var minOnSeconds: Double = 2
+        /// Shortest pause before relighting.
+        public var minOffSeconds: Double = 1
+
+        public init() {}
+    }
+
+    /// Which controller runs and how it is tuned.
+    public struct ControlSettings: Sendable, Equatable {
+        /// The control loop's period: one sensor read and one relay decision each.
+        public var periodSeconds: Double = 0.25
+        public var controller: ControllerKind = .standard
+        /// A stage counts as "at temperature" within this many degrees of its target.
+        public var bandC: Double = 3
+        /// The thermocouple's first-order lag as mounted on the wok (measured, or a guess).
+        public var sensorLagSeconds: Double = 1.5
+        /// The pure delay between the wok and the reading (conversion, filtering).
+        public var sensorDeadTimeSeconds: Double = 0.3
+        /// On/off baseline: the half-width of its hysteresis band.
+        public var hysteresisC: Double = 2
+        /// Plain PID baseline gains (duty per °C, per °C·s, per °C/s).
+        public var pidKp: Double = 0.08
+        public var pidKi: Double = 0.002
+        public var pidKd: Double = 0.3
+
+        public init() {}
+    }
+
+    /// Bounds of the safety monitor.
+    public struct SafetySettings: Sendable, Equatable {
+        /// Sensor bus errors may persist this long before a fault latches. The burner is already
+        /// off from the first failed read: the bound only decides when to give up on the cook.
+        public var busErrorBoundSeconds: Double = 1.0
+
+        public init() {}
+    }
+}
+
+/// The control algorithms a station can run.
+public enum ControllerKind: String, Sendable, CaseIterable {
+    /// Full power, then a predicted handover to holding, with lag compensation and load recovery.
+    case standard = "default"
+    /// Baseline: on below the band, off above it.
+    case onoff
+    /// Baseline: a textbook PID on the measured temperature, no feedforward or prediction.
+    case pidPlain = "pid-plain"
+}

@@ -1,0 +1,133 @@
+/// Reads a station file. Every key is optional: a missing one keeps `Station.standard`'s value,
+/// so a builder writes down only what differs on their station.
+public enum StationLoader {
+    public static func parse(_ text: String, source: String) -> Result<Station, DocumentError> {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(text)
+        } catch {
+            return .failure(.syntax(source: source, error))
+        }
+        return decode(document, source: source)
+    }
+
+    public static func decode(_ document: JSONValue, source: String) -> Result<Station, DocumentError> {
+        var problems: [ConfigProblem] = []
+        guard var root = FieldReader.open(document, location: "", problems: &problems) else {
+            return .failure(.invalid(source: source, problems))
+        }
+        var station = Station.standard
+        if let schema = root.integer("schema", in: 0...1_000_000), schema != Station.schemaVersion {
+            root.fail("schema", "version \(schema) is not supported (this build reads version \(Station.schemaVersion))")
+        }
+        if let name = root.string("name", maxLength: 200) { station.name = name }
+
+        if var levels = root.object("levels") {
+            for level in HeatLevel.allCases where level != .off {
+                if let celsius = levels.number(level.rawValue, in: 20...400, unit: "°C") {
+                    station.levels[level] = celsius
+                }
+            }
+            if levels.raw("off") != nil { levels.fail("off", "is always the burner off and takes no temperature") }
+            root.absorb(levels)
+        }
+        if var limits = root.object("limits") {
+            if let value = limits.number("maxC", in: 50...450, unit: "°C") { station.limits.maxC = value }
+            if let value = limits.number("reachTimeoutSeconds", in: 10...3600, unit: "s") {
+                station.limits.reachTimeoutSeconds = value
+            }
+            if let value = limits.number("confirmTimeoutSeconds", in: 10...3600, unit: "s") {
+                station.limits.confirmTimeoutSeconds = value
+            }
+            if let value: HeatLevel = limits.choice("safeHoldLevel") { station.limits.safeHoldLevel = value }
+            root.absorb(limits)
+        }
+        if var relay = root.object("relay") {
+            if let value = relay.number("windowSeconds", in: 1...120, unit: "s") { station.relay.windowSeconds = value }
+            if let value = relay.number("minOnSeconds", in: 0...60, unit: "s") { station.relay.minOnSeconds = value }
+            if let value = relay.number("minOffSeconds", in: 0...60, unit: "s") { station.relay.minOffSeconds = value }
+            root.absorb(relay)
+        }
+        if var control = root.object("control") {
+            if let value = control.number("periodSeconds", in: 0.05...2, unit: "s") { station.control.periodSeconds = value }
+            if let value: ControllerKind = control.choice("controller") { station.control.controller = value }
+            if let value = control.number("bandC", in: 0.5...20, unit: "°C") { station.control.bandC = value }
+            if let value = control.number("sensorLagSeconds", in: 0...30, unit: "s") {
+                station.control.sensorLagSeconds = value
+            }
+            if let value = control.number("sensorDeadTimeSeconds", in: 0...10, unit: "s") {
+                station.control.sensorDeadTimeSeconds = value
+            }
+            if let value = control.number("hysteresisC", in: 0.1...30, unit: "°C") { station.control.hysteresisC = value }
+            if let value = control.number("pidKp", in: 0...10) { station.control.pidKp = value }
+            if let value = control.number("pidKi", in: 0...10) { station.control.pidKi = value }
+            if let value = control.number("pidKd", in: 0...100) { station.control.pidKd = value }
+            root.absorb(control)
+        }
+        if var safety = root.object("safety") {
+            if let value = safety.number("busErrorBoundSeconds", in: 0.1...10, unit: "s") {
+                station.safety.busErrorBoundSeconds = value
+            }
+            root.absorb(safety)
+        }
+        problems += root.finished()
+        problems += consistencyProblems(station)
+        guard problems.isEmpty else { return .failure(.invalid(source: source, problems)) }
+        return .success(station)
+    }
+
+    /// Rules between fields: levels rise in order and stay under the limit; the relay's
+    /// minimum times fit in its window; the period is short enough to honour them.
+    public static func consistencyProblems(_ station: Station) -> [ConfigProblem] {
+        var problems: [ConfigProblem] = []
+        let ordered = HeatLevel.allCases.filter { $0 != .off }
+        for (lower, higher) in zip(ordered, ordered.dropFirst()) {
+            if let low = station.levels[lower], let high = station.levels[higher], high <= low {
+                problems.append(ConfigProblem(
+                    location: "field \"levels\", field \"\(higher.rawValue)\"",
+                    message: "\(formatNumber(high)) °C must be hotter than \"\(lower.rawValue)\" (\(formatNumber(low)) °C)"))
+            }
+        }
+        for level in ordered {
+            if let celsius = station.levels[level], celsius >= station.limits.maxC {
+                problems.append(ConfigProblem(
+                    location: "field \"levels\", field \"\(level.rawValue)\"",
+                    message: "\(formatNumber(celsius)) °C reaches the hard limit limits.maxC (\(formatNumber(station.limits.maxC)) °C)"))
+            }
+        }
+        let relay = station.relay
+        if relay.minOnSeconds + relay.minOffSeconds > relay.windowSeconds {
+            problems.append(ConfigProblem(
+                location: "field \"relay\"",
+                message: "minOnSeconds + minOffSeconds (\(formatNumber(relay.minOnSeconds + relay.minOffSeconds)) s) do not fit in windowSeconds (\(formatNumber(relay.windowSeconds)) s)"))
+        }
+        if station.control.periodSeconds > relay.windowSeconds / 4 {
+            problems.append(ConfigProblem(
+                location: "field \"control\", field \"periodSeconds\"",
+                message: "must be at most a quarter of relay.windowSeconds so the duty can be resolved"))
+        }
+        return problems
+    }
+}
+
+/// Problems that only show when a recipe meets a particular station.
+public enum RecipeCheck {
+    public static func problems(_ recipe: Recipe, on station: Station) -> [ConfigProblem] {
+        var problems: [ConfigProblem] = []
+        for (offset, stage) in recipe.stages.enumerated() {
+            let location = "stage \(offset + 1) \"\(stage.name)\", field \"heat\""
+            guard let target = station.targetC(for: stage.heat) else {
+                if case .level(let level) = stage.heat, level != .off {
+                    problems.append(ConfigProblem(location: location, message: "level \"\(level.rawValue)\" has no temperature on this station"))
+                }
+                continue
+            }
+            if target >= station.limits.maxC {
+                problems.append(ConfigProblem(
+                    location: location,
+                    message: "\(formatNumber(target)) °C reaches the station's hard limit (\(formatNumber(station.limits.maxC)) °C)"))
+            }
+        }
+        return problems
+    }
+}

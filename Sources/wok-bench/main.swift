@@ -1,0 +1,122 @@
+import FoundationEssentials
+import WokCore
+import WokSimulator
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The benchmark: how fast a simulated cook runs, and how the controllers compare on a range of
+/// plants. Run from the repository root: `swift run -c release wok-bench [--seeds N] [--markdown]`.
+
+func monotonicSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+func readText(_ path: String) -> String? {
+    guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return nil }
+    return String(data: data, encoding: .utf8)
+}
+
+func fail(_ message: String) -> Never {
+    print("wok-bench: \(message)")
+    exit(1)
+}
+
+func format(_ value: Double?, _ places: Int = 2) -> String {
+    guard let value else { return "-" }
+    var scale = 1.0
+    for _ in 0..<places { scale *= 10 }
+    let rounded = (value * scale).rounded() / scale
+    return places == 0 ? String(Int(rounded)) : String(rounded)
+}
+
+let arguments = CommandLine.arguments
+let seedCount = arguments.firstIndex(of: "--seeds").flatMap { index in
+    index + 1 < arguments.count ? Int(arguments[index + 1]) : nil
+} ?? 5
+let markdown = arguments.contains("--markdown")
+
+func loadRecipe(_ name: String) -> Recipe {
+    let path = "recipes/\(name).json"
+    guard let text = readText(path) else { fail("cannot read \(path); run from the repository root") }
+    switch RecipeLoader.parse(text, source: path) {
+    case .success(let recipe): return recipe
+    case .failure(let error): fail(error.description)
+    }
+}
+
+let plantNames = ["default", "light-wok", "heavy-wok", "weak-burner", "strong-burner", "short-lag", "long-lag"]
+let plants: [(String, PlantParameters)] = plantNames.map { name in
+    let path = "Simulator/Plants/\(name).json"
+    guard let text = readText(path) else { fail("cannot read \(path)") }
+    switch PlantLoader.parse(text, source: path) {
+    case .success(let plant): return (name, plant)
+    case .failure(let error): fail(error.description)
+    }
+}
+let recipes = [loadRecipe("caramelised-pork-mince"), loadRecipe("reheat")]
+
+// 1. Speed: one whole cook of the default recipe, default plant and controller.
+let defaultConfig = SimulationConfig(recipe: recipes[0], seed: 1)
+var timings: [Double] = []
+var simulatedSeconds = 0.0
+var ticks = 0
+for _ in 0..<60 {
+    let start = monotonicSeconds()
+    guard var simulation = try? CookSimulation(defaultConfig) else { fail("default simulation did not start") }
+    var count = 0
+    while simulation.step() != nil { count += 1 }
+    timings.append(monotonicSeconds() - start)
+    simulatedSeconds = simulation.result.simulatedSeconds
+    ticks = count
+}
+timings.sort()
+print("One simulated cook of \"\(recipes[0].name)\" (\(format(simulatedSeconds / 60, 1)) simulated minutes, \(ticks) control ticks):")
+print("  wall time median \(format(timings[timings.count / 2] * 1000, 3)) ms, min \(format(timings[0] * 1000, 3)) ms, max \(format(timings[timings.count - 1] * 1000, 3)) ms over \(timings.count) runs (target: under 10 ms)")
+print("  \(format(simulatedSeconds / timings[timings.count / 2], 0))x faster than real time")
+print()
+
+// 2. Controllers x plants x recipes, worst case over seeds.
+print("Controllers on each plant, worst over \(seedCount) seeds and both recipes:")
+print("(time ratio: climbs of 20 °C or more against the full-power limit; hold: mean |error| after reaching the band)")
+print()
+let header = "| plant | controller | completed | time ratio | overshoot °C | hold error °C | switches/min | peak °C | targets |"
+print(header)
+print("|---|---|---|---|---|---|---|---|---|")
+var defaultMisses = 0
+for (name, plant) in plants {
+    for kind in ControllerKind.allCases {
+        var completed = 0
+        var runs = 0
+        var ratio: Double?
+        var overshoot = 0.0
+        var hold = 0.0
+        var switching = 0.0
+        var peak = 0.0
+        var misses: Set<String> = []
+        for recipe in recipes {
+            for seed in 1...UInt64(seedCount) {
+                let config = SimulationConfig(recipe: recipe, plant: plant, controller: kind, seed: seed)
+                guard var simulation = try? CookSimulation(config) else { fail("simulation did not start") }
+                let card = Scorecard(simulation.run())
+                runs += 1
+                if card.completed { completed += 1 }
+                if let value = card.worstTimeRatio { ratio = max(ratio ?? 0, value) }
+                overshoot = max(overshoot, card.worstOvershootC)
+                hold = max(hold, card.worstHoldMeanErrorC)
+                switching = max(switching, card.worstSwitchesPerMinute)
+                peak = max(peak, card.maxTrueC)
+                for miss in card.misses { misses.insert(String(miss.prefix(while: { !$0.isNumber }))) }
+            }
+        }
+        let verdict = misses.isEmpty ? "met" : "missed: " + misses.sorted().joined(separator: "; ")
+        if kind == .standard && !misses.isEmpty { defaultMisses += 1 }
+        print("| \(name) | \(kind.rawValue) | \(completed)/\(runs) | \(format(ratio)) | \(format(overshoot, 1)) | \(format(hold)) | \(format(switching, 1)) | \(format(peak, 1)) | \(verdict) |")
+    }
+}
+print()
+print(defaultMisses == 0 ? "The default controller met every target on every plant." : "The default controller missed targets on \(defaultMisses) plant(s).")
+_ = markdown

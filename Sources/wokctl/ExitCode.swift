@@ -1,0 +1,21 @@
+/// What `wokctl` tells the shell. Documented in docs/wokctl.md; scripts may rely on these.
+struct ExitCode: Error, Equatable {
+    var rawValue: Int32
+
+    /// Success; for `simulate`, the cook completed.
+    static let success = ExitCode(rawValue: 0)
+    /// Something went wrong that is not one of the cases below (I/O, an internal error).
+    static let failure = ExitCode(rawValue: 1)
+    /// The command line was wrong: unknown verb or option, missing value.
+    static let usage = ExitCode(rawValue: 2)
+    /// A recipe, station or plant file is invalid (or not found).
+    static let invalidInput = ExitCode(rawValue: 3)
+    /// `simulate`: the cook was aborted or faulted (its reason is printed and in `--json`).
+    static let cookAborted = ExitCode(rawValue: 4)
+}
+
+/// A failure to report on standard error before exiting with `code`.
+struct CommandFailure: Error {
+    var message: String
+    var code: ExitCode
+}

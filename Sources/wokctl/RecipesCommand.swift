@@ -1,0 +1,147 @@
+import WokCore
+
+/// `wokctl recipes list|show|validate`: works offline, on files only.
+enum RecipesCommand {
+    static let help = """
+        Usage: wokctl recipes list [--recipe-dir DIR] [--json]
+               wokctl recipes show RECIPE [--station FILE] [--recipe-dir DIR] [--json]
+               wokctl recipes validate [RECIPE|FILE ...] [--station FILE] [--recipe-dir DIR] [--json]
+
+        RECIPE is a name from the recipe directory or a path to a .json file. `validate` with no
+        argument checks every recipe in the directory, against the station file too, and exits 3
+        if anything is wrong, printing one line per problem.
+        """
+
+    static func run(_ raw: [String]) throws(CommandFailure) {
+        let args = try Arguments(raw, valued: ["recipe-dir", "station"], flags: ["json", "help"])
+        if args.has("help") || args.positional.isEmpty {
+            Terminal.line(help)
+            if !args.has("help") { throw CommandFailure(message: "recipes: which action? list, show or validate", code: .usage) }
+            return
+        }
+        let directory = Files.recipeDirectory(args.value("recipe-dir"))
+        let rest = Array(args.positional.dropFirst())
+        switch args.positional[0] {
+        case "list": try list(directory: directory, json: args.has("json"))
+        case "show":
+            guard rest.count == 1 else { throw CommandFailure(message: "recipes show: name one recipe", code: .usage) }
+            try show(rest[0], directory: directory, stationPath: args.value("station"), json: args.has("json"))
+        case "validate":
+            try validate(rest, directory: directory, stationPath: args.value("station"), json: args.has("json"))
+        case let other:
+            throw CommandFailure(message: "recipes: unknown action \"\(other)\" (list, show, validate)", code: .usage)
+        }
+    }
+
+    static func list(directory: String, json: Bool) throws(CommandFailure) {
+        var rows: [JSONValue] = []
+        for name in try Files.recipeNames(in: directory) {
+            let path = Files.recipePath(name, directory: directory)
+            let loaded = RecipeLoader.parse((try? Files.read(path)) ?? "", source: path)
+            switch loaded {
+            case .success(let recipe):
+                let total = recipe.stages.reduce(0.0) { $0 + ($1.seconds ?? $1.minSeconds ?? 0) }
+                rows.append(["name": .string(name), "title": .string(recipe.name), "serves": .number(Double(recipe.serves)),
+                             "stages": .number(Double(recipe.stages.count)), "valid": true])
+                if !json {
+                    Terminal.line("\(column(name, 28)) \(column(recipe.name, 40)) serves \(recipe.serves), \(recipe.stages.count) stages, ~\(clockText(total))+ min")
+                }
+            case .failure(let error):
+                rows.append(["name": .string(name), "valid": false, "problems": .array(error.problems.map { .string($0) })])
+                if !json { Terminal.line("\(column(name, 28)) INVALID (run `wokctl recipes validate \(name)`)") }
+            }
+        }
+        if json { Terminal.line(JSONValue.array(rows).serialized(pretty: true)) }
+    }
+
+    static func show(_ nameOrPath: String, directory: String, stationPath: String?, json: Bool) throws(CommandFailure) {
+        let recipe = try Files.loadRecipe(nameOrPath, directory: directory)
+        let (station, _) = try Files.loadStation(stationPath)
+        if json {
+            Terminal.line(RecipeJSON.encode(recipe, station: station).serialized(pretty: true))
+            return
+        }
+        Terminal.line(Terminal.bold(recipe.name) + "  (serves \(recipe.serves))")
+        if let description = recipe.description { Terminal.line(description) }
+        Terminal.line()
+        for (index, stage) in recipe.stages.enumerated() {
+            let target = station.targetC(for: stage.heat).map { " (\(formatCelsius($0)) °C)" } ?? ""
+            Terminal.line("\(index + 1). \(Terminal.bold(stage.name)): \(stage.heat)\(target), \(describeTiming(stage))")
+            for item in stage.add {
+                Terminal.line("     + \(formatNumber(item.grams)) g \(item.name)")
+            }
+            if let prompt = stage.prompt { Terminal.line("     \(prompt)") }
+        }
+    }
+
+    static func describeTiming(_ stage: Stage) -> String {
+        let from = stage.timer == .reached ? " once hot" : ""
+        switch stage.advance {
+        case .time: return "\(formatNumber(stage.seconds ?? 0)) s\(from)"
+        case .reached: return "until the wok is at temperature" + (stage.maxSeconds.map { " (at most \(formatNumber($0)) s)" } ?? "")
+        case .confirm:
+            let window = [stage.minSeconds.map { "at least \(formatNumber($0)) s" }, stage.maxSeconds.map { "at most \(formatNumber($0)) s" }]
+                .compactMap { $0 }.joined(separator: ", ")
+            return "until the cook confirms\(from)" + (window.isEmpty ? "" : " (\(window))")
+        }
+    }
+
+    static func validate(_ targets: [String], directory: String, stationPath: String?, json: Bool) throws(CommandFailure) {
+        let (station, stationSource) = try Files.loadStation(stationPath)
+        var names = targets
+        if names.isEmpty { names = try Files.recipeNames(in: directory) }
+        var allProblems: [String] = []
+        var results: [JSONValue] = []
+        for name in names {
+            let path = Files.recipePath(name, directory: directory)
+            var problems: [String] = []
+            do {
+                switch RecipeLoader.parse(try Files.read(path), source: path) {
+                case .success(let recipe):
+                    problems = RecipeCheck.problems(recipe, on: station).map { "\(path): \($0) (station \(stationSource))" }
+                case .failure(let error):
+                    problems = error.problems
+                }
+            } catch {
+                problems = [error.message]
+            }
+            allProblems += problems
+            results.append(["recipe": .string(path), "valid": .bool(problems.isEmpty), "problems": .array(problems.map { .string($0) })])
+            if !json {
+                if problems.isEmpty { Terminal.line("\(path): OK") } else { problems.forEach { Terminal.line($0) } }
+            }
+        }
+        if json { Terminal.line(JSONValue.array(results).serialized(pretty: true)) }
+        if !allProblems.isEmpty {
+            throw CommandFailure(message: "\(allProblems.count) problem\(allProblems.count == 1 ? "" : "s") found", code: .invalidInput)
+        }
+    }
+}
+
+/// A recipe as JSON for `show --json`, with each stage's target on the given station.
+enum RecipeJSON {
+    static func encode(_ recipe: Recipe, station: Station) -> JSONValue {
+        var stages: [JSONValue] = []
+        for stage in recipe.stages {
+            var object = JSONObject()
+            object["name"] = .string(stage.name)
+            switch stage.heat {
+            case .level(let level): object["heat"] = .string(level.rawValue)
+            case .celsius(let celsius): object["heat"] = .number(celsius)
+            }
+            object["targetC"] = station.targetC(for: stage.heat).map { .number($0) } ?? .null
+            object["advance"] = .string(stage.advance.rawValue)
+            object["timer"] = .string(stage.timer.rawValue)
+            if let seconds = stage.seconds { object["seconds"] = .number(seconds) }
+            if let seconds = stage.minSeconds { object["minSeconds"] = .number(seconds) }
+            if let seconds = stage.maxSeconds { object["maxSeconds"] = .number(seconds) }
+            if let prompt = stage.prompt { object["prompt"] = .string(prompt) }
+            object["add"] = .array(stage.add.map {
+                ["name": .string($0.name), "grams": .number($0.grams), "tempC": .number($0.tempC), "water": .number($0.water)]
+            })
+            stages.append(.object(object))
+        }
+        return ["schema": .number(Double(Recipe.schemaVersion)), "name": .string(recipe.name),
+                "serves": .number(Double(recipe.serves)), "stages": .array(stages)]
+    }
+}

@@ -1,0 +1,218 @@
+import WokCore
+import WokSimulator
+
+/// `wokctl simulate`: a whole cook against the simulated station.
+enum SimulateCommand {
+    static let help = """
+        Usage: wokctl simulate [RECIPE] [options]
+
+        Cooks RECIPE (default: caramelised-pork-mince) against the simulated wok station: the real
+        control code, the real MCP9600 driver on a register-level simulated chip, a thermal model
+        of wok, burner, food and thermocouple, and a virtual cook who adds the food and confirms.
+
+        Options:
+          --station FILE       station file (default: config/station.json, /etc/wok/station.json, built-in)
+          --plant FILE|NAME    plant file, or the name of one in Simulator/Plants (default: built-in)
+          --controller KIND    default | onoff | pid-plain (default: the station's)
+          --seed N             seed of the noise and the virtual cook (default: 1)
+          --speed X|max        X times real time, or as fast as possible (default: max)
+          --trace FILE.csv     one row per control tick
+          --json               print exactly one JSON object with the outcome and per-stage figures
+          --fault KIND@SECONDS inject a fault (sensor-open, i2c-errors); repeatable
+          --recipe-dir DIR     where recipe names are looked up (default: ./recipes)
+
+        Exit status: 0 the cook completed; 4 it was aborted or faulted; 2 bad usage; 3 bad input file.
+        """
+
+    static func run(_ raw: [String]) throws(CommandFailure) {
+        let args = try Arguments(
+            raw, valued: ["station", "plant", "controller", "seed", "speed", "trace", "fault", "recipe-dir"],
+            flags: ["json", "help"])
+        if args.has("help") {
+            Terminal.line(help)
+            return
+        }
+        guard args.positional.count <= 1 else {
+            throw CommandFailure(message: "simulate: one recipe at most (got \(args.positional.count))", code: .usage)
+        }
+        let recipe = try Files.loadRecipe(
+            args.positional.first ?? "caramelised-pork-mince", directory: Files.recipeDirectory(args.value("recipe-dir")))
+        let (station, _) = try Files.loadStation(args.value("station"))
+        let plant = try Files.loadPlant(args.value("plant"))
+        var controller = station.control.controller
+        if let name = args.value("controller") {
+            guard let kind = ControllerKind(rawValue: name) else {
+                throw CommandFailure(message: "--controller \(name): expected default, onoff or pid-plain", code: .usage)
+            }
+            controller = kind
+        }
+        var seed: UInt64 = 1
+        if let text = args.value("seed") {
+            guard let value = UInt64(text) else { throw CommandFailure(message: "--seed \(text): expected a whole number", code: .usage) }
+            seed = value
+        }
+        var speed: Double?  // nil: as fast as possible
+        if let text = args.value("speed"), text != "max" {
+            guard let value = Double(text), value.isFinite, value > 0, value <= 100_000 else {
+                throw CommandFailure(message: "--speed \(text): expected a positive number or \"max\"", code: .usage)
+            }
+            speed = value
+        }
+        var faults: [FaultInjection] = []
+        for text in args.all("fault") {
+            switch FaultInjection.parse(text) {
+            case .success(let fault): faults.append(fault)
+            case .failure(let error): throw CommandFailure(message: error.description, code: .usage)
+            }
+        }
+        let json = args.has("json")
+        let config = SimulationConfig(
+            recipe: recipe, station: station, plant: plant, controller: controller, seed: seed, faults: faults)
+        var simulation: CookSimulation
+        do {
+            simulation = try CookSimulation(config)
+        } catch {
+            throw CommandFailure(message: error.description, code: .invalidInput)
+        }
+
+        var trace = args.value("trace") != nil ? TraceWriter() : nil
+        var progress = json ? nil : ProgressView(recipe: recipe, interactive: Terminal.isInteractive)
+        if !json {
+            Terminal.line("Simulating \"\(recipe.name)\" with the \(controller.rawValue) controller on \(plant.name); seed \(seed), speed \(speed.map { "\(formatNumber($0))x" } ?? "max")")
+        }
+        let wallStart = WallClock.nowSeconds()
+        while let row = simulation.step() {
+            trace?.append(row)
+            progress?.show(row)
+            if let speed {
+                WallClock.sleep(seconds: wallStart + row.timeSeconds / speed - WallClock.nowSeconds())
+            }
+        }
+        let result = simulation.result
+        progress?.finish()
+        if let path = args.value("trace"), let trace { try Files.write(trace.text, to: path) }
+        if json {
+            Terminal.line(SimulationReport.json(result).serialized(pretty: true))
+        } else {
+            SimulationReport.printTable(result)
+        }
+        if !result.completed {
+            throw CommandFailure(message: "cook aborted: \(result.abortReason ?? "unknown reason")", code: .cookAborted)
+        }
+    }
+}
+
+/// The CSV trace: one row per control tick.
+struct TraceWriter {
+    private(set) var text = "time_s,stage,target_c,measured_c,true_c,relay,duty,event\n"
+
+    mutating func append(_ row: TraceRow) {
+        let stage = row.stageName.map { "\"\($0.replacingQuotes)\"" } ?? ""
+        let events = row.events.map(\.name).joined(separator: ";")
+        text += "\(fixed(row.timeSeconds, 2)),\(stage),\(row.targetC.map { fixed($0, 1) } ?? ""),"
+        text += "\(row.measuredC.map { fixed($0, 3) } ?? ""),\(fixed(row.trueC, 3)),\(row.burner.isOn ? 1 : 0),"
+        text += "\(fixed(row.duty, 3)),\(events)\n"
+    }
+}
+
+extension String {
+    var replacingQuotes: String { split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") }
+}
+
+/// Live progress: a status line redrawn in place on a terminal, events as lines of their own;
+/// only the event lines when the output is not a terminal.
+struct ProgressView {
+    let recipe: Recipe
+    let interactive: Bool
+    private var lastDrawWall = 0.0
+
+    init(recipe: Recipe, interactive: Bool) {
+        self.recipe = recipe
+        self.interactive = interactive
+    }
+
+    mutating func show(_ row: TraceRow) {
+        let stamp = "[\(column(clockText(row.timeSeconds), 5, right: true))]"
+        for event in row.events {
+            var text = "\(stamp) \(event)"
+            switch event {
+            case .prompt, .awaitingConfirmation: text = Terminal.alert(">>> " + text)
+            case .faultLatched, .confirmationOverdue, .cookAborted: text = Terminal.danger("!!! " + text)
+            default: break
+            }
+            if interactive { Terminal.out("\r\u{1B}[2K") }
+            Terminal.line(text)
+        }
+        guard interactive else { return }
+        let wall = WallClock.nowSeconds()
+        guard wall - lastDrawWall > 0.05 else { return }
+        lastDrawWall = wall
+        let stage = row.stageIndex.map { "\($0 + 1)/\(recipe.stages.count) \(recipe.stages[$0].name)" } ?? "-"
+        let target = row.targetC.map { "\(formatCelsius($0)) °C" } ?? "off"
+        let measured = row.measuredC.map { "\(fixed($0, 1)) °C" } ?? "no reading"
+        let burner = row.burner.isOn ? "ON " : "off"
+        Terminal.redraw("\(stamp) \(column(stage, 28)) target \(column(target, 7)) wok \(column(measured, 9)) burner \(burner) duty \(column(String(Int((row.duty * 100).rounded())), 3, right: true))%")
+    }
+
+    func finish() {
+        if interactive { Terminal.out("\r\u{1B}[2K") }
+        Terminal.flush()
+    }
+}
+
+/// The outcome of a simulated cook, as the issue's JSON shape and as a table for people.
+enum SimulationReport {
+    static func json(_ result: SimulationResult) -> JSONValue {
+        func number(_ value: Double?) -> JSONValue { value.map { .number(($0 * 1000).rounded() / 1000) } ?? .null }
+        let stages: [JSONValue] = result.stages.map { stage in
+            [
+                "name": .string(stage.name), "targetC": number(stage.targetC), "seconds": number(stage.seconds),
+                "secondsToBand": number(stage.secondsToBand), "fullPowerSecondsToBand": number(stage.fullPowerSecondsToBand),
+                "overshootC": number(stage.overshootC), "holdMeanAbsErrorC": number(stage.holdMeanAbsErrorC),
+                "holdMaxAbsErrorC": number(stage.holdMaxAbsErrorC), "relaySwitches": .number(Double(stage.relaySwitches)),
+                "climbC": number(stage.climbC), "recovery": .bool(stage.isRecovery),
+            ]
+        }
+        let faults: [JSONValue] = result.faults.map { fault in
+            [
+                "kind": .string(fault.kind.rawValue), "injectedAtSeconds": number(fault.injectedAtSeconds),
+                "detectedAtSeconds": number(fault.detectedAtSeconds), "burnerOffAtSeconds": number(fault.burnerOffAtSeconds),
+            ]
+        }
+        return [
+            "recipe": .string(result.recipe), "controller": .string(result.controller.rawValue), "plant": .string(result.plant),
+            "seed": .number(Double(result.seed)), "completed": .bool(result.completed),
+            "abortReason": result.abortReason.map { .string($0) } ?? .null,
+            "simulatedSeconds": number(result.simulatedSeconds), "maxTrueC": number(result.maxTrueC),
+            "maxMeasuredC": number(result.maxMeasuredC), "stages": .array(stages), "faults": .array(faults),
+        ]
+    }
+
+    static func printTable(_ result: SimulationResult) {
+        Terminal.line()
+        Terminal.line(Terminal.bold(result.completed ? "Cook completed" : "Cook aborted: \(result.abortReason ?? "?")")
+            + " in \(clockText(result.simulatedSeconds)) (simulated); hottest the wok got: \(fixed(result.maxTrueC, 1)) °C")
+        Terminal.line()
+        let header = [column("stage", 22), column("target", 7, right: true), column("time", 6, right: true),
+                      column("to band", 8, right: true), column("limit", 7, right: true), column("overshoot", 10, right: true),
+                      column("hold err", 9, right: true), column("max err", 8, right: true), column("clicks", 7, right: true)]
+        Terminal.line(header.joined(separator: " "))
+        for stage in result.stages {
+            let cells = [
+                column(stage.name, 22), column(stage.targetC.map { "\(formatCelsius($0))°" } ?? "off", 7, right: true),
+                column(clockText(stage.seconds), 6, right: true),
+                column(stage.secondsToBand.map { "\(fixed($0, 1))s" } ?? "-", 8, right: true),
+                column(stage.fullPowerSecondsToBand.map { "\(fixed($0, 1))s" } ?? "-", 7, right: true),
+                column(stage.overshootC.map { "\(fixed($0, 1))°" } ?? "-", 10, right: true),
+                column(stage.holdMeanAbsErrorC.map { "\(fixed($0, 2))°" } ?? "-", 9, right: true),
+                column(stage.holdMaxAbsErrorC.map { "\(fixed($0, 1))°" } ?? "-", 8, right: true),
+                column(String(stage.relaySwitches), 7, right: true),
+            ]
+            Terminal.line(cells.joined(separator: " "))
+        }
+        for fault in result.faults {
+            Terminal.line("fault \(fault.kind.rawValue) injected at \(fixed(fault.injectedAtSeconds, 2)) s, detected at \(fault.detectedAtSeconds.map { "\(fixed($0, 2)) s" } ?? "never"), burner off at \(fault.burnerOffAtSeconds.map { "\(fixed($0, 2)) s" } ?? "never")")
+        }
+        Terminal.line("\"to band\" runs from the stage's start or the food landing; \"limit\" is the same with the burner fully on.")
+    }
+}

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Standard output and error, and what kind of screen is on the other end.
+enum Terminal {
+    static var isInteractive: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    static func out(_ text: String) {
+        writeAll(STDOUT_FILENO, text)
+    }
+
+    static func line(_ text: String = "") {
+        writeAll(STDOUT_FILENO, text + "\n")
+    }
+
+    static func error(_ text: String) {
+        writeAll(STDERR_FILENO, "wokctl: " + text + "\n")
+    }
+
+    /// Output is unbuffered (written straight to the descriptor), so there is nothing to flush.
+    static func flush() {}
+
+    /// Redraws the current line in place.
+    static func redraw(_ text: String) {
+        writeAll(STDOUT_FILENO, "\r\u{1B}[2K" + text)
+    }
+
+    /// Writes every byte, retrying short writes and interrupted calls; a closed pipe ends quietly.
+    private static func writeAll(_ descriptor: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { buffer in
+                write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+            }
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+
+    static func bold(_ text: String) -> String { isInteractive ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+    static func alert(_ text: String) -> String { isInteractive ? "\u{1B}[1;33m\(text)\u{1B}[0m" : text }
+    static func danger(_ text: String) -> String { isInteractive ? "\u{1B}[1;31m\(text)\u{1B}[0m" : text }
+}
+
+/// A monotonic wall clock, for pacing a simulation at a chosen speed.
+enum WallClock {
+    static func nowSeconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+
+    static func sleep(seconds: Double) {
+        guard seconds > 0 else { return }
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+}
+
+/// Pads or trims to a column width.
+func column(_ text: String, _ width: Int, right: Bool = false) -> String {
+    if text.count >= width { return String(text.prefix(width)) }
+    let padding = String(repeating: " ", count: width - text.count)
+    return right ? padding + text : text + padding
+}
+
+/// `m:ss` for a number of seconds.
+func clockText(_ seconds: Double) -> String {
+    let whole = Int(seconds.rounded(.down))
+    let minutes = whole / 60
+    let rest = whole % 60
+    return "\(minutes):\(rest < 10 ? "0" : "")\(rest)"
+}
+
+func fixed(_ value: Double, _ places: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<places { scale *= 10 }
+    let rounded = (value * scale).rounded() / scale
+    var text = String(rounded)
+    if places == 0 { return String(Int(rounded)) }
+    if let dot = text.firstIndex(of: ".") {
+        let decimals = text.distance(from: dot, to: text.endIndex) - 1
+        if decimals < places { text += String(repeating: "0", count: places - decimals) }
+    }
+    return text
+}
