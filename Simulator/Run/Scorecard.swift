@@ -34,7 +34,8 @@ public struct Scorecard: Sendable {
         var missing: [String] = []
         for stage in result.stages where stage.targetC != nil {
             guard let toBand = stage.secondsToBand else {
-                missing.append(stage.name)
+                // Only a miss if the burner at full power could have got there in the time.
+                if let limit = stage.fullPowerSecondsToBand, limit < stage.seconds { missing.append(stage.name) }
                 continue
             }
             if let climb = stage.climbC, climb >= Self.significantClimbC, let limit = stage.fullPowerSecondsToBand, limit > 0 {

@@ -39,6 +39,7 @@ let seedCount = arguments.firstIndex(of: "--seeds").flatMap { index in
 } ?? 5
 let markdown = arguments.contains("--markdown")
 
+
 func loadRecipe(_ name: String) -> Recipe {
     let path = "recipes/\(name).json"
     guard let text = readText(path) else { fail("cannot read \(path); run from the repository root") }
@@ -58,6 +59,16 @@ let plants: [(String, PlantParameters)] = plantNames.map { name in
     }
 }
 let recipes = [loadRecipe("caramelised-pork-mince"), loadRecipe("reheat")]
+let baseStation = Station.standard
+
+/// The station a builder would configure for a plant: the shipped station, with the sensor lag
+/// set to what a step test of that plant's thermocouple would measure (see docs/control.md).
+func station(for plant: PlantParameters) -> Station {
+    var station = baseStation
+    station.control.sensorLagSeconds = plant.sensor.lagSeconds
+    station.control.sensorDeadTimeSeconds = plant.sensor.deadTimeSeconds
+    return station
+}
 
 // 1. Speed: one whole cook of the default recipe, default plant and controller.
 let defaultConfig = SimulationConfig(recipe: recipes[0], seed: 1)
@@ -99,7 +110,7 @@ for (name, plant) in plants {
         var misses: Set<String> = []
         for recipe in recipes {
             for seed in 1...UInt64(seedCount) {
-                let config = SimulationConfig(recipe: recipe, plant: plant, controller: kind, seed: seed)
+                let config = SimulationConfig(recipe: recipe, station: station(for: plant), plant: plant, controller: kind, seed: seed)
                 guard var simulation = try? CookSimulation(config) else { fail("simulation did not start") }
                 let card = Scorecard(simulation.run())
                 runs += 1

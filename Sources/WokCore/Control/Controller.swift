@@ -24,9 +24,10 @@ public enum Controller: Sendable {
     case onoff(OnOffController)
     case pidPlain(PlainPIDController)
 
-    public init(kind: ControllerKind, settings: Station.ControlSettings) {
+    public init(kind: ControllerKind, station: Station) {
+        let settings = station.control
         switch kind {
-        case .standard: self = .standard(PredictiveController(settings: settings))
+        case .standard: self = .standard(PredictiveController(settings: settings, relayWindowSeconds: station.relay.windowSeconds))
         case .onoff: self = .onoff(OnOffController(settings: settings))
         case .pidPlain: self = .pidPlain(PlainPIDController(settings: settings))
         }

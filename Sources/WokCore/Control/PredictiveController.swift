@@ -6,31 +6,47 @@
 ///    behind by about `slope × (lag + dead time)`) and cuts the burner as that prediction meets the
 ///    target, instead of waiting for the late reading;
 /// 3. holds with a duty that starts from what the rise measured (the full-power heating rate near
-///    the target against the rate from cold gives the fraction of power the losses eat), corrected
-///    by a proportional term and a slow integral on the predicted error;
+///    the target against the rate from cold gives the fraction of power the losses eat), then
+///    follows what a `HoldObserver` sees the load to be, window by window, plus a gentle pull
+///    towards the target on the window-averaged error;
 /// 4. goes back to full power at the first sign of food landing when the recipe says food is
 ///    coming, and otherwise when the wok falls well below the band.
 public struct PredictiveController: Sendable {
-    /// Duty per °C of predicted error while holding.
-    public static let holdGain = 0.04
-    /// Duty per °C·s: slow, so the relay's ripple averages out before it moves the duty.
-    public static let holdIntegralGain = 0.003
+    /// Seconds over which holding pulls an averaged error back to zero. Slower than the relay
+    /// window plus the averaging (about 10 s of delay in all), so the loop stays well damped.
+    public static let correctionSeconds = 12.0
+    /// Seconds over which the hold duty follows the observer's estimate of the load.
+    public static let observerSeconds = 8.0
+    /// Heating rate assumed until the first rise measures it (°C/s at full power).
+    public static let assumedFullPowerRateCPerSecond = 2.0
     /// Seconds of readings behind the fast slope (prediction) and the slow slope (learning).
     public static let fastSlopeSeconds = 2.0
     public static let slowSlopeSeconds = 8.0
-    /// A fall faster than this while holding is food landing, not losses (which fall at well
-    /// under 1 °C/s for any wok here).
-    public static let loadFallCPerSecond = 1.0
+    /// Below the target by more than this (predicted), holding gives way to full power even with
+    /// no food announced: well outside the relay's ripple, which can reach ±4 °C on a light wok.
+    public static let recoverBelowC = 10.0
+    /// Margin over the fastest fall losses can cause before a fall counts as food landing:
+    /// the noise of the fast slope is about 0.2 °C/s.
+    public static let loadFallMarginCPerSecond = 0.5
 
     public let leadSeconds: Double
     public let bandC: Double
     public let periodSeconds: Double
+
+    /// How fast the wok can fall with the burner off from losses alone: the full-power rate times
+    /// the share of it that losses take (the hold duty). Unknown before the first rise.
+    private var fastestLossFallCPerSecond: Double {
+        guard let cold = coldRateCPerSecond else { return .infinity }
+        return 1.5 * cold * holdDuty + Self.loadFallMarginCPerSecond
+    }
 
     private enum Mode: Sendable { case idle, rising, holding, cooling }
     private var mode = Mode.idle
     private var fastSlope: SlopeEstimator
     private var slowSlope: SlopeEstimator
     private var holdDuty = 0.5
+    private var observer: HoldObserver
+    private var holdError: MovingAverage
     private var hasHeld = false
     private var lastTarget: Double?
     private var lastTime: Double?
@@ -41,12 +57,14 @@ public struct PredictiveController: Sendable {
     private var holdDutyPerKelvin: Double?
     private var firstReadingC: Double?
 
-    public init(settings: Station.ControlSettings) {
+    public init(settings: Station.ControlSettings, relayWindowSeconds: Double) {
         leadSeconds = settings.sensorLagSeconds + settings.sensorDeadTimeSeconds
         bandC = settings.bandC
         periodSeconds = settings.periodSeconds
         fastSlope = SlopeEstimator(capacity: Int((Self.fastSlopeSeconds / settings.periodSeconds).rounded()))
         slowSlope = SlopeEstimator(capacity: Int((Self.slowSlopeSeconds / settings.periodSeconds).rounded()))
+        observer = HoldObserver(windowSeconds: relayWindowSeconds, periodSeconds: settings.periodSeconds)
+        holdError = MovingAverage(capacity: Int((relayWindowSeconds / settings.periodSeconds).rounded()))
     }
 
     public mutating func duty(for input: ControlInput) -> Double {
@@ -71,11 +89,19 @@ public struct PredictiveController: Sendable {
             } else if predictedC > target + bandC {
                 mode = .cooling
             } else if mode != .holding {
-                mode = .holding
+                enterHolding()
                 holdDuty = estimatedHoldDuty(targetC: target, slope: nil)
             }
         }
 
+        let duty = decide(input: input, targetC: target, predictedC: predictedC, slope: slope, step: step)
+        // The observer watches every tick, bursts included: its estimate is of the load, which
+        // does not care what the burner was doing.
+        observer.add(celsius: predictedC, duty: duty)
+        return duty
+    }
+
+    private mutating func decide(input: ControlInput, targetC target: Double, predictedC: Double, slope: Double, step: Double) -> Double {
         switch mode {
         case .idle:
             enterRising(at: input.nowSeconds)
@@ -84,7 +110,7 @@ public struct PredictiveController: Sendable {
             learnColdRate(nowSeconds: input.nowSeconds)
             // Cut when the wok itself will be at the target by the next tick.
             if predictedC + max(slope, 0) * periodSeconds < target { return 1 }
-            mode = .holding
+            enterHolding()
             // Only a rise long enough to fill the slow slope's window says anything about the
             // load; after a short burst, the duty that was holding before is the better guess.
             let longRise = input.nowSeconds - risingSinceSeconds > Self.slowSlopeSeconds + leadSeconds
@@ -95,26 +121,35 @@ public struct PredictiveController: Sendable {
             return holdDuty
         case .cooling:
             if predictedC > target { return 0 }
-            mode = .holding
+            enterHolding()
             holdDuty = estimatedHoldDuty(targetC: target, slope: nil)
             return holdDuty
         case .holding:
             let error = target - predictedC
-            // Food the recipe announced makes a small drop meaningful; otherwise wait for a
-            // clear one, so noise and the relay's ripple never trigger a full-power burst.
-            // Food shows as a fast fall, and the recipe says it is coming.
-            let foodLanding = input.expectedLoadGrams > 0 && slope < -Self.loadFallCPerSecond
-            if error > 2 * bandC || (foodLanding && error > bandC) {
+            // Food shows as a fall faster than losses alone can cause, and the recipe says it is
+            // coming: then a small drop is enough. Otherwise wait for a clear one, so noise and the
+            // relay's ripple never trigger a full-power burst.
+            let foodLanding = input.expectedLoadGrams > 0 && slope < -fastestLossFallCPerSecond
+            if error > Self.recoverBelowC || (foodLanding && error > bandC) {
                 enterRising(at: input.nowSeconds)
                 return 1
             }
-            let duty = holdDuty + Self.holdGain * error
-            if duty > 0 && duty < 1 {
-                holdDuty = min(max(holdDuty + Self.holdIntegralGain * error * step, 0), 1)
+            let rate = coldRateCPerSecond ?? Self.assumedFullPowerRateCPerSecond
+            if let steady = observer.steadyDuty(fullPowerRateCPerSecond: rate) {
+                holdDuty += min(1, step / Self.observerSeconds) * (min(max(steady, 0), 1) - holdDuty)
             }
+            // Pull towards the target on the error averaged since holding began (at most one
+            // relay window back, where the ripple cancels).
+            holdError.add(error)
+            let meanError = holdError.mean ?? error
             learnHoldDuty(targetC: target)
-            return min(max(duty, 0), 1)
+            return min(max(holdDuty + meanError / (rate * Self.correctionSeconds), 0), 1)
         }
+    }
+
+    private mutating func enterHolding() {
+        mode = .holding
+        holdError.reset()
     }
 
     private mutating func enterRising(at now: Double) {

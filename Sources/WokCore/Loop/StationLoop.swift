@@ -29,7 +29,7 @@ public struct StationLoop: Sendable {
     public init(station: Station, controllerKind: ControllerKind? = nil) {
         self.station = station
         safety = SafetyMonitor(station: station)
-        controller = Controller(kind: controllerKind ?? station.control.controller, settings: station.control)
+        controller = Controller(kind: controllerKind ?? station.control.controller, station: station)
         modulator = RelayModulator(timing: station.relay)
     }
 
@@ -47,7 +47,7 @@ public struct StationLoop: Sendable {
         var fresh = CookSession(recipe: recipe, station: station, nowSeconds: now)
         pendingEvents += fresh.begin()
         session = fresh
-        controller = Controller(kind: controller.kind, settings: station.control)
+        controller = Controller(kind: controller.kind, station: station)
         modulator = RelayModulator(timing: station.relay)
     }
 
@@ -115,7 +115,9 @@ public struct StationLoop: Sendable {
             }
         }
         var command = safety.gate(wanted, verdict: verdict)
-        if command == .off { modulator.forceOff(nowSeconds: now) }
+        // When the gate overrules the modulator, or no cook drives it, the modulator must know
+        // the relay is off (or its minimum-on bookkeeping would be wrong).
+        if command != wanted || !(session?.isRunning ?? false) { modulator.forceOff(nowSeconds: now) }
 
         do {
             try relay.set(command)

@@ -80,9 +80,9 @@ public struct Station: Sendable, Equatable {
         /// On/off baseline: the half-width of its hysteresis band.
         public var hysteresisC: Double = 2
         /// Plain PID baseline gains (duty per °C, per °C·s, per °C/s).
-        public var pidKp: Double = 0.08
-        public var pidKi: Double = 0.002
-        public var pidKd: Double = 0.3
+        public var pidKp: Double = 0.1
+        public var pidKi: Double = 0.003
+        public var pidKd: Double = 0.5
 
         public init() {}
     }
