@@ -1,0 +1,84 @@
+import Testing
+
+@testable import WokCore
+
+/// Drives a modulator at a fixed duty and reports the on-fraction and switches.
+private func run(duty: Double, seconds: Double, timing: Station.RelayTiming = Station.RelayTiming(), period: Double = 0.25)
+    -> (onFraction: Double, switches: Int, shortestOn: Double, shortestOff: Double)
+{
+    var modulator = RelayModulator(timing: timing)
+    var onTicks = 0
+    var ticks = 0
+    var runStart = 0.0
+    var last = BurnerCommand.off
+    var shortestOn = Double.infinity
+    var shortestOff = Double.infinity
+    var now = 0.0
+    while now < seconds {
+        let command = modulator.output(duty: duty, nowSeconds: now)
+        if command != last {
+            if now > 0 {
+                if last == .on { shortestOn = min(shortestOn, now - runStart) } else if runStart > 0 { shortestOff = min(shortestOff, now - runStart) }
+            }
+            runStart = now
+            last = command
+        }
+        if command == .on { onTicks += 1 }
+        ticks += 1
+        now += period
+    }
+    return (Double(onTicks) / Double(ticks), modulator.switchCount, shortestOn, shortestOff)
+}
+
+@Suite struct RelayModulatorTests {
+    @Test func fullAndZeroDutyNeverSwitch() {
+        #expect(run(duty: 1, seconds: 120).switches == 1)
+        #expect(run(duty: 1, seconds: 120).onFraction == 1)
+        #expect(run(duty: 0, seconds: 120).switches == 0)
+    }
+
+    @Test(arguments: [0.25, 0.4, 0.5, 0.7, 0.85])
+    func averageOnTimeFollowsTheDutyAtTwoSwitchesAWindow(duty: Double) {
+        let result = run(duty: duty, seconds: 600)
+        #expect(abs(result.onFraction - duty) < 0.03, "on \(result.onFraction) for duty \(duty)")
+        // A 10 s window allows one burn: at most 12 switches a minute.
+        #expect(Double(result.switches) <= 600 / 60 * 12 + 2)
+    }
+
+    @Test func minimumOnAndOffTimesHold() {
+        var timing = Station.RelayTiming()
+        timing.minOnSeconds = 3
+        timing.minOffSeconds = 2
+        for duty in [0.1, 0.25, 0.5, 0.75, 0.95] {
+            let result = run(duty: duty, seconds: 600, timing: timing)
+            #expect(result.shortestOn >= 3 - 1e-9, "duty \(duty): on for \(result.shortestOn) s")
+            #expect(result.shortestOff >= 2 - 1e-9, "duty \(duty): off for \(result.shortestOff) s")
+        }
+    }
+
+    @Test func aDutyTooSmallForOnePulseIsCarriedNotLost() {
+        // 0.1 of a 10 s window is 1 s, under the 2 s minimum: pulses come every other window.
+        let result = run(duty: 0.1, seconds: 600)
+        #expect(result.onFraction > 0.08 && result.onFraction < 0.12, "on \(result.onFraction)")
+    }
+
+    @Test func leavingFullPowerCutsAtOnceAndFullPowerLightsAtOnce() {
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        var now = 0.0
+        while now < 30 {
+            #expect(modulator.output(duty: 1, nowSeconds: now) == .on)
+            now += 0.25
+        }
+        #expect(modulator.output(duty: 0.5, nowSeconds: now) == .off)
+        now += 1.5
+        #expect(modulator.output(duty: 1, nowSeconds: now) == .on)
+    }
+
+    @Test func forceOffIgnoresTheMinimumOnTime() {
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        #expect(modulator.output(duty: 1, nowSeconds: 0) == .on)
+        modulator.forceOff(nowSeconds: 0.25)
+        #expect(modulator.command == .off)
+        #expect(modulator.output(duty: 0, nowSeconds: 0.5) == .off)
+    }
+}
