@@ -39,6 +39,8 @@ let package = Package(
         .testTarget(
             name: "WokSimulatorTests", dependencies: ["WokCore", "WokHardware", "WokSimulator"],
             path: "Tests/WokSimulatorTests"),
+        // Runs the built `wokctl` as a person would; depending on it makes SwiftPM build it first.
+        .testTarget(name: "WokctlTests", dependencies: ["wokctl"], path: "Tests/WokctlTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,11 +7,12 @@ public enum InjectedFaultKind: String, Sendable, CaseIterable {
     /// The amplifier stops answering on the bus (every transfer times out).
     case i2cErrors = "i2c-errors"
 
-    /// The fault the safety monitor should latch for it.
-    public var expectedDetection: FaultKind {
+    /// The faults the safety monitor may latch for it. An MCP9600 has no open-circuit flag: an
+    /// open input floats and reads as out of range; the MCP9601 flags it as open.
+    public var expectedDetections: Set<FaultKind> {
         switch self {
-        case .sensorOpen: .sensorOpen
-        case .i2cErrors: .busErrors
+        case .sensorOpen: [.sensorOpen, .sensorRange]
+        case .i2cErrors: [.busErrors]
         }
     }
 }
