@@ -57,19 +57,15 @@ public struct Scorecard: Sendable {
         stagesMissingBand = missing
     }
 
-    /// The targets this cook missed, in words; empty when it met them all.
+    /// The targets this cook missed, as short labels; empty when it met them all.
     public var misses: [String] {
         var misses: [String] = []
-        if !completed { misses.append("did not complete") }
-        if let ratio = worstTimeRatio, ratio > Self.maxTimeRatio {
-            misses.append("climb took \(ratio)x the full-power time")
-        }
-        if worstOvershootC > Self.maxOvershootC { misses.append("overshoot \(worstOvershootC) °C") }
-        if worstHoldMeanErrorC > Self.maxHoldMeanErrorC { misses.append("hold error \(worstHoldMeanErrorC) °C") }
-        if worstSwitchesPerMinute > Self.maxSwitchesPerMinute {
-            misses.append("\(worstSwitchesPerMinute) relay switches a minute")
-        }
-        if !stagesMissingBand.isEmpty { misses.append("never reached: \(stagesMissingBand.joined(separator: ", "))") }
+        if !completed { misses.append("incomplete") }
+        if let ratio = worstTimeRatio, ratio > Self.maxTimeRatio { misses.append("time") }
+        if worstOvershootC > Self.maxOvershootC { misses.append("overshoot") }
+        if worstHoldMeanErrorC > Self.maxHoldMeanErrorC { misses.append("hold") }
+        if worstSwitchesPerMinute > Self.maxSwitchesPerMinute { misses.append("switching") }
+        if !stagesMissingBand.isEmpty { misses.append("band never reached") }
         return misses
     }
 }

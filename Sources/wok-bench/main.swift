@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// The benchmark: how fast a simulated cook runs, and how the controllers compare on a range of
-/// plants. Run from the repository root: `swift run -c release wok-bench [--seeds N] [--markdown]`.
+/// plants. Run from the repository root: `swift run -c release wok-bench [--seeds N]`.
 
 func monotonicSeconds() -> Double {
     var spec = timespec()
@@ -37,7 +37,6 @@ let arguments = CommandLine.arguments
 let seedCount = arguments.firstIndex(of: "--seeds").flatMap { index in
     index + 1 < arguments.count ? Int(arguments[index + 1]) : nil
 } ?? 5
-let markdown = arguments.contains("--markdown")
 
 
 func loadRecipe(_ name: String) -> Recipe {
@@ -92,7 +91,8 @@ print()
 
 // 2. Controllers x plants x recipes, worst case over seeds.
 print("Controllers on each plant, worst over \(seedCount) seeds and both recipes:")
-print("(time ratio: climbs of 20 °C or more against the full-power limit; hold: mean |error| after reaching the band)")
+print("(time ratio: climbs of 20 °C or more against the full-power limit, target <= \(Scorecard.maxTimeRatio); overshoot target <= \(Scorecard.maxOvershootC) °C;")
+print(" hold: mean |error| after reaching the band, target <= \(Scorecard.maxHoldMeanErrorC) °C; switches target <= \(Scorecard.maxSwitchesPerMinute) a minute)")
 print()
 let header = "| plant | controller | completed | time ratio | overshoot °C | hold error °C | switches/min | peak °C | targets |"
 print(header)
@@ -120,14 +120,13 @@ for (name, plant) in plants {
                 hold = max(hold, card.worstHoldMeanErrorC)
                 switching = max(switching, card.worstSwitchesPerMinute)
                 peak = max(peak, card.maxTrueC)
-                for miss in card.misses { misses.insert(String(miss.prefix(while: { !$0.isNumber }))) }
+                misses.formUnion(card.misses)
             }
         }
-        let verdict = misses.isEmpty ? "met" : "missed: " + misses.sorted().joined(separator: "; ")
+        let verdict = misses.isEmpty ? "all met" : "missed: " + misses.sorted().joined(separator: ", ")
         if kind == .standard && !misses.isEmpty { defaultMisses += 1 }
         print("| \(name) | \(kind.rawValue) | \(completed)/\(runs) | \(format(ratio)) | \(format(overshoot, 1)) | \(format(hold)) | \(format(switching, 1)) | \(format(peak, 1)) | \(verdict) |")
     }
 }
 print()
 print(defaultMisses == 0 ? "The default controller met every target on every plant." : "The default controller missed targets on \(defaultMisses) plant(s).")
-_ = markdown
