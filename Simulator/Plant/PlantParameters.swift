@@ -66,12 +66,10 @@ public struct PlantParameters: Sendable, Equatable {
 /// Reads a plant file: every key optional, defaults as in `PlantParameters()`.
 public enum PlantLoader {
     public static func parse(_ text: String, source: String) -> Result<PlantParameters, DocumentError> {
-        let document: JSONValue
-        do {
-            document = try JSONParser.parse(text)
-        } catch {
-            return .failure(.syntax(source: source, error))
-        }
+        decodeDocument(text, source: source) { decode($0, source: $1) }
+    }
+
+    public static func decode(_ document: JSONValue, source: String) -> Result<PlantParameters, DocumentError> {
         var problems: [ConfigProblem] = []
         guard var root = FieldReader.open(document, location: "", problems: &problems) else {
             return .failure(.invalid(source: source, problems))

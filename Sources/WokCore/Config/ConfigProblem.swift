@@ -37,6 +37,17 @@ public enum DocumentError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// Parses a JSON document, then hands it to a decoder; syntax errors come back located.
+public func decodeDocument<Decoded>(
+    _ text: String, source: String, _ decode: (JSONValue, String) -> Result<Decoded, DocumentError>
+) -> Result<Decoded, DocumentError> {
+    do {
+        return decode(try JSONParser.parse(text), source)
+    } catch {
+        return .failure(.syntax(source: source, error))
+    }
+}
+
 /// Reads typed fields out of one JSON object, collecting a problem for each field that is wrong
 /// (instead of stopping at the first) and flagging keys it does not know, which are usually typos.
 public struct FieldReader {

@@ -9,13 +9,7 @@ public enum RecipeLoader {
 
     /// Parses and validates recipe text. `source` names the file in messages.
     public static func parse(_ text: String, source: String) -> Result<Recipe, DocumentError> {
-        let document: JSONValue
-        do {
-            document = try JSONParser.parse(text)
-        } catch {
-            return .failure(.syntax(source: source, error))
-        }
-        return decode(document, source: source)
+        decodeDocument(text, source: source) { decode($0, source: $1) }
     }
 
     /// Validates an already-parsed document.

@@ -2,13 +2,7 @@
 /// so a builder writes down only what differs on their station.
 public enum StationLoader {
     public static func parse(_ text: String, source: String) -> Result<Station, DocumentError> {
-        let document: JSONValue
-        do {
-            document = try JSONParser.parse(text)
-        } catch {
-            return .failure(.syntax(source: source, error))
-        }
-        return decode(document, source: source)
+        decodeDocument(text, source: source) { decode($0, source: $1) }
     }
 
     public static func decode(_ document: JSONValue, source: String) -> Result<Station, DocumentError> {
