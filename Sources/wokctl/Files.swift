@@ -8,6 +8,11 @@ enum Files {
     static let maxDocumentBytes = 1 << 20
 
     static func read(_ path: String) throws(CommandFailure) -> String {
+        if let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType,
+            type == .typeDirectory
+        {
+            throw CommandFailure(message: "\(path): is a directory, not a JSON file", code: .invalidInput)
+        }
         let url = URL(fileURLWithPath: path)
         let data: Data
         do {

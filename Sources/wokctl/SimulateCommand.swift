@@ -53,8 +53,8 @@ enum SimulateCommand {
         }
         var speed: Double?  // nil: as fast as possible
         if let text = args.value("speed"), text != "max" {
-            guard let value = Double(text), value.isFinite, value > 0, value <= 100_000 else {
-                throw CommandFailure(message: "--speed \(text): expected a positive number or \"max\"", code: .usage)
+            guard let value = Double(text), value.isFinite, value >= 0.1, value <= 100_000 else {
+                throw CommandFailure(message: "--speed \(text): expected a number from 0.1 to 100000, or \"max\"", code: .usage)
             }
             speed = value
         }

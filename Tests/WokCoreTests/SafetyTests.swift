@@ -140,6 +140,12 @@ struct RecordingRelay: BurnerRelay {
         #expect(report.events.contains(.cookAborted(reason: "test")))
     }
 
+    @Test func aRecipeWithoutStagesIsRefusedNotCooked() {
+        var loop = StationLoop(station: .standard)
+        #expect(throws: StartError.self) { try loop.start(recipe: Recipe(name: "empty", serves: 1, stages: []), nowSeconds: 0) }
+        #expect(loop.state == .idle)
+    }
+
     @Test func noCookMeansTheBurnerStaysOff() {
         var loop = StationLoop(station: .standard)
         var sensor = ScriptedSensor(script: [sample(25)])

@@ -108,6 +108,10 @@ public enum StationLoader {
 public enum RecipeCheck {
     public static func problems(_ recipe: Recipe, on station: Station) -> [ConfigProblem] {
         var problems: [ConfigProblem] = []
+        // A recipe built in code skips the loader's checks; a session needs at least one stage.
+        if recipe.stages.isEmpty || recipe.stages.count > Recipe.maxStages {
+            problems.append(ConfigProblem(location: "field \"stages\"", message: "must list 1 to \(Recipe.maxStages) stages"))
+        }
         for (offset, stage) in recipe.stages.enumerated() {
             let location = "stage \(offset + 1) \"\(stage.name)\", field \"heat\""
             guard let target = station.targetC(for: stage.heat) else {
