@@ -108,7 +108,6 @@ struct StageMeter {
     /// How long after food lands the wok may take to leave its band before the load counts as absorbed.
     static let leaveBandWithinSeconds = 30.0
 
-    var intervalStartSeconds: Double { intervalStart }
     var needsLeaveBand: Bool { mustLeaveBand }
 
     func finish(endSeconds: Double) -> StageMetrics {

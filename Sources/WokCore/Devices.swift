@@ -48,14 +48,6 @@ public enum SensorFault: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Whether one occurrence is already proof the sensor cannot be trusted (as opposed to a bus
-    /// hiccup that may clear on the next read).
-    public var isPersistentByNature: Bool {
-        switch self {
-        case .bus: false
-        default: true
-        }
-    }
 }
 
 /// One good reading of the thermocouple amplifier.

@@ -22,8 +22,7 @@ public struct StationLoop: Sendable {
     public private(set) var session: CookSession?
     public private(set) var controller: Controller
     public private(set) var modulator: RelayModulator
-    public private(set) var lastReport: TickReport?
-    /// The state to show once the cook is over and the next has not begun.
+    /// Events from commands (start, confirm, hold, ...) waiting to go out with the next tick.
     private var pendingEvents: [CookEvent] = []
 
     public init(station: Station, controllerKind: ControllerKind? = nil) {
@@ -145,7 +144,6 @@ public struct StationLoop: Sendable {
             nowSeconds: now, measuredC: measured, targetC: session?.isRunning == true ? session?.targetC : nil,
             duty: command == .off && duty > 0 && safety.latched != nil ? 0 : duty, burner: command, state: state,
             stageIndex: session?.isRunning == true ? session?.stageIndex : nil, events: events)
-        lastReport = report
         return report
     }
 }
