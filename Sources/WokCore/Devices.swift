@@ -47,7 +47,6 @@ public enum SensorFault: Error, Sendable, Equatable, CustomStringConvertible {
         case .implausible(let celsius): "implausible reading \(celsius) °C"
         }
     }
-
 }
 
 /// One good reading of the thermocouple amplifier.
