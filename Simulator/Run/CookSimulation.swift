@@ -74,13 +74,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
 /// wok, a register-level simulated chip, a simulated relay and a virtual cook.
 public struct CookSimulation {
     public let config: SimulationConfig
-    private var plant: WokPlant
-    private let chip: SimulatedMCP9600
-    private var sensor: MCP9600<SimulatedMCP9600>
-    private var relay = SimulatedRelay()
+    private var world: SimulatedStation
     private var loop: StationLoop
     private var cook: VirtualCook
-    private var noise: SplitMix64
     private var now = 0.0
     private var meter: StageMeter?
     private var finishedStages: [StageMetrics] = []
@@ -96,22 +92,14 @@ public struct CookSimulation {
 
     public init(_ config: SimulationConfig) throws(SimulationError) {
         self.config = config
-        plant = WokPlant(parameters: config.plant)
-        chip = SimulatedMCP9600(model: config.chipModel)
-        chip.present(hotC: plant.sensedC, coldC: config.plant.ambientC)
-        do {
-            sensor = try MCP9600.open(device: chip, configuration: MCP9600Configuration())
-        } catch {
-            throw .sensorDidNotOpen("\(error)")
-        }
+        world = try SimulatedStation(plant: config.plant, chipModel: config.chipModel, seed: config.seed)
         loop = StationLoop(station: config.station, controllerKind: config.controller)
         cook = VirtualCook(seed: config.seed)
-        noise = SplitMix64(seed: config.seed)
         faultOutcomes = config.faults.map {
             FaultOutcome(kind: $0.kind, injectedAtSeconds: $0.atSeconds, detectedAtSeconds: nil, burnerOffAtSeconds: nil)
         }
         pendingFaults = config.faults.sorted { $0.atSeconds < $1.atSeconds }
-        maxTrueC = plant.wokC
+        maxTrueC = world.plant.wokC
         boundSeconds = Self.timeBound(config.recipe, config.station)
         do {
             try loop.start(recipe: config.recipe, nowSeconds: 0)
@@ -139,20 +127,18 @@ public struct CookSimulation {
 
         // The world moves first: food lands, faults strike, the wok heats under the last command.
         for addition in cook.additionsDue(nowSeconds: now) {
-            plant.advance(to: now)
-            plant.add(addition)
-            meter?.foodLanded(at: now, trueC: plant.wokC)
+            world.add(addition, at: now)
+            meter?.foodLanded(at: now, trueC: world.plant.wokC)
             if let target = meter?.targetC, let mustLeave = meter?.needsLeaveBand {
                 meter?.fullPowerSecondsToBand = fullPowerSecondsToBand(
-                    from: plant, targetC: target, bandC: config.station.control.bandC, mustLeaveBand: mustLeave)
+                    from: world.plant, targetC: target, bandC: config.station.control.bandC, mustLeaveBand: mustLeave)
             }
         }
         while let fault = pendingFaults.first, fault.atSeconds <= now {
             pendingFaults.removeFirst()
-            inject(fault.kind)
+            world.inject(fault.kind)
         }
-        plant.advance(to: now)
-        chip.present(hotC: plant.sensedC + config.plant.sensor.noiseC * noise.gaussian(), coldC: config.plant.ambientC + 3)
+        world.advance(to: now)
 
         if let session = loop.session, session.isRunning, session.stage.advance == .confirm,
             cook.wantsToConfirm(stageClockSeconds: session.stageClockSeconds)
@@ -160,21 +146,21 @@ public struct CookSimulation {
             if (try? loop.confirm(nowSeconds: now)) != nil { cook.confirmed() }
         }
 
-        let report = loop.tick(nowSeconds: now, sensor: &sensor, relay: &relay)
-        plant.setRelay(closed: relay.command.isOn)
+        let report = loop.tick(nowSeconds: now, sensor: &world.sensor, relay: &world.relay)
+        world.applyRelay()
         observe(report)
 
         let row = TraceRow(
             timeSeconds: now, stageIndex: report.stageIndex,
             stageName: report.stageIndex.map { config.recipe.stages[$0].name }, state: report.state,
-            targetC: report.targetC, measuredC: report.measuredC, trueC: plant.wokC, burner: relay.command,
+            targetC: report.targetC, measuredC: report.measuredC, trueC: world.plant.wokC, burner: world.relay.command,
             duty: report.duty, events: report.events)
         if !(loop.session?.isRunning ?? false) {
             finish()
         } else if now >= boundSeconds {
             loop.abort(reason: "simulation ran past its time bound of \(formatNumber(boundSeconds)) s", nowSeconds: now)
-            _ = loop.tick(nowSeconds: now, sensor: &sensor, relay: &relay)
-            plant.setRelay(closed: relay.command.isOn)
+            _ = loop.tick(nowSeconds: now, sensor: &world.sensor, relay: &world.relay)
+            world.applyRelay()
             finish()
         }
         now += period
@@ -187,13 +173,6 @@ public struct CookSimulation {
         return result
     }
 
-    private mutating func inject(_ kind: InjectedFaultKind) {
-        switch kind {
-        case .sensorOpen: chip.probe = .open
-        case .i2cErrors: chip.busFailure = .timeout
-        }
-    }
-
     private mutating func observe(_ report: TickReport) {
         for event in report.events {
             events.append((now, event))
@@ -203,10 +182,10 @@ public struct CookSimulation {
                 let stage = config.recipe.stages[index]
                 var fresh = StageMeter(
                     name: stage.name, targetC: target, bandC: config.station.control.bandC, startSeconds: now,
-                    trueC: plant.wokC)
+                    trueC: world.plant.wokC)
                 if let target {
                     fresh.fullPowerSecondsToBand = fullPowerSecondsToBand(
-                        from: plant, targetC: target, bandC: config.station.control.bandC, mustLeaveBand: false)
+                        from: world.plant, targetC: target, bandC: config.station.control.bandC, mustLeaveBand: false)
                 }
                 meter = fresh
                 cook.stageStarted(stage, nowSeconds: now)
@@ -225,16 +204,16 @@ public struct CookSimulation {
                 break
             }
         }
-        if relay.command != lastBurner { meter?.relaySwitched() }
-        lastBurner = relay.command
-        if relay.command == .off {
+        if world.relay.command != lastBurner { meter?.relaySwitched() }
+        lastBurner = world.relay.command
+        if world.relay.command == .off {
             for index in faultOutcomes.indices
             where faultOutcomes[index].detectedAtSeconds != nil && faultOutcomes[index].burnerOffAtSeconds == nil {
                 faultOutcomes[index].burnerOffAtSeconds = now
             }
         }
-        meter?.observe(now: now, trueC: plant.wokC)
-        maxTrueC = max(maxTrueC, plant.wokC)
+        meter?.observe(now: now, trueC: world.plant.wokC)
+        maxTrueC = max(maxTrueC, world.plant.wokC)
         if let measured = report.measuredC { maxMeasuredC = max(maxMeasuredC, measured) }
     }
 
@@ -256,7 +235,7 @@ public struct CookSimulation {
         return SimulationResult(
             recipe: config.recipe.name, controller: config.controller, plant: config.plant.name, seed: config.seed,
             completed: completed, abortReason: completed ? nil : abortReason, simulatedSeconds: now, maxTrueC: maxTrueC,
-            maxMeasuredC: maxMeasuredC.isFinite ? maxMeasuredC : plant.sensedC, stages: stages, faults: faultOutcomes,
-            events: events, relaySwitches: relay.switchCount)
+            maxMeasuredC: maxMeasuredC.isFinite ? maxMeasuredC : world.plant.sensedC, stages: stages, faults: faultOutcomes,
+            events: events, relaySwitches: world.relay.switchCount)
     }
 }
