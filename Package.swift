@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // The wok station controller: a pure core, thin shells around it, and a simulator that runs whole
-// cooks in virtual time. Arrows point one way: executables -> simulator -> hardware -> core.
+// cooks in virtual time. Arrows point one way: executables -> daemon -> simulator -> hardware -> core.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -12,6 +12,7 @@ let package = Package(
     name: "WokStation",
     products: [
         .executable(name: "wokctl", targets: ["wokctl"]),
+        .executable(name: "wokd", targets: ["wokd"]),
         .executable(name: "wok-bench", targets: ["wok-bench"]),
     ],
     targets: [
@@ -26,8 +27,18 @@ let package = Package(
         .target(
             name: "WokSimulator", dependencies: ["WokCore", "WokHardware"], path: "Simulator",
             exclude: ["Plants"], swiftSettings: strict),
+        // libsystemd's sd_notify, from Debian's libsystemd-dev.
+        .systemLibrary(name: "CSystemd", path: "Sources/CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // The Linux calls Swift cannot reach on its own (SO_PEERCRED, signalfd).
+        .target(name: "CWokSystem", path: "Sources/CWokSystem"),
+        // The real-time loop, the control socket and its protocol, systemd notification.
+        .target(
+            name: "WokDaemon", dependencies: ["WokCore", "WokHardware", "WokSimulator", "CSystemd", "CWokSystem"],
+            path: "Sources/WokDaemon", swiftSettings: strict),
         .executableTarget(
-            name: "wokctl", dependencies: ["WokCore", "WokHardware", "WokSimulator"],
+            name: "wokd", dependencies: ["WokCore", "WokSimulator", "WokDaemon"], path: "Sources/wokd", swiftSettings: strict),
+        .executableTarget(
+            name: "wokctl", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokDaemon"],
             path: "Sources/wokctl", swiftSettings: strict),
         .executableTarget(
             name: "wok-bench", dependencies: ["WokCore", "WokSimulator"], path: "Sources/wok-bench",
@@ -39,8 +50,10 @@ let package = Package(
         .testTarget(
             name: "WokSimulatorTests", dependencies: ["WokCore", "WokHardware", "WokSimulator"],
             path: "Tests/WokSimulatorTests"),
-        // Runs the built `wokctl` as a person would; depending on it makes SwiftPM build it first.
-        .testTarget(name: "WokctlTests", dependencies: ["wokctl"], path: "Tests/WokctlTests"),
+        .testTarget(
+            name: "WokDaemonTests", dependencies: ["WokCore", "WokSimulator", "WokDaemon"], path: "Tests/WokDaemonTests"),
+        // Runs the built `wokctl` and `wokd` as a person would; depending on them makes SwiftPM build them first.
+        .testTarget(name: "WokctlTests", dependencies: ["wokctl", "wokd", "WokDaemon"], path: "Tests/WokctlTests"),
     ],
     swiftLanguageModes: [.v6]
 )

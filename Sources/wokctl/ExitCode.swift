@@ -1,3 +1,4 @@
+import WokDaemon
 /// What `wokctl` tells the shell. Documented in docs/wokctl.md; scripts may rely on these.
 struct ExitCode: Error, Equatable {
     var rawValue: Int32
@@ -18,4 +19,15 @@ struct ExitCode: Error, Equatable {
 struct CommandFailure: Error {
     var message: String
     var code: ExitCode
+}
+
+extension Arguments {
+    /// Reads a command line for `wokctl`; a usage error exits 2.
+    static func parse(_ raw: [String], valued: Set<String>, flags: Set<String>) throws(CommandFailure) -> Arguments {
+        do {
+            return try Arguments(raw, valued: valued, flags: flags)
+        } catch {
+            throw CommandFailure(message: error.message, code: .usage)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import WokDaemon
 import WokCore
 
 /// `wokctl recipes list|show|validate`: works offline, on files only.
@@ -13,7 +14,7 @@ enum RecipesCommand {
         """
 
     static func run(_ raw: [String]) throws(CommandFailure) {
-        let args = try Arguments(raw, valued: ["recipe-dir", "station"], flags: ["json", "help"])
+        let args = try Arguments.parse(raw, valued: ["recipe-dir", "station"], flags: ["json", "help"])
         if args.has("help") || args.positional.isEmpty {
             Terminal.line(help)
             if !args.has("help") { throw CommandFailure(message: "recipes: which action? list, show or validate", code: .usage) }

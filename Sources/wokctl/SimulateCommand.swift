@@ -1,3 +1,4 @@
+import WokDaemon
 import WokCore
 import WokSimulator
 
@@ -25,7 +26,7 @@ enum SimulateCommand {
         """
 
     static func run(_ raw: [String]) throws(CommandFailure) {
-        let args = try Arguments(
+        let args = try Arguments.parse(
             raw, valued: ["station", "plant", "controller", "seed", "speed", "trace", "fault", "recipe-dir"],
             flags: ["json", "help"])
         if args.has("help") {

@@ -37,14 +37,19 @@ public struct StationLoop: Sendable {
         return session?.state ?? .idle
     }
 
-    /// Starts a cook; refused while a fault is latched or another cook runs.
-    public mutating func start(recipe: Recipe, nowSeconds now: Double) throws(StartError) {
+    /// Starts a cook, at its first stage or (continuing an interrupted cook) at `stageIndex`;
+    /// refused while a fault is latched or another cook runs.
+    public mutating func start(recipe: Recipe, nowSeconds now: Double, atStage stageIndex: Int = 0) throws(StartError) {
         if let fault = safety.latched { throw .faultLatched(fault) }
         if let session, session.isRunning { throw .busy(recipe: session.recipe.name) }
         let problems = RecipeCheck.problems(recipe, on: station)
         guard problems.isEmpty else { throw .recipeRejected(problems) }
+        guard recipe.stages.indices.contains(stageIndex) else {
+            throw .recipeRejected([ConfigProblem(
+                location: "field \"stages\"", message: "has no stage \(stageIndex + 1) to continue from")])
+        }
         var fresh = CookSession(recipe: recipe, station: station, nowSeconds: now)
-        pendingEvents += fresh.begin()
+        pendingEvents += fresh.begin(atStage: stageIndex)
         session = fresh
         controller = Controller(kind: controller.kind, station: station)
         modulator = RelayModulator(timing: station.relay)

@@ -74,9 +74,10 @@ public struct CookSession: Sendable {
     public var isRunning: Bool { outcome == nil }
     public var stage: Stage { recipe.stages[stageIndex] }
 
-    /// The events of starting: call once, right after `init`.
-    public mutating func begin() -> [CookEvent] {
-        [.cookStarted(recipe: recipe.name)] + enterStage(0)
+    /// The events of starting: call once, right after `init`. A cook continued after an
+    /// interruption begins at the stage it was in, from that stage's start.
+    public mutating func begin(atStage index: Int = 0) -> [CookEvent] {
+        [.cookStarted(recipe: recipe.name)] + enterStage(min(max(index, 0), recipe.stages.count - 1))
     }
 
     /// What the wok should be at now; nil when the burner must be off.

@@ -10,6 +10,7 @@ public struct Station: Sendable, Equatable {
     public var relay: RelayTiming
     public var control: ControlSettings
     public var safety: SafetySettings
+    public var daemon = DaemonSettings()
 
     public init(
         name: String, levels: [HeatLevel: Double], limits: Limits, relay: RelayTiming,

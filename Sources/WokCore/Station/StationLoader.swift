@@ -64,6 +64,10 @@ public enum StationLoader {
             }
             root.absorb(safety)
         }
+        if var daemon = root.object("daemon") {
+            decodeDaemon(&daemon, into: &station)
+            root.absorb(daemon)
+        }
         problems += root.finished()
         problems += consistencyProblems(station)
         guard problems.isEmpty else { return .failure(.invalid(source: source, problems)) }

@@ -1,13 +1,13 @@
 /// A small command-line reader: options may come anywhere after the verb, as `--name value`,
 /// `--name=value` or bare flags; everything else is a positional argument.
-struct Arguments {
-    private(set) var positional: [String] = []
+public struct Arguments {
+    public private(set) var positional: [String] = []
     private var values: [String: [String]] = [:]
     private var flags: Set<String> = []
 
     /// `valued` lists the options that take a value; any other `--x` is a flag, and a flag not
     /// in `known` is a usage error.
-    init(_ raw: [String], valued: Set<String>, flags known: Set<String>) throws(CommandFailure) {
+    public init(_ raw: [String], valued: Set<String>, flags known: Set<String>) throws(UsageError) {
         var index = 0
         var onlyPositional = false
         while index < raw.count {
@@ -29,22 +29,33 @@ struct Arguments {
             }
             if valued.contains(name) {
                 guard let value = inlineValue ?? (index < raw.count ? raw[index] : nil) else {
-                    throw CommandFailure(message: "option --\(name) needs a value", code: .usage)
+                    throw UsageError("option --\(name) needs a value")
                 }
                 if inlineValue == nil { index += 1 }
                 values[name, default: []].append(value)
             } else if known.contains(name) {
                 guard inlineValue == nil else {
-                    throw CommandFailure(message: "option --\(name) takes no value", code: .usage)
+                    throw UsageError("option --\(name) takes no value")
                 }
                 flags.insert(name)
             } else {
-                throw CommandFailure(message: "unknown option --\(name)", code: .usage)
+                throw UsageError("unknown option --\(name)")
             }
         }
     }
 
-    func value(_ name: String) -> String? { values[name]?.last }
-    func all(_ name: String) -> [String] { values[name] ?? [] }
-    func has(_ name: String) -> Bool { flags.contains(name) }
+    public func value(_ name: String) -> String? { values[name]?.last }
+    public func all(_ name: String) -> [String] { values[name] ?? [] }
+    public func has(_ name: String) -> Bool { flags.contains(name) }
+}
+
+/// A command line that does not make sense, in words for the person who typed it.
+public struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
 }

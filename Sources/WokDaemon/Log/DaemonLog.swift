@@ -1,0 +1,55 @@
+internal import Glibc
+
+/// How much a log line matters, with syslog's numbers (journald reads them from the `<N>` prefix).
+public enum LogPriority: Int, Sendable, Comparable {
+    case error = 3
+    case warning = 4
+    case notice = 5
+    case info = 6
+    case debug = 7
+
+    public static func < (lhs: LogPriority, rhs: LogPriority) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Where the daemon's log lines go. The daemon writes to standard error; tests keep them.
+public protocol LogSink: AnyObject {
+    func write(_ priority: LogPriority, _ message: String)
+}
+
+/// Standard error in journald's style: `<6>message`, one line per event; journald turns the
+/// prefix into the entry's priority (see sd-daemon(3)), and a terminal still reads it.
+public final class StandardErrorLog: LogSink {
+    public let threshold: LogPriority
+
+    public init(threshold: LogPriority = .info) {
+        self.threshold = threshold
+    }
+
+    public func write(_ priority: LogPriority, _ message: String) {
+        guard priority <= threshold else { return }
+        // One write per line, so lines from a crash-looping daemon never interleave mid-line.
+        var bytes = Array("<\(priority.rawValue)>\(message.replacing("\n", with: " | "))\n".utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(STDERR_FILENO, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+}
+
+/// Keeps log lines in memory, for tests.
+public final class MemoryLog: LogSink {
+    public private(set) var lines: [(priority: LogPriority, message: String)] = []
+
+    public init() {}
+
+    public func write(_ priority: LogPriority, _ message: String) {
+        lines.append((priority, message))
+    }
+}

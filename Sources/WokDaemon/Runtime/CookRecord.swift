@@ -1,0 +1,125 @@
+public import WokCore
+
+/// What the daemon keeps on disk about the cook in progress, so that after a crash, a kill or a
+/// power cut it knows a cook was interrupted, and where. It is never used to re-light the burner
+/// by itself: only a person's `resume` continues the cook, from the start of the recorded stage.
+public struct CookRecord: Sendable, Equatable {
+    public static let schemaVersion = 1
+
+    public var recipeName: String
+    /// The recipe as it was started, so a resume cooks the same stages even if the file changed.
+    public var recipeDocument: String
+    public var recipeSource: String
+    public var stageIndex: Int
+    public var stageName: String
+    public var startedAtUnixSeconds: Double
+    public var updatedAtUnixSeconds: Double
+    public var startedBy: String
+
+    public init(
+        recipeName: String, recipeDocument: String, recipeSource: String, stageIndex: Int, stageName: String,
+        startedAtUnixSeconds: Double, updatedAtUnixSeconds: Double, startedBy: String
+    ) {
+        self.recipeName = recipeName
+        self.recipeDocument = recipeDocument
+        self.recipeSource = recipeSource
+        self.stageIndex = stageIndex
+        self.stageName = stageName
+        self.startedAtUnixSeconds = startedAtUnixSeconds
+        self.updatedAtUnixSeconds = updatedAtUnixSeconds
+        self.startedBy = startedBy
+    }
+
+    public var json: JSONValue {
+        .object([
+            "schema": .number(Double(Self.schemaVersion)), "recipe": .string(recipeName),
+            "recipeSource": .string(recipeSource), "recipeDocument": .string(recipeDocument),
+            "stageIndex": .number(Double(stageIndex)), "stageName": .string(stageName),
+            "startedAtUnixSeconds": .number(startedAtUnixSeconds), "updatedAtUnixSeconds": .number(updatedAtUnixSeconds),
+            "startedBy": .string(startedBy),
+        ])
+    }
+
+    /// Reads a record; nil with a reason when the file is not one (a torn or foreign file is
+    /// reported and ignored, never trusted).
+    public static func decode(_ text: String) -> Result<CookRecord, CookRecordError> {
+        guard let object = (try? JSONParser.parse(text))?.objectValue else { return .failure(.unreadable("not a JSON object")) }
+        guard object["schema"]?.intValue == schemaVersion else { return .failure(.unreadable("unknown schema")) }
+        guard let name = object["recipe"]?.stringValue, let document = object["recipeDocument"]?.stringValue,
+            let source = object["recipeSource"]?.stringValue, let index = object["stageIndex"]?.intValue, index >= 0,
+            let stageName = object["stageName"]?.stringValue,
+            let started = object["startedAtUnixSeconds"]?.numberValue,
+            let updated = object["updatedAtUnixSeconds"]?.numberValue,
+            let startedBy = object["startedBy"]?.stringValue
+        else { return .failure(.unreadable("a field is missing or of the wrong type")) }
+        return .success(CookRecord(
+            recipeName: name, recipeDocument: document, recipeSource: source, stageIndex: index, stageName: stageName,
+            startedAtUnixSeconds: started, updatedAtUnixSeconds: updated, startedBy: startedBy))
+    }
+}
+
+public enum CookRecordError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unreadable(String)
+    case storage(String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let why): "the cook record cannot be read: \(why)"
+        case .storage(let why): "the cook record cannot be stored: \(why)"
+        }
+    }
+}
+
+/// Where the record lives. The daemon's is a file in its state directory; tests use memory.
+public protocol CookRecordStore: AnyObject {
+    func load() -> Result<CookRecord?, CookRecordError>
+    func save(_ record: CookRecord) throws(CookRecordError)
+    func clear() throws(CookRecordError)
+}
+
+/// The record as `current-cook.json` in the state directory, replaced atomically.
+public final class FileCookRecordStore: CookRecordStore {
+    public let path: String
+
+    public init(directory: String) {
+        path = directory + "/current-cook.json"
+    }
+
+    public func load() -> Result<CookRecord?, CookRecordError> {
+        guard fileExists(path) else { return .success(nil) }
+        do {
+            return CookRecord.decode(try readSmallFile(path, maxBytes: 2 << 20)).map { $0 }
+        } catch {
+            return .failure(.unreadable("\(error)"))
+        }
+    }
+
+    public func save(_ record: CookRecord) throws(CookRecordError) {
+        do {
+            try writeFileAtomically(path, record.json.serialized(pretty: true) + "\n")
+        } catch {
+            throw .storage("\(error)")
+        }
+    }
+
+    public func clear() throws(CookRecordError) {
+        do {
+            try removeFile(path)
+        } catch {
+            throw .storage("\(error)")
+        }
+    }
+}
+
+/// The record in memory, for tests.
+public final class MemoryCookRecordStore: CookRecordStore {
+    public var record: CookRecord?
+
+    public init(record: CookRecord? = nil) {
+        self.record = record
+    }
+
+    public func load() -> Result<CookRecord?, CookRecordError> { .success(record) }
+    public func save(_ record: CookRecord) throws(CookRecordError) { self.record = record }
+    public func clear() throws(CookRecordError) { record = nil }
+}

@@ -1,0 +1,376 @@
+public import WokCore
+
+/// Who sent a request, as the kernel vouches for it, and whether they may change anything.
+public struct Peer: Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+    public var mayChange: Bool
+
+    public init(description: String, mayChange: Bool) {
+        self.description = description
+        self.mayChange = mayChange
+    }
+}
+
+/// The daemon's state and decisions, free of sockets and clocks: the station loop and its
+/// devices, requests in and answers out, snapshots and events for watchers, and the record that
+/// lets a person continue an interrupted cook. The runner owns one and calls it from one thread.
+public final class DaemonCore {
+    public let station: Station
+    public let recipeDirectory: String
+    /// How much faster than real time the station runs (1 on real hardware).
+    public let speed: Double
+    public let isSimulated: Bool
+    private var loop: StationLoop
+    private var devices: any StationDevices
+    private let log: any LogSink
+    private let records: any CookRecordStore
+    private let wallClock: () -> Double
+    /// A cook that was running when the daemon last stopped; cleared by resume, start or expiry.
+    public private(set) var interrupted: CookRecord?
+    /// The record of the cook running now.
+    private var running: CookRecord?
+    private var lastReport: TickReport?
+    public private(set) var history = TemperatureHistory()
+    private var pendingEvents: [JSONValue] = []
+    public private(set) var nowSeconds: Double
+
+    /// Sets up with the burner off. A cook recorded as running is an interrupted cook: it is
+    /// logged and offered for `resume`, never continued by itself.
+    public init(
+        station: Station, devices: any StationDevices, recipeDirectory: String, speed: Double, isSimulated: Bool,
+        records: any CookRecordStore, log: any LogSink, nowSeconds: Double, wallClock: @escaping () -> Double
+    ) throws(RelayFailure) {
+        self.station = station
+        self.devices = devices
+        self.recipeDirectory = recipeDirectory
+        self.speed = speed
+        self.isSimulated = isSimulated
+        self.records = records
+        self.log = log
+        self.wallClock = wallClock
+        self.nowSeconds = nowSeconds
+        loop = StationLoop(station: station)
+        try self.devices.switchBurnerOff()
+        switch records.load() {
+        case .success(let record?):
+            interrupted = record
+            log.write(
+                .warning,
+                "cook \"\(record.recipeName)\" was interrupted in stage \(record.stageIndex + 1) \"\(record.stageName)\" (started by \(record.startedBy)); the burner stays off; `wokctl resume` continues it from that stage within \(formatNumber(station.daemon.resumeWithinSeconds)) s")
+        case .success(nil):
+            break
+        case .failure(let error):
+            log.write(.warning, "\(error); ignoring it")
+            try? records.clear()
+        }
+    }
+
+    // MARK: Ticks
+
+    /// Runs one control tick at `now` (seconds of station time).
+    @discardableResult
+    public func tick(nowSeconds now: Double) -> TickReport {
+        nowSeconds = now
+        let report = devices.tick(&loop, nowSeconds: now)
+        lastReport = report
+        history.observe(.init(
+            timeSeconds: now, temperatureC: report.measuredC, targetC: report.targetC, burnerOn: report.burner.isOn))
+        for event in report.events { record(event, at: now) }
+        expireInterruptedCook()
+        return report
+    }
+
+    private func record(_ event: CookEvent, at now: Double) {
+        log.write(Self.priority(of: event), event.description)
+        pendingEvents.append(eventJSON(event, at: now))
+        switch event {
+        case .stageStarted(let index, let name, _):
+            if var record = running {
+                record.stageIndex = index
+                record.stageName = name
+                record.updatedAtUnixSeconds = wallClock()
+                running = record
+                save(record)
+            }
+        case .cookCompleted, .cookAborted, .faultLatched:
+            if running != nil {
+                running = nil
+                do { try records.clear() } catch { log.write(.error, "\(error)") }
+            }
+        default:
+            break
+        }
+    }
+
+    private func save(_ record: CookRecord) {
+        // A cook goes on when its record cannot be written: the record only matters after a crash.
+        do { try records.save(record) } catch { log.write(.error, "\(error); the cook goes on") }
+    }
+
+    private static func priority(of event: CookEvent) -> LogPriority {
+        switch event {
+        case .faultLatched: .error
+        case .confirmationOverdue, .targetNotReached, .cookAborted: .warning
+        case .prompt, .awaitingConfirmation, .cookCompleted: .notice
+        default: .info
+        }
+    }
+
+    private func expireInterruptedCook() {
+        guard let record = interrupted, wallClock() - record.updatedAtUnixSeconds > station.daemon.resumeWithinSeconds else {
+            return
+        }
+        interrupted = nil
+        log.write(.notice, "the interrupted cook \"\(record.recipeName)\" can no longer be resumed; start it again instead")
+        do { try records.clear() } catch { log.write(.error, "\(error)") }
+    }
+
+    /// Events since the last call, for subscribers.
+    public func drainEvents() -> [JSONValue] {
+        defer { pendingEvents = [] }
+        return pendingEvents
+    }
+
+    // MARK: Requests
+
+    /// Answers one request. State changes take effect at the next tick, except `abort`, which
+    /// turns the burner off before it answers.
+    public func handle(_ request: ControlRequest, from peer: Peer) -> Result<JSONValue, ControlError> {
+        if request.method.changesState && !peer.mayChange {
+            log.write(.warning, "\(peer) may not \(request.method.rawValue): refused")
+            return .failure(ControlError(
+                .notPermitted,
+                "\(peer) may watch but not change the station (only the socket's owner and group may)"))
+        }
+        let now = nowSeconds
+        switch request.method {
+        case .status, .subscribe:
+            return .success(.object(snapshot()))
+        case .start:
+            return start(request.params, by: peer, now: now)
+        case .next:
+            return change(peer, "confirmed the stage") { () throws(SessionError) in try loop.confirm(nowSeconds: now) }
+        case .hold:
+            return change(peer, "held the cook") { () throws(SessionError) in try loop.hold(nowSeconds: now) }
+        case .resume:
+            if loop.session?.isHeld == true {
+                return change(peer, "resumed the cook") { () throws(SessionError) in try loop.resume(nowSeconds: now) }
+            }
+            return resumeInterrupted(by: peer, now: now)
+        case .abort:
+            return abort(by: peer, now: now)
+        case .ack:
+            do {
+                try loop.acknowledge()
+            } catch {
+                log.write(.notice, "\(peer) asked to acknowledge the fault: refused, \(error)")
+                return .failure(ControlError(.refused, error.description))
+            }
+            log.write(.notice, "\(peer) acknowledged the fault")
+            return .success(.object(snapshot()))
+        }
+    }
+
+    private func change(_ peer: Peer, _ what: String, _ body: () throws(SessionError) -> Void) -> Result<JSONValue, ControlError> {
+        do {
+            try body()
+        } catch {
+            log.write(.notice, "\(peer) was refused: \(error)")
+            return .failure(ControlError(.refused, error.description))
+        }
+        log.write(.notice, "\(peer) \(what)")
+        return .success(.object(snapshot()))
+    }
+
+    private func abort(by peer: Peer, now: Double) -> Result<JSONValue, ControlError> {
+        if loop.session?.isRunning == true {
+            loop.abort(reason: "aborted by \(peer)", nowSeconds: now)
+            // Off now, not at the next tick: the loop's gate sees no running cook.
+            tick(nowSeconds: now)
+            log.write(.notice, "\(peer) aborted the cook; burner \(devices.burnerIsOn ? "STILL ON" : "off")")
+            return .success(.object(snapshot()))
+        }
+        if let record = interrupted {
+            interrupted = nil
+            do { try records.clear() } catch { log.write(.error, "\(error)") }
+            log.write(.notice, "\(peer) discarded the interrupted cook \"\(record.recipeName)\"")
+            return .success(.object(snapshot()))
+        }
+        return .failure(ControlError(.refused, "no cook is running"))
+    }
+
+    private func start(_ params: JSONObject, by peer: Peer, now: Double) -> Result<JSONValue, ControlError> {
+        let loaded: (recipe: Recipe, document: String, source: String)
+        switch RecipeSource.load(params, directory: recipeDirectory) {
+        case .success(let found): loaded = found
+        case .failure(let error):
+            log.write(.notice, "\(peer) asked to start a recipe: \(error.message)")
+            return .failure(error)
+        }
+        return begin(loaded.recipe, document: loaded.document, source: loaded.source, atStage: 0, by: peer, now: now)
+    }
+
+    private func resumeInterrupted(by peer: Peer, now: Double) -> Result<JSONValue, ControlError> {
+        guard let record = interrupted else {
+            return .failure(ControlError(.refused, loop.session?.isRunning == true ? "the cook is not held" : "there is nothing to resume"))
+        }
+        let recipe: Recipe
+        switch RecipeLoader.parse(record.recipeDocument, source: record.recipeSource) {
+        case .success(let parsed): recipe = parsed
+        case .failure(let error):
+            return .failure(ControlError(.recipeInvalid, "the interrupted recipe no longer loads", problems: error.problems))
+        }
+        return begin(
+            recipe, document: record.recipeDocument, source: record.recipeSource, atStage: record.stageIndex, by: peer,
+            now: now)
+    }
+
+    private func begin(
+        _ recipe: Recipe, document: String, source: String, atStage stage: Int, by peer: Peer, now: Double
+    ) -> Result<JSONValue, ControlError> {
+        do {
+            try loop.start(recipe: recipe, nowSeconds: now, atStage: stage)
+        } catch {
+            log.write(.notice, "\(peer) asked to start \"\(recipe.name)\": refused, \(error)")
+            if case .recipeRejected(let problems) = error {
+                return .failure(ControlError(
+                    .recipeInvalid, "\(source) does not suit this station", problems: problems.map(\.description)))
+            }
+            return .failure(ControlError(.refused, error.description))
+        }
+        let wall = wallClock()
+        let record = CookRecord(
+            recipeName: recipe.name, recipeDocument: document, recipeSource: source, stageIndex: stage,
+            stageName: recipe.stages[stage].name, startedAtUnixSeconds: wall, updatedAtUnixSeconds: wall,
+            startedBy: peer.description)
+        running = record
+        interrupted = nil
+        save(record)
+        let from = stage == 0 ? "" : " from stage \(stage + 1) \"\(recipe.stages[stage].name)\""
+        log.write(.notice, "\(peer) started \"\(recipe.name)\"\(from) (\(source))")
+        return .success(.object(snapshot()))
+    }
+
+    // MARK: Shutdown
+
+    /// Stops with the burner off. A running cook stays recorded, so the next start reports it
+    /// as interrupted. Returns false when the relay refused to switch off (the caller must say so
+    /// loudly; the kernel releasing the line on exit is the last defence).
+    public func shutdown(reason: String) -> Bool {
+        if let record = running {
+            log.write(.warning, "\(reason) during the cook \"\(record.recipeName)\" (stage \(record.stageIndex + 1)); the cook is interrupted")
+        }
+        for attempt in 1...3 {
+            do {
+                try devices.switchBurnerOff()
+                log.write(.notice, "burner off; stopping (\(reason))")
+                return true
+            } catch {
+                log.write(.error, "switching the burner off failed (attempt \(attempt) of 3): \(error)")
+            }
+        }
+        return false
+    }
+
+    // MARK: Views
+
+    public var state: CookState { loop.state }
+    public var burnerIsOn: Bool { devices.burnerIsOn }
+    public var devicesSummary: String { devices.summary }
+
+    /// One line for `systemctl status`.
+    public var statusLine: String {
+        if let fault = loop.safety.latched { return "FAULT \(fault.kind.rawValue): \(fault.reason); burner off" }
+        guard let session = loop.session, session.isRunning else {
+            if let record = interrupted { return "Idle; cook \"\(record.recipeName)\" interrupted in stage \(record.stageIndex + 1), resumable" }
+            return state == .done ? "Done; burner off" : "Idle; burner off"
+        }
+        let target = session.targetC.map { "\(formatCelsius($0)) °C" } ?? "off"
+        return "\(state.rawValue): stage \(session.stageIndex + 1)/\(session.recipe.stages.count) \"\(session.stage.name)\", target \(target)"
+    }
+
+    /// Everything `wokctl status` shows, as one JSON object (see docs/protocol.md).
+    public func snapshot() -> JSONObject {
+        let session = loop.session
+        let running = session?.isRunning == true
+        var stage = JSONValue.null
+        if let session, running {
+            stage = .object([
+                "index": .number(Double(session.stageIndex)), "name": .string(session.stage.name),
+                "elapsedSeconds": .number(session.stageElapsedSeconds),
+                "remainingSeconds": session.remainingSeconds.map(JSONValue.number) ?? .null,
+            ])
+        }
+        var fault = JSONValue.null
+        if let latched = loop.safety.latched {
+            fault = .object([
+                "kind": .string(latched.kind.rawValue), "reason": .string(latched.reason),
+                "detectedAtSeconds": .number(latched.detectedAtSeconds),
+            ])
+        }
+        var interruptedJSON = JSONValue.null
+        if let record = interrupted {
+            interruptedJSON = .object([
+                "recipe": .string(record.recipeName), "stageIndex": .number(Double(record.stageIndex)),
+                "stageName": .string(record.stageName), "atUnixSeconds": .number(record.updatedAtUnixSeconds),
+                "resumableForSeconds": .number(max(0, station.daemon.resumeWithinSeconds - (wallClock() - record.updatedAtUnixSeconds)).rounded()),
+            ])
+        }
+        let stages: JSONValue = session.map { session in
+            .array(session.recipe.stages.map { stage in
+                .object(["name": .string(stage.name), "targetC": station.targetC(for: stage.heat).map(JSONValue.number) ?? .null])
+            })
+        } ?? .array([])
+        var members: [(String, JSONValue)] = [
+            ("state", .string(state.rawValue)),
+            ("recipe", session.map { .string($0.recipe.name) } ?? .null),
+            ("stage", stage),
+            ("stages", stages),
+            ("targetC", running ? (session?.targetC).map(JSONValue.number) ?? .null : .null),
+            ("temperatureC", lastReport?.measuredC.map(JSONValue.number) ?? .null),
+            ("burner", .string(devices.burnerIsOn ? "on" : "off")),
+            ("duty", .number(lastReport?.duty ?? 0)),
+            ("fault", fault),
+            ("prompt", prompt.map(JSONValue.string) ?? .null),
+            ("interrupted", interruptedJSON),
+            ("timeSeconds", .number(nowSeconds)),
+            ("station", .string(station.name)),
+            ("simulated", .bool(isSimulated)),
+            ("speed", .number(speed)),
+        ]
+        if let trueC = devices.trueTemperatureC, isSimulated { members.append(("trueTemperatureC", .number(trueC))) }
+        return JSONObject(members)
+    }
+
+    /// What the cook must do now, in words; nil when nothing is asked of them.
+    public var prompt: String? {
+        if let fault = loop.safety.latched {
+            return "Burner off: \(fault.reason). Make the station safe, then acknowledge with `wokctl ack`."
+        }
+        guard let session = loop.session, session.isRunning, session.cookMustAct else { return nil }
+        let text = session.stage.prompt ?? "Stage \(session.stageIndex + 1) \"\(session.stage.name)\" needs you."
+        if session.isOverdue {
+            return "\(text) Nobody confirmed in time, so the heat is down to a safe hold: confirm with `wokctl next`."
+        }
+        if session.state == .waitingForCook { return "\(text) Confirm with `wokctl next` when it is ready." }
+        return text
+    }
+
+    private func eventJSON(_ event: CookEvent, at now: Double) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("name", .string(event.name)), ("message", .string(event.description)), ("timeSeconds", .number(now)),
+        ]
+        switch event {
+        case .stageStarted(let index, _, _), .prompt(let index, _), .targetReached(let index, _),
+            .targetNotReached(let index, _), .awaitingConfirmation(let index), .confirmationOverdue(let index, _),
+            .confirmed(let index), .held(let index), .resumed(let index):
+            members.append(("stageIndex", .number(Double(index))))
+        case .faultLatched(let fault):
+            members.append(("fault", .object(["kind": .string(fault.kind.rawValue), "reason": .string(fault.reason)])))
+        default:
+            break
+        }
+        if case .prompt(_, let text) = event { members.append(("prompt", .string(text))) }
+        return .object(JSONObject(members))
+    }
+}

@@ -1,0 +1,150 @@
+import Glibc
+import WokCore
+import WokDaemon
+import WokSimulator
+
+/// `wokd`: the wok station daemon. Wiring only: options, files, devices, then the runner.
+let usage = """
+    Usage: wokd [--config FILE] [--socket PATH] [--state-dir DIR] [--recipes DIR] [--verbose]
+           wokd --simulate [--plant FILE|NAME] [--speed X] [--seed N] [--fault KIND@SECONDS]... [options above]
+
+    Runs the station: reads the thermocouple, drives the burner relay, cooks what `wokctl start` asks,
+    and serves the control socket (newline-delimited JSON, see docs/protocol.md).
+
+      --config FILE      station file (default \(DefaultPaths.stationFile); --simulate falls back to the built-in station)
+      --socket PATH      control socket (default \(DefaultPaths.controlSocket))
+      --state-dir DIR    where the interrupted-cook record lives (default \(DefaultPaths.stateDirectory))
+      --recipes DIR      recipe directory for `start NAME` (default \(DefaultPaths.recipeDirectory))
+      --simulate         drive the simulated station instead of real devices
+      --plant FILE|NAME  simulated plant (a file, or a name from Simulator/Plants)
+      --speed X          simulated seconds per real second, 0.1 to 1000 (default 1)
+      --seed N           seed of the simulation's noise and kitchen helper (default 1)
+      --fault KIND@SECONDS[+SECONDS]  inject a fault into the simulation, timed from the cook's start
+      --verbose          log debug lines too
+
+    Exit status: 0 stopped cleanly with the burner off; 1 failed (a device, the socket, the burner);
+    2 bad usage; 3 invalid station, plant or recipe file.
+    """
+
+func fail(_ message: String, _ status: Int32) -> Never {
+    StandardErrorLog().write(.error, message)
+    exit(status)
+}
+
+let raw = Array(CommandLine.arguments.dropFirst())
+if raw.contains("--help") || raw.contains("-h") {
+    print(usage)
+    exit(0)
+}
+let args: Arguments
+do {
+    args = try Arguments(
+        raw, valued: ["config", "socket", "state-dir", "recipes", "plant", "speed", "seed", "fault"],
+        flags: ["simulate", "verbose", "help"])
+} catch {
+    fail("\(error.message); see wokd --help", 2)
+}
+if let extra = args.positional.first { fail("unexpected argument \"\(extra)\"; see wokd --help", 2) }
+let simulate = args.has("simulate")
+for option in ["plant", "speed", "seed", "fault"] where !simulate && (args.value(option) != nil) {
+    fail("--\(option) only applies with --simulate", 2)
+}
+
+let log = StandardErrorLog(threshold: args.has("verbose") ? .debug : .info)
+
+// The station file.
+var station = Station.standard
+var stationSource = "built-in default"
+let configPath = args.value("config") ?? (fileExists(DefaultPaths.stationFile) ? DefaultPaths.stationFile : nil)
+if let configPath {
+    do {
+        let text = try readSmallFile(configPath, maxBytes: 1 << 20)
+        switch StationLoader.parse(text, source: configPath) {
+        case .success(let loaded): station = loaded
+        case .failure(let error): fail(error.description, 3)
+        }
+        stationSource = configPath
+    } catch {
+        fail("station file: \(error)", 3)
+    }
+} else if !simulate {
+    fail("no station file at \(DefaultPaths.stationFile); real devices need one (or run with --simulate)", 3)
+}
+
+var speed = 1.0
+if let text = args.value("speed") {
+    guard let value = Double(text), value.isFinite, value >= 0.1, value <= 1000 else {
+        fail("--speed must be a number from 0.1 to 1000, not \"\(text)\"", 2)
+    }
+    speed = value
+}
+
+let devices: any StationDevices
+if simulate {
+    var plant = PlantParameters()
+    if let name = args.value("plant") {
+        let path = name.contains("/") || name.hasSuffix(".json") ? name : "Simulator/Plants/\(name).json"
+        do {
+            switch PlantLoader.parse(try readSmallFile(path, maxBytes: 1 << 20), source: path) {
+            case .success(let loaded): plant = loaded
+            case .failure(let error): fail(error.description, 3)
+            }
+        } catch {
+            fail("plant file: \(error)", 3)
+        }
+    }
+    var seed: UInt64 = 1
+    if let text = args.value("seed") {
+        guard let value = UInt64(text) else { fail("--seed must be a whole number, not \"\(text)\"", 2) }
+        seed = value
+    }
+    var faults: [FaultInjection] = []
+    for spec in args.all("fault") {
+        switch FaultInjection.parse(spec) {
+        case .success(let fault): faults.append(fault)
+        case .failure(let error): fail(error.description, 2)
+        }
+    }
+    do {
+        devices = try SimulatedStationDevices(plant: plant, seed: seed, faults: faults)
+    } catch {
+        fail("\(error)", 1)
+    }
+} else {
+    fail("real devices are not wired into this build yet; run with --simulate", 1)
+}
+
+// Where things live.
+let socketPath = args.value("socket") ?? DefaultPaths.controlSocket
+let stateDirectory = args.value("state-dir") ?? DefaultPaths.stateDirectory
+for directory in [parentDirectory(socketPath), stateDirectory] {
+    do { try makeDirectories(directory) } catch { fail("\(error)", 1) }
+}
+var socketGroup: UInt32?
+if let name = station.daemon.group {
+    guard let gid = groupID(named: name) else { fail("\(stationSource): daemon.group \"\(name)\" is not a group on this system", 3) }
+    socketGroup = gid
+}
+
+let clock = SystemMonotonicClock()
+let core: DaemonCore
+do {
+    core = try DaemonCore(
+        station: station, devices: devices, recipeDirectory: args.value("recipes") ?? DefaultPaths.recipeDirectory,
+        speed: speed, isSimulated: simulate, records: FileCookRecordStore(directory: stateDirectory), log: log,
+        nowSeconds: 0, wallClock: wallClockSeconds)
+} catch {
+    fail("the burner could not be switched off at start: \(error); not starting", 1)
+}
+log.write(.info, "station \"\(station.name)\" from \(stationSource); state in \(stateDirectory)")
+
+let runner: DaemonRunner
+do {
+    runner = try DaemonRunner(
+        core: core, options: DaemonRunnerOptions(socketPath: socketPath, socketGroupID: socketGroup, speed: speed),
+        log: log, clock: clock)
+} catch {
+    _ = core.shutdown(reason: "start-up failed")
+    fail("\(error)", 1)
+}
+exit(runner.run())
