@@ -13,6 +13,13 @@ struct ExitCode: Error, Equatable {
     static let invalidInput = ExitCode(rawValue: 3)
     /// `simulate`: the cook was aborted or faulted (its reason is printed and in `--json`).
     static let cookAborted = ExitCode(rawValue: 4)
+    /// The daemon is not running, or went away mid-conversation.
+    static let daemonUnavailable = ExitCode(rawValue: 5)
+    /// The caller may not talk to the daemon, or may watch but not change anything.
+    static let permissionDenied = ExitCode(rawValue: 6)
+    /// The daemon understood and refused: the station's state does not allow it now (a cook is
+    /// running, the stage cannot end yet, nothing is held, the fault's cause persists, ...).
+    static let refused = ExitCode(rawValue: 7)
 }
 
 /// A failure to report on standard error before exiting with `code`.

@@ -8,13 +8,23 @@ import Darwin
 let usage = """
     Usage: wokctl COMMAND [ARGS] [--help]
 
-    Commands:
+    Commands that talk to wokd (--socket PATH to choose which):
+      status                       what the station is doing (--json for scripts)
+      watch                        follow the station live
+      start RECIPE                 start cooking a recipe (a name, or a path to a file)
+      next                         confirm the current stage is done
+      hold | resume                freeze the stage clock and keep the heat | let it run again
+      abort                        end the cook, burner off now
+      ack                          acknowledge a latched fault once its cause is gone
+
+    Offline commands:
       simulate [RECIPE]            cook a recipe against the simulated station (see simulate --help)
       recipes list                 list the recipes in the recipe directory
       recipes show RECIPE          show a recipe's stages, heats and prompts
       recipes validate [RECIPE]    check recipes; one line per problem, exit 3 if any
 
-    Exit status: 0 success, 1 failure, 2 bad usage, 3 invalid input file, 4 cook aborted.
+    Exit status: 0 success, 1 failure, 2 bad usage, 3 invalid input file, 4 cook aborted,
+    5 wokd not running, 6 not permitted, 7 refused by wokd (see docs/wokctl.md).
     """
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -28,6 +38,10 @@ do throws(CommandFailure) {
         try SimulateCommand.run(Array(arguments.dropFirst()))
     case "recipes":
         try RecipesCommand.run(Array(arguments.dropFirst()))
+    case "watch":
+        try WatchCommand.run(Array(arguments.dropFirst()))
+    case let verb? where StationCommands.help[verb] != nil:
+        try StationCommands.run(verb, Array(arguments.dropFirst()))
     case let verb?:
         throw CommandFailure(message: "unknown command \"\(verb)\"; see wokctl --help", code: .usage)
     }
