@@ -27,6 +27,12 @@ let usage = """
     5 wokd not running, 6 not permitted, 7 refused by wokd (see docs/wokctl.md).
     """
 
+// A parent may have left signals blocked (some runtimes block them in every thread); Ctrl-C and
+// SIGTERM must still end `watch`.
+var noSignals = sigset_t()
+sigemptyset(&noSignals)
+sigprocmask(SIG_SETMASK, &noSignals, nil)
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 var status = ExitCode.success
 do throws(CommandFailure) {

@@ -185,6 +185,16 @@ public enum ControlReply {
             .serialized()
     }
 
+    /// A result whose body is already serialized JSON (the cached snapshot).
+    public static func result(id: JSONValue, raw body: String) -> String {
+        "{\"v\":\(ControlProtocol.version),\"id\":\(id.serialized()),\"result\":\(body)}"
+    }
+
+    /// A pushed line whose body is already serialized JSON.
+    public static func push(_ kind: String, raw body: String) -> String {
+        "{\"v\":\(ControlProtocol.version),\"\(kind)\":\(body)}"
+    }
+
     /// A pushed line for subscribers: `kind` is "snapshot" or "event".
     public static func push(_ kind: String, _ body: JSONValue) -> String {
         JSONValue.object(JSONObject([("v", .number(Double(ControlProtocol.version))), (kind, body)])).serialized()

@@ -46,6 +46,7 @@ public final class DaemonRunner {
     private var clients: [Int32: ClientConnection] = [:]
     public private(set) var statistics = LoopStatistics()
     private var lastStatusLine = ""
+    private var turn = 0
     private var lastWatchdogSeconds = -Double.infinity
     private var lastSnapshotSeconds = -Double.infinity
     /// Watchers get a snapshot at most this often (real time), and at once with any event.
@@ -88,6 +89,7 @@ public final class DaemonRunner {
             if now >= deadline {
                 // Station time comes from the clock, not the deadline: a late tick shows its gap.
                 core.tick(nowSeconds: (now - origin) * options.speed)
+                cachedSnapshot = nil
                 let late = now - deadline
                 let missed = Int(late / periodSeconds)
                 statistics.record(latenessSeconds: late, missed: missed)
@@ -106,7 +108,13 @@ public final class DaemonRunner {
                 return stop(reason: reason)
             }
             if fds[1].revents & Int16(POLLIN) != 0 { acceptClients() }
-            for pollfd in fds.dropFirst(2) where pollfd.revents != 0 {
+            // The tick comes first: clients not served yet are still ready at the next ppoll, and
+            // the turn rotates so the same ones are not always last.
+            let ready = fds.dropFirst(2).filter { $0.revents != 0 }
+            turn &+= 1
+            for offset in ready.indices.map({ $0 - ready.startIndex }) {
+                if clock.nowSeconds() >= deadline { break }
+                let pollfd = ready[ready.startIndex + (offset + turn) % ready.count]
                 serve(pollfd.fd, events: pollfd.revents)
             }
         }
@@ -143,7 +151,7 @@ public final class DaemonRunner {
         guard !subscribers.isEmpty else { return }
         var lines = events.map { ControlReply.push("event", $0) }
         if !events.isEmpty || now - lastSnapshotSeconds >= Self.snapshotIntervalSeconds {
-            lines.append(ControlReply.push("snapshot", .object(snapshotWithLoop())))
+            lines.append(ControlReply.push("snapshot", raw: serializedSnapshot))
             lastSnapshotSeconds = now
         }
         for descriptor in subscribers { deliver(lines, to: descriptor) }
@@ -153,6 +161,17 @@ public final class DaemonRunner {
         var snapshot = core.snapshot()
         snapshot.members.append(("loop", statistics.json))
         return snapshot
+    }
+
+    /// The snapshot as serialized JSON, made once per tick or change however many clients ask:
+    /// fifty clients polling must cost the loop one snapshot, not fifty.
+    private var cachedSnapshot: String?
+
+    private var serializedSnapshot: String {
+        if let cachedSnapshot { return cachedSnapshot }
+        let fresh = JSONValue.object(snapshotWithLoop()).serialized()
+        cachedSnapshot = fresh
+        return fresh
     }
 
     // MARK: Clients
@@ -228,16 +247,20 @@ public final class DaemonRunner {
             case .failure(let error):
                 clients[descriptor]?.send(ControlReply.error(id: request.id, error))
             case .success(let result):
-                var answer = result
-                if request.method == .status || request.method == .subscribe, case .object(var object) = result {
-                    object.members.append(("loop", statistics.json))
-                    if request.method == .subscribe { object.members.append(("history", core.history.json)) }
-                    answer = .object(object)
+                switch request.method {
+                case .status:
+                    clients[descriptor]?.send(ControlReply.result(id: request.id, raw: serializedSnapshot))
+                case .subscribe:
+                    var object = snapshotWithLoop()
+                    object.members.append(("history", core.history.json))
+                    clients[descriptor]?.send(ControlReply.result(id: request.id, .object(object)))
+                    clients[descriptor]?.isSubscribed = true
+                default:
+                    cachedSnapshot = nil
+                    clients[descriptor]?.send(ControlReply.result(id: request.id, result))
+                    // Watchers hear of a change (an abort, a start) at once, not at the next tick.
+                    afterChange()
                 }
-                clients[descriptor]?.send(ControlReply.result(id: request.id, answer))
-                if request.method == .subscribe { clients[descriptor]?.isSubscribed = true }
-                // Watchers hear of a change (an abort, a start) at once, not at the next tick.
-                if request.method.changesState { afterChange() }
             }
         }
     }
@@ -245,7 +268,7 @@ public final class DaemonRunner {
     private func afterChange() {
         let events = core.drainEvents()
         var lines = events.map { ControlReply.push("event", $0) }
-        lines.append(ControlReply.push("snapshot", .object(snapshotWithLoop())))
+        lines.append(ControlReply.push("snapshot", raw: serializedSnapshot))
         for client in clients.values where client.isSubscribed { deliver(lines, to: client.descriptor) }
     }
 

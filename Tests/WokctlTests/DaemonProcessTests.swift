@@ -1,0 +1,283 @@
+import Foundation
+import Testing
+import WokCore
+import WokDaemon
+
+/// The real daemon, steered only through `wokctl` and its socket. Serialized: each test owns
+/// the machine's attention, so timing checks measure the daemon, not its neighbours.
+@Suite(.serialized) struct DaemonProcessTests {
+    @Test func aWholeCookRunsFromStartToDoneWhileWatchersAndFiftyPollersAreServed() throws {
+        let daemon = try DaemonProcess(speed: 60)
+        let watcherA = try daemon.startWokctl(["watch", "--json"], output: daemon.directory + "/watch-a.txt")
+        let watcherB = try daemon.startWokctl(["watch"], output: daemon.directory + "/watch-b.txt")
+        // Let both watchers subscribe before anything happens.
+        usleep(300_000)
+
+        let start = try daemon.wokctl(["start", "caramelised-pork-mince"])
+        #expect(start.status == 0, "\(start.err)")
+
+        // Fifty clients poll status in a loop until the cook is done; every request must be answered.
+        let pollers = PollerGroup(socket: daemon.socket, count: 50)
+        pollers.start()
+
+        try daemon.wait(stationSeconds: 600, "the caramel to wait for the cook") { $0.state == "waiting-for-cook" && $0.stageIndex == 1 }
+        let next = try daemon.wokctl(["next"])
+        #expect(next.status == 0, "\(next.err)")
+        try daemon.wait(stationSeconds: 60, "the pork stage") { $0.stageIndex == 2 }
+        #expect(try daemon.wokctl(["hold"]).status == 0)
+        let held = try daemon.wait(stationSeconds: 5, "holding") { $0.state == "holding" }
+        #expect(held.burner != nil)
+        #expect(try daemon.wokctl(["hold"]).status == 7, "holding twice is refused")
+        #expect(try daemon.wokctl(["resume"]).status == 0)
+        try daemon.wait(stationSeconds: 900, "the cook to finish") { $0.state == "done" }
+        let done = try daemon.status()
+        #expect(done.burner == "off")
+        let loop = try #require(done["loop"] as? [String: Any])
+        let ticks = try #require(loop["ticks"] as? Int)
+        let missed = try #require(loop["missedDeadlines"] as? Int)
+        #expect(Double(missed) <= Double(ticks) * 0.02, "loop missed \(missed) of \(ticks) deadlines")
+
+        let served = pollers.stop()
+        #expect(served.failures == [], "pollers saw errors")
+        #expect(served.answered == served.sent, "every status request got its answer")
+        #expect(served.answered >= 50, "the pollers ran during the cook")
+
+        usleep(300_000)
+        watcherA.terminate()
+        watcherB.terminate()
+        watcherA.waitUntilExit()
+        watcherB.waitUntilExit()
+
+        // The JSON watcher saw every stage start, in order, and the end, with station times.
+        let lines = try String(contentsOfFile: daemon.directory + "/watch-a.txt", encoding: .utf8).split(separator: "\n")
+        var stageStarts: [(index: Int, seconds: Double)] = []
+        var completed = false
+        for line in lines {
+            let object = try DaemonProcess.object(String(line))
+            guard let event = object["event"] as? [String: Any] else { continue }
+            if event["name"] as? String == "stage-started", let index = event["stageIndex"] as? Int, let time = event["timeSeconds"] as? Double {
+                stageStarts.append((index, time))
+            }
+            if event["name"] as? String == "cook-completed" { completed = true }
+        }
+        #expect(stageStarts.map(\.index) == [0, 1, 2, 3, 4, 5])
+        #expect(completed)
+        // The cook's timing is the recipe's, load or no load: "Aromatics" runs 60 s of station time.
+        if stageStarts.count == 6 {
+            let aromatics = stageStarts[4].seconds - stageStarts[3].seconds
+            #expect(abs(aromatics - 60) <= 1.5, "aromatics took \(aromatics) s")
+            let sauce = stageStarts[5].seconds - stageStarts[4].seconds
+            #expect(abs(sauce - 90) <= 1.5, "sauce took \(sauce) s")
+        }
+        // The plain watcher printed one line per change, prompts marked.
+        let plain = try String(contentsOfFile: daemon.directory + "/watch-b.txt", encoding: .utf8)
+        #expect(plain.contains(">>> "))
+        #expect(plain.contains("done;"))
+        #expect(!plain.contains("\u{1B}["), "no terminal codes when not on a terminal")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        daemon.cleanUp()
+    }
+
+    @Test func abortMidStageTurnsTheBurnerOffBeforeTheAnswer() throws {
+        let daemon = try DaemonProcess(speed: 20)
+        #expect(try daemon.wokctl(["start", "caramelised-pork-mince"]).status == 0)
+        try daemon.wait(stationSeconds: 30, "the burner to light") { $0.burner == "on" }
+        let abort = try daemon.wokctl(["abort", "--json"])
+        #expect(abort.status == 0, "\(abort.err)")
+        let answer = try DaemonProcess.object(abort.out)
+        #expect(answer.burner == "off")
+        #expect(answer.state == "idle")
+        #expect(try daemon.wokctl(["abort"]).status == 7, "nothing left to abort")
+        #expect(daemon.log.contains("aborted the cook; burner off"))
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        daemon.cleanUp()
+    }
+
+    @Test func aFaultTurnsTheBurnerOffAndLatchesUntilItsCauseIsGone() throws {
+        let daemon = try DaemonProcess(speed: 20, extra: ["--fault", "sensor-open@20"])
+        #expect(try daemon.wokctl(["start", "caramelised-pork-mince"]).status == 0)
+        let faulted = try daemon.wait(stationSeconds: 60, "the fault") { $0.state == "fault" }
+        #expect(faulted.burner == "off")
+        let fault = try #require(faulted["fault"] as? [String: Any])
+        #expect(["sensor-open", "sensor-range"].contains(fault["kind"] as? String))
+        #expect((faulted["prompt"] as? String)?.contains("wokctl ack") == true)
+        let ack = try daemon.wokctl(["ack"])
+        #expect(ack.status == 7, "refused while the thermocouple is still open")
+        #expect(ack.err.contains("still present"))
+        #expect(try daemon.wokctl(["start", "reheat"]).status == 7, "no new cook while a fault is latched")
+        #expect(daemon.log.contains("<3>FAULT"), "faults are logged at error priority")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        daemon.cleanUp()
+    }
+
+    @Test func garbageAndClientsThatNeverReadDoNotDisturbAnyoneElse() throws {
+        let daemon = try DaemonProcess(speed: 20)
+        // A watcher that subscribes and then never reads a byte.
+        let silent = try ControlClient(path: daemon.socket)
+        try silent.send(ControlRequest(id: 1, method: .subscribe).line)
+        // A client that connects and says nothing at all.
+        let mute = try ControlClient(path: daemon.socket)
+        _ = mute
+
+        let rude = try ControlClient(path: daemon.socket)
+        try rude.send("hello?")
+        try rude.send("{\"method\": \"status\"")
+        try rude.send("{\"v\": 9, \"id\": 4, \"method\": \"status\"}")
+        try rude.send("{\"id\": 5, \"method\": \"start\", \"params\": {\"recipe\": \"../../etc/shadow\"}}")
+        for expected in ["parse-error", "parse-error", "unsupported-version", "invalid-request"] {
+            let line = try #require(try rude.readLine(timeoutSeconds: 5))
+            #expect(line.contains(expected), "\(line)")
+        }
+        // Bytes that are not UTF-8 and a line far over the limit: answered, then hung up on.
+        try rude.send(String(decoding: [0xFF, 0xFE, 0x00, 0x7B], as: UTF8.self))
+        #expect(try rude.readLine(timeoutSeconds: 5)?.contains("parse-error") == true)
+        try rude.send(String(repeating: "x", count: ControlProtocol.maxRequestBytes + 10))
+        #expect(try rude.readLine(timeoutSeconds: 5)?.contains("request-too-large") == true)
+        #expect(throws: ControlClientError.self) { while try rude.readLine(timeoutSeconds: 5) != nil {} }
+
+        // Everyone else is served, and a cook runs normally.
+        #expect(try daemon.wokctl(["start", "reheat"]).status == 0)
+        try daemon.wait(stationSeconds: 120, "the reheat to get going") { $0.stageIndex != nil && $0.burner == "on" }
+        let status = try daemon.status()
+        #expect(status.state == "preheating" || status.state == "cooking")
+        #expect(try daemon.wokctl(["abort"]).status == 0)
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        daemon.cleanUp()
+    }
+
+    @Test func sigtermDuringACookTurnsTheBurnerOffAndARestartOffersTheInterruptedCook() throws {
+        let stateDirectory = NSTemporaryDirectory() + "wokd-state-\(getpid())-term"
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let first = try DaemonProcess(speed: 20, stateDirectory: stateDirectory)
+        #expect(try first.wokctl(["start", "caramelised-pork-mince"]).status == 0)
+        try first.wait(stationSeconds: 30, "the burner to light") { $0.burner == "on" }
+        first.signal(SIGTERM)
+        #expect(first.waitForExit() == 0)
+        let log = first.log
+        #expect(log.contains("burner off; stopping (SIGTERM)"))
+        #expect(log.contains("the cook is interrupted"))
+        first.cleanUp()
+
+        let second = try DaemonProcess(speed: 20, stateDirectory: stateDirectory)
+        let status = try second.status()
+        #expect(status.state == "idle")
+        #expect(status.burner == "off")
+        let interrupted = try #require(status["interrupted"] as? [String: Any])
+        #expect(interrupted["stageIndex"] as? Int == 0)
+        #expect(second.log.contains("was interrupted"))
+        // It stays off by itself...
+        usleep(500_000)
+        #expect(try second.status().burner == "off")
+        // ...until a person resumes it.
+        let resume = try second.wokctl(["resume", "--json"])
+        #expect(resume.status == 0, "\(resume.err)")
+        #expect(try DaemonProcess.object(resume.out).stageIndex == 0)
+        #expect(try second.wokctl(["abort"]).status == 0)
+        second.signal(SIGTERM)
+        #expect(second.waitForExit() == 0)
+        second.cleanUp()
+    }
+
+    @Test func killNineMidCookComesBackWithTheBurnerOffAndTheCookInterruptedAtItsStage() throws {
+        let stateDirectory = NSTemporaryDirectory() + "wokd-state-\(getpid())-kill"
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let first = try DaemonProcess(speed: 60, stateDirectory: stateDirectory)
+        #expect(try first.wokctl(["start", "caramelised-pork-mince"]).status == 0)
+        try first.wait(stationSeconds: 600, "the caramel") { $0.state == "waiting-for-cook" }
+        #expect(try first.wokctl(["next"]).status == 0)
+        try first.wait(stationSeconds: 60, "the pork") { $0.stageIndex == 2 && $0.burner == "on" }
+        first.signal(SIGKILL)
+        #expect(first.waitForExit() != nil)
+        first.cleanUp()
+
+        let second = try DaemonProcess(speed: 60, stateDirectory: stateDirectory)
+        let status = try second.status()
+        #expect(status.burner == "off")
+        #expect(status.state == "idle")
+        let interrupted = try #require(status["interrupted"] as? [String: Any])
+        #expect(interrupted["stageIndex"] as? Int == 2)
+        #expect(interrupted["stageName"] as? String == "Brown the pork")
+        second.signal(SIGTERM)
+        #expect(second.waitForExit() == 0)
+        second.cleanUp()
+    }
+
+    @Test func wokctlSaysClearlyWhenTheDaemonIsNotRunning() throws {
+        let result = try Wokctl.run(["status", "--socket", "/tmp/no-such-wokd-\(getpid())/control.sock"])
+        #expect(result.status == 5)
+        #expect(result.err.contains("wokd is not running"))
+    }
+
+    @Test func aSecondDaemonRefusesASocketThatIsServed() throws {
+        let daemon = try DaemonProcess(speed: 1)
+        let second = Process()
+        second.executableURL = DaemonProcess.wokd
+        second.arguments = ["--simulate", "--socket", daemon.socket, "--state-dir", daemon.directory + "/other"]
+        let errors = Pipe()
+        second.standardError = errors
+        try second.run()
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 1)
+        #expect(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("another wokd"))
+        #expect(try daemon.status().state == "idle", "the first one still serves")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        daemon.cleanUp()
+    }
+}
+
+/// Clients that poll `status` in a loop on their own threads.
+final class PollerGroup: @unchecked Sendable {
+    private let socket: String
+    private let count: Int
+    private let lock = NSLock()
+    private var running = true
+    private var sent = 0
+    private var answered = 0
+    private var failures: [String] = []
+    private var threads: [Thread] = []
+    private let finished = DispatchGroup()
+
+    init(socket: String, count: Int) {
+        self.socket = socket
+        self.count = count
+    }
+
+    func start() {
+        for _ in 0..<count {
+            finished.enter()
+            let thread = Thread { [self] in
+                defer { finished.leave() }
+                do {
+                    let client = try ControlClient(path: socket)
+                    while isRunning {
+                        bump(sent: 1)
+                        switch try client.request(.status, timeoutSeconds: 10) {
+                        case .success: bump(answered: 1)
+                        case .failure(let error): record(error.description)
+                        }
+                        usleep(20_000)
+                    }
+                } catch {
+                    record("\(error)")
+                }
+            }
+            threads.append(thread)
+            thread.start()
+        }
+    }
+
+    private var isRunning: Bool { lock.withLock { running } }
+    private func bump(sent: Int = 0, answered: Int = 0) { lock.withLock { self.sent += sent; self.answered += answered } }
+    private func record(_ failure: String) { lock.withLock { failures.append(failure) } }
+
+    func stop() -> (sent: Int, answered: Int, failures: [String]) {
+        lock.withLock { running = false }
+        finished.wait()
+        return lock.withLock { (sent, answered, failures) }
+    }
+}
