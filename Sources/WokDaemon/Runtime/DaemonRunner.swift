@@ -110,11 +110,11 @@ public final class DaemonRunner {
             if fds[1].revents & Int16(POLLIN) != 0 { acceptClients() }
             // The tick comes first: clients not served yet are still ready at the next ppoll, and
             // the turn rotates so the same ones are not always last.
-            let ready = fds.dropFirst(2).filter { $0.revents != 0 }
+            let waiting = Array(fds.dropFirst(2).filter { $0.revents != 0 })
             turn &+= 1
-            for offset in ready.indices.map({ $0 - ready.startIndex }) {
+            for offset in waiting.indices {
                 if clock.nowSeconds() >= deadline { break }
-                let pollfd = ready[ready.startIndex + (offset + turn) % ready.count]
+                let pollfd = waiting[(offset + turn) % waiting.count]
                 serve(pollfd.fd, events: pollfd.revents)
             }
         }
