@@ -22,6 +22,9 @@ public struct PredictiveController: Sendable {
     /// A jump in the load, as a share of the burner's full-power rate, that counts as food
     /// landing when the recipe announces it: well above the model's own wobble (a few percent).
     public static let landingLoadShare = 0.12
+    /// How many times the readings' noise the unexplained fall must sum to before it counts as
+    /// food landing.
+    public static let landingFallNoiseMultiple = 4.0
     /// Seconds over which the reference load (before food) is averaged.
     public static let referenceLoadSeconds = 10.0
     /// Share of the miss from the planned ripple a window corrects (1 would be dead-beat; less
@@ -48,6 +51,7 @@ public struct PredictiveController: Sendable {
     public let relay: Station.RelayTiming
     let lagSeconds: Double
     let deadTimeSeconds: Double
+    let ignitionDelaySeconds: Double
 
     private enum Mode: Sendable { case idle, rising, holding, cooling }
     private var mode = Mode.idle
@@ -72,6 +76,10 @@ public struct PredictiveController: Sendable {
     /// Watching for announced food: armed when a stage says food is coming, spent once seen.
     private var watchingForFood = false
     private var referenceLoad: Double?
+    /// Running sum of how far readings fall below the model beyond their noise (a CUSUM test):
+    /// food shows here a second or two before it shows in the load.
+    private var unexplainedFallC = 0.0
+    private var relayClosedAtSeconds: Double?
 
     public init(settings: Station.ControlSettings, relay: Station.RelayTiming) {
         bandC = settings.bandC
@@ -79,6 +87,7 @@ public struct PredictiveController: Sendable {
         self.relay = relay
         lagSeconds = settings.sensorLagSeconds
         deadTimeSeconds = settings.sensorDeadTimeSeconds
+        ignitionDelaySeconds = settings.burnerIgnitionDelaySeconds
         modulator = RelayModulator(timing: relay)
         slowSlope = SlopeEstimator(capacity: Int((Self.slowSlopeSeconds / settings.periodSeconds).rounded()))
         recentWokC = Array(repeating: 0, count: max(1, Int((relay.windowSeconds / settings.periodSeconds).rounded())))
@@ -96,14 +105,21 @@ public struct PredictiveController: Sendable {
         var model = observer ?? WokObserver(
             lagSeconds: lagSeconds, deadTimeSeconds: deadTimeSeconds, periodSeconds: periodSeconds,
             fullPowerRateCPerSecond: Self.assumedFullPowerRateCPerSecond, startC: input.measuredC)
-        model.update(measuredC: input.measuredC, seconds: step, burnerWasOn: modulator.command.isOn)
+        var flameSeconds = 0.0
+        if modulator.command.isOn, let since = relayClosedAtSeconds {
+            flameSeconds = min(step, max(0, input.nowSeconds - (since + ignitionDelaySeconds)))
+        }
+        model.update(measuredC: input.measuredC, seconds: step, flameSeconds: flameSeconds)
         observer = model
         recentWokC[recentNext] = model.wokC
         recentNext = (recentNext + 1) % recentWokC.count
         recentCount = min(recentCount + 1, recentWokC.count)
 
         let duty = decide(input: input, model: model)
-        _ = modulator.output(duty: duty, nowSeconds: input.nowSeconds)
+        let wasOn = modulator.command.isOn
+        let isOn = modulator.output(duty: duty, nowSeconds: input.nowSeconds).isOn
+        if isOn && !wasOn { relayClosedAtSeconds = input.nowSeconds }
+        if !isOn { relayClosedAtSeconds = nil }
         return duty
     }
 
@@ -130,7 +146,13 @@ public struct PredictiveController: Sendable {
                 mode = .holding
             }
         }
-        let foodLanded = mode == .holding && watchingForFood && loadJumped(model)
+        if watchingForFood && mode == .holding {
+            unexplainedFallC = max(0, unexplainedFallC - model.lastMissC - model.missRMSC)
+        } else {
+            unexplainedFallC = 0
+        }
+        let fallSeen = unexplainedFallC > Self.landingFallNoiseMultiple * model.missRMSC
+        let foodLanded = mode == .holding && watchingForFood && (fallSeen || loadJumped(model))
         updateReferenceLoad(model)
 
         switch mode {

@@ -28,6 +28,11 @@ struct WokObserver: Sendable {
     private(set) var fullPowerRateCPerSecond: Double
     /// The latest reading minus the model's junction (after the model moved on).
     private(set) var lastMissC = 0.0
+    /// Seconds over which the typical size of a miss (the reading's noise) is averaged.
+    static let noiseSeconds = 20.0
+    /// The typical size of a miss (root mean square), which sets how big a miss must be to mean
+    /// something; starts at a thermocouple's usual noise.
+    private(set) var missRMSC = 0.3
     private var delayLine: [Double]
     private var delayHead = 0
     private let deadTimeSeconds: Double
@@ -62,17 +67,19 @@ struct WokObserver: Sendable {
         fullPowerRateCPerSecond = rate
     }
 
-    /// One tick: the model runs `seconds` with the burner as it was (`burnerWasOn`), then is
+    /// One tick: the model runs `seconds`, of which the flame was lit for `flameSeconds`, then is
     /// corrected by the reading.
-    mutating func update(measuredC: Double, seconds: Double, burnerWasOn: Bool) {
+    mutating func update(measuredC: Double, seconds: Double, flameSeconds: Double) {
         if seconds > 0 {
-            let steps = max(1, Int((seconds / periodSeconds).rounded()))
-            let dt = seconds / Double(min(steps, 40))
-            for _ in 0..<min(steps, 40) { advance(dt, burnerOn: burnerWasOn) }
+            let steps = min(40, max(1, Int((seconds / periodSeconds).rounded())))
+            let dt = seconds / Double(steps)
+            let lit = min(max(flameSeconds / seconds, 0), 1)
+            for _ in 0..<steps { advance(dt, flameShare: lit) }
         }
         let miss = measuredC - junctionC
         lastMissC = miss
         let step = max(seconds, periodSeconds)
+        missRMSC = (missRMSC * missRMSC + min(1, step / Self.noiseSeconds) * (miss * miss - missRMSC * missRMSC)).squareRoot()
         let shift = miss * min(1, step / Self.offsetSeconds)
         wokC += shift
         junctionC += shift
@@ -81,8 +88,8 @@ struct WokObserver: Sendable {
         loadCPerSecond -= miss / Self.offsetSeconds * min(1, step / Self.loadSeconds)
     }
 
-    private mutating func advance(_ dt: Double, burnerOn: Bool) {
-        wokC += ((burnerOn ? fullPowerRateCPerSecond : 0) - loadCPerSecond) * dt
+    private mutating func advance(_ dt: Double, flameShare: Double) {
+        wokC += (flameShare * fullPowerRateCPerSecond - loadCPerSecond) * dt
         var delayed = wokC
         if !delayLine.isEmpty {
             delayed = delayLine[delayHead]
