@@ -130,3 +130,41 @@ for (name, plant) in plants {
 }
 print()
 print(defaultMisses == 0 ? "The default controller met every target on every plant." : "The default controller missed targets on \(defaultMisses) plant(s).")
+
+// 3. With `--stages`: the default controller's worst figures per stage, to see which stage
+// decides each plant's row.
+if arguments.contains("--stages") {
+    print()
+    print("Default controller, worst per stage over \(seedCount) seeds:")
+    print("| plant | stage | time ratio | overshoot °C | hold error °C | switches/min |")
+    print("|---|---|---|---|---|---|")
+    for (name, plant) in plants {
+        for recipe in recipes {
+            var rows: [String: (ratio: Double?, overshoot: Double, hold: Double?, switching: Double?)] = [:]
+            for seed in 1...UInt64(seedCount) {
+                let config = SimulationConfig(recipe: recipe, station: station(for: plant), plant: plant, controller: .standard, seed: seed)
+                guard var simulation = try? CookSimulation(config) else { fail("simulation did not start") }
+                for stage in simulation.run().stages where stage.targetC != nil {
+                    var row = rows[stage.name] ?? (nil, 0, nil, nil)
+                    if let toBand = stage.secondsToBand {
+                        if let climb = stage.climbC, climb >= Scorecard.significantClimbC, let limit = stage.fullPowerSecondsToBand, limit > 0 {
+                            row.ratio = max(row.ratio ?? 0, toBand / limit)
+                        }
+                        row.overshoot = max(row.overshoot, stage.overshootC ?? 0)
+                        if stage.seconds - toBand >= Scorecard.minHoldSecondsToScore, let mean = stage.holdMeanAbsErrorC {
+                            row.hold = max(row.hold ?? 0, mean)
+                        }
+                    }
+                    if stage.seconds >= 30 {
+                        row.switching = max(row.switching ?? 0, Double(stage.relaySwitches) / (stage.seconds / 60))
+                    }
+                    rows[stage.name] = row
+                }
+            }
+            for stage in recipe.stages where rows[stage.name] != nil {
+                guard let row = rows[stage.name] else { continue }
+                print("| \(name) | \(stage.name) | \(format(row.ratio)) | \(format(row.overshoot, 1)) | \(format(row.hold)) | \(format(row.switching, 1)) |")
+            }
+        }
+    }
+}

@@ -82,3 +82,35 @@ private func run(duty: Double, seconds: Double, timing: Station.RelayTiming = St
         #expect(modulator.output(duty: 0, nowSeconds: 0.5) == .off)
     }
 }
+
+@Suite struct RelayModulatorSamplingTests {
+    @Test func leavingZeroBurnsAtOnceAndSaysSo() {
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        _ = modulator.output(duty: 0, nowSeconds: 0)
+        #expect(modulator.sampling(nowSeconds: 0.25) == .afterOff)
+        #expect(modulator.output(duty: 0.3, nowSeconds: 0.25) == .on)
+        #expect(modulator.sampling(nowSeconds: 0.5) == .ignored)
+        // The 3 s burn ends its window; the next window starts then, off first.
+        var now = 0.5
+        while now < 3.25 - 1e-9 {
+            #expect(modulator.output(duty: 0.3, nowSeconds: now) == .on)
+            now += 0.25
+        }
+        #expect(modulator.sampling(nowSeconds: 3.25) == .nextWindow)
+        #expect(modulator.output(duty: 0.3, nowSeconds: 3.25) == .off)
+    }
+
+    @Test func leavingFullPowerStartsHalfwayThroughTheOffPart() {
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        _ = modulator.output(duty: 1, nowSeconds: 0)
+        #expect(modulator.sampling(nowSeconds: 5) == .afterFullPower)
+        // Duty 0.4: off for half of 6 s, then a 4 s burn.
+        var firstOn: Double?
+        var now = 5.0
+        while now < 15, firstOn == nil {
+            if modulator.output(duty: 0.4, nowSeconds: now) == .on { firstOn = now }
+            now += 0.25
+        }
+        #expect(firstOn == 8.0)
+    }
+}

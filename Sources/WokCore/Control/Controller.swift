@@ -27,7 +27,7 @@ public enum Controller: Sendable {
     public init(kind: ControllerKind, station: Station) {
         let settings = station.control
         switch kind {
-        case .standard: self = .standard(PredictiveController(settings: settings, relayWindowSeconds: station.relay.windowSeconds))
+        case .standard: self = .standard(PredictiveController(settings: settings, relay: station.relay))
         case .onoff: self = .onoff(OnOffController(settings: settings))
         case .pidPlain: self = .pidPlain(PlainPIDController(settings: settings))
         }

@@ -2,154 +2,243 @@
 /// at once. What makes a wok overshoot is the thermocouple lagging the steel. So this controller
 ///
 /// 1. rises at full power, the physical limit;
-/// 2. predicts the wok's true temperature from the reading and its slope (a lagging sensor reads
-///    behind by about `slope × (lag + dead time)`) and cuts the burner as that prediction meets the
-///    target, instead of waiting for the late reading;
-/// 3. holds with a duty that starts from what the rise measured (the full-power heating rate near
-///    the target against the rate from cold gives the fraction of power the losses eat), then
-///    follows what a `HoldObserver` sees the load to be, window by window, plus a gentle pull
-///    towards the target on the window-averaged error;
-/// 4. goes back to full power at the first sign of food landing when the recipe says food is
-///    coming, and otherwise when the wok falls well below the band.
+/// 2. keeps a model of the wok (`WokObserver`) that knows when the burner is on, so it sees the
+///    steel's temperature and the load on it without the sensor's lag, and cuts the burner as
+///    the modelled steel meets the target;
+/// 3. holds by planning each relay window as it starts: from the modelled temperature and
+///    load, the burn that ends the window at the top of a ripple centred on the target (it runs
+///    its own copy of the station's relay modulator, so it knows when windows start and how
+///    each kind of window is burnt);
+/// 4. goes back to full power when food lands: the recipe says food is coming, and the load
+///    the model sees jumps; without an announcement only a clear fall below the band does it.
 public struct PredictiveController: Sendable {
-    /// Seconds over which holding pulls an averaged error back to zero. Slower than the relay
-    /// window plus the averaging (about 10 s of delay in all), so the loop stays well damped.
-    public static let correctionSeconds = 12.0
-    /// Seconds over which the hold duty follows the observer's estimate of the load.
-    public static let observerSeconds = 8.0
     /// Heating rate assumed until the first rise measures it (°C/s at full power).
     public static let assumedFullPowerRateCPerSecond = 2.0
-    /// Seconds of readings behind the fast slope (prediction) and the slow slope (learning).
-    public static let fastSlopeSeconds = 2.0
+    /// Seconds of readings behind the slope that measures the full-power rate on the first rise.
     public static let slowSlopeSeconds = 8.0
-    /// Below the target by more than this (predicted), holding gives way to full power even with
-    /// no food announced: well outside the relay's ripple, which can reach ±4 °C on a light wok.
+    /// Below the target by more than this (modelled), holding gives way to full power even with
+    /// no food announced.
     public static let recoverBelowC = 10.0
-    /// Margin over the fastest fall losses can cause before a fall counts as food landing:
-    /// the noise of the fast slope is about 0.2 °C/s.
-    public static let loadFallMarginCPerSecond = 0.5
+    /// A jump in the load, as a share of the burner's full-power rate, that counts as food
+    /// landing when the recipe announces it: well above the model's own wobble (a few percent).
+    public static let landingLoadShare = 0.12
+    /// How many times the readings' noise the unexplained fall must sum to before it counts as
+    /// food landing.
+    public static let landingFallNoiseMultiple = 4.0
+    /// Seconds over which the reference load (before food) is averaged.
+    public static let referenceLoadSeconds = 10.0
+    /// Share of the miss from the planned ripple a window corrects (1 would be dead-beat; less
+    /// keeps the model's errors from rocking the hold).
+    public static let windowGain = 0.7
+    /// The ripple's top stays this close to the target: a wok whose ripple is wider than twice
+    /// this holds its middle a little below the target rather than peaking far above it.
+    public static let rippleTopC = 2.5
+    /// Share of a window's mean error (of the modelled wok) carried into the next window's plan:
+    /// it takes out what the model's shape gets wrong (the flame's ignition delay, a full-power
+    /// rate measured a little low), which a model alone would leave as a steady offset.
+    public static let meanErrorGain = 0.3
+    /// Most the plan may be shifted by that correction.
+    public static let maxBiasC = 4.0
+    /// Announced food sends the burner to full power only when the wok is this far below the
+    /// target: a smaller dip is cheaper to take out in the next window than with two extra clicks.
+    public static let landingBurstBelowC = 1.5
+    /// When cooling down to a lower target, the burner comes back this far below it: the first
+    /// burn then starts as the wok turns, without first overshooting downwards.
+    public static let coolingHandoverC = 1.0
 
-    public let leadSeconds: Double
     public let bandC: Double
     public let periodSeconds: Double
-
-    /// How fast the wok can fall with the burner off from losses alone: the full-power rate times
-    /// the share of it that losses take (the hold duty). Unknown before the first rise.
-    private var fastestLossFallCPerSecond: Double {
-        guard let cold = coldRateCPerSecond else { return .infinity }
-        return 1.5 * cold * holdDuty + Self.loadFallMarginCPerSecond
-    }
+    public let relay: Station.RelayTiming
+    let lagSeconds: Double
+    let deadTimeSeconds: Double
+    let ignitionDelaySeconds: Double
 
     private enum Mode: Sendable { case idle, rising, holding, cooling }
     private var mode = Mode.idle
-    private var fastSlope: SlopeEstimator
+    private var observer: WokObserver?
+    /// The controller's own copy of the station's modulator, fed the same duties: it says when
+    /// a window starts and whether the burner is lit.
+    private var modulator: RelayModulator
     private var slowSlope: SlopeEstimator
-    private var holdDuty = 0.5
-    private var observer: HoldObserver
-    private var holdError: MovingAverage
-    private var hasHeld = false
+    private var windowDuty = 0.5
+    /// The modelled wok over the last relay window, for its mean.
+    private var recentWokC: [Double]
+    private var recentNext = 0
+    private var recentCount = 0
+    /// Regular windows planned since the hold began (the mean error only counts after one).
+    private var regularWindows = 0
+    private var biasC = 0.0
     private var lastTarget: Double?
+    private var lastExpectedGrams = 0.0
     private var lastTime: Double?
     private var risingSinceSeconds = 0.0
-    /// Full-power heating rate of the empty wok near room temperature, learned on the first rise.
-    private var coldRateCPerSecond: Double?
-    /// Holding duty per kelvin above the first reading, learned while holding.
-    private var holdDutyPerKelvin: Double?
-    private var firstReadingC: Double?
+    private var hasMeasuredFullPowerRate = false
+    /// Watching for announced food: armed when a stage says food is coming, spent once seen.
+    private var watchingForFood = false
+    private var referenceLoad: Double?
+    /// Running sum of how far readings fall below the model beyond their noise (a CUSUM test):
+    /// food shows here a second or two before it shows in the load.
+    private var unexplainedFallC = 0.0
+    private var relayClosedAtSeconds: Double?
 
-    public init(settings: Station.ControlSettings, relayWindowSeconds: Double) {
-        leadSeconds = settings.sensorLagSeconds + settings.sensorDeadTimeSeconds
+    public init(settings: Station.ControlSettings, relay: Station.RelayTiming) {
         bandC = settings.bandC
         periodSeconds = settings.periodSeconds
-        fastSlope = SlopeEstimator(capacity: Int((Self.fastSlopeSeconds / settings.periodSeconds).rounded()))
+        self.relay = relay
+        lagSeconds = settings.sensorLagSeconds
+        deadTimeSeconds = settings.sensorDeadTimeSeconds
+        ignitionDelaySeconds = settings.burnerIgnitionDelaySeconds
+        modulator = RelayModulator(timing: relay)
         slowSlope = SlopeEstimator(capacity: Int((Self.slowSlopeSeconds / settings.periodSeconds).rounded()))
-        observer = HoldObserver(windowSeconds: relayWindowSeconds, periodSeconds: settings.periodSeconds)
-        holdError = MovingAverage(capacity: Int((relayWindowSeconds / settings.periodSeconds).rounded()))
+        recentWokC = Array(repeating: 0, count: max(1, Int((relay.windowSeconds / settings.periodSeconds).rounded())))
     }
 
+    /// The modelled temperature of the wok itself (nil before the first reading).
+    public var estimatedWokC: Double? { observer?.wokC }
+    /// The modelled load (losses and food) as a share of full power: the duty that holds.
+    public var estimatedSteadyDuty: Double? { observer?.steadyDuty }
+
     public mutating func duty(for input: ControlInput) -> Double {
-        fastSlope.add(timeSeconds: input.nowSeconds, value: input.measuredC)
-        slowSlope.add(timeSeconds: input.nowSeconds, value: input.measuredC)
-        if firstReadingC == nil { firstReadingC = input.measuredC }
         let step = lastTime.map { max(0, input.nowSeconds - $0) } ?? 0
         lastTime = input.nowSeconds
-
-        guard let target = input.targetC else {
-            mode = .idle
-            lastTarget = nil
-            return 0
+        slowSlope.add(timeSeconds: input.nowSeconds, value: input.measuredC)
+        var model = observer ?? WokObserver(
+            lagSeconds: lagSeconds, deadTimeSeconds: deadTimeSeconds, periodSeconds: periodSeconds,
+            fullPowerRateCPerSecond: Self.assumedFullPowerRateCPerSecond, startC: input.measuredC)
+        var flameSeconds = 0.0
+        if modulator.command.isOn, let since = relayClosedAtSeconds {
+            flameSeconds = min(step, max(0, input.nowSeconds - (since + ignitionDelaySeconds)))
         }
-        let slope = fastSlope.isReady ? fastSlope.slopePerSecond : 0
-        let predictedC = input.measuredC + slope * leadSeconds
+        model.update(measuredC: input.measuredC, seconds: step, flameSeconds: flameSeconds)
+        observer = model
+        recentWokC[recentNext] = model.wokC
+        recentNext = (recentNext + 1) % recentWokC.count
+        recentCount = min(recentCount + 1, recentWokC.count)
 
-        if target != lastTarget {
-            lastTarget = target
-            if predictedC < target - bandC {
-                enterRising(at: input.nowSeconds)
-            } else if predictedC > target + bandC {
-                mode = .cooling
-            } else if mode != .holding {
-                enterHolding()
-                holdDuty = estimatedHoldDuty(targetC: target, slope: nil)
-            }
-        }
-
-        let duty = decide(input: input, targetC: target, predictedC: predictedC, slope: slope, step: step)
-        // The observer watches every tick, bursts included: its estimate is of the load, which
-        // does not care what the burner was doing.
-        observer.add(celsius: predictedC, duty: duty)
+        let duty = decide(input: input, model: model)
+        let wasOn = modulator.command.isOn
+        let isOn = modulator.output(duty: duty, nowSeconds: input.nowSeconds).isOn
+        if isOn && !wasOn { relayClosedAtSeconds = input.nowSeconds }
+        if !isOn { relayClosedAtSeconds = nil }
         return duty
     }
 
-    private mutating func decide(input: ControlInput, targetC target: Double, predictedC: Double, slope: Double, step: Double) -> Double {
+    private mutating func decide(input: ControlInput, model: WokObserver) -> Double {
+        guard let target = input.targetC else {
+            mode = .idle
+            lastTarget = nil
+            watchingForFood = false
+            return 0
+        }
+        let wokC = model.wokC
+        if input.expectedLoadGrams > 0, input.expectedLoadGrams != lastExpectedGrams || target != lastTarget {
+            watchingForFood = true
+        }
+        if input.expectedLoadGrams <= 0 { watchingForFood = false }
+        lastExpectedGrams = input.expectedLoadGrams
+        if target != lastTarget {
+            lastTarget = target
+            if wokC < target - bandC {
+                enterRising(at: input.nowSeconds)
+            } else if wokC > target + bandC {
+                mode = .cooling
+            } else if mode != .holding {
+                mode = .holding
+            }
+        }
+        if watchingForFood && mode == .holding {
+            unexplainedFallC = max(0, unexplainedFallC - model.lastMissC - model.missRMSC)
+        } else {
+            unexplainedFallC = 0
+        }
+        let fallSeen = unexplainedFallC > Self.landingFallNoiseMultiple * model.missRMSC
+        let foodLanded = mode == .holding && watchingForFood && (fallSeen || loadJumped(model))
+        updateReferenceLoad(model)
+
         switch mode {
         case .idle:
             enterRising(at: input.nowSeconds)
             return 1
         case .rising:
-            learnColdRate(nowSeconds: input.nowSeconds)
-            // Cut when the wok itself will be at the target by the next tick.
-            if predictedC + max(slope, 0) * periodSeconds < target { return 1 }
-            enterHolding()
-            // Only a rise long enough to fill the slow slope's window says anything about the
-            // load; after a short burst, the duty that was holding before is the better guess.
-            let longRise = input.nowSeconds - risingSinceSeconds > Self.slowSlopeSeconds + leadSeconds
-            if longRise || !hasHeld {
-                holdDuty = estimatedHoldDuty(targetC: target, slope: longRise ? slowSlope.slopePerSecond : nil)
-            }
-            hasHeld = true
-            return holdDuty
+            learnFullPowerRate(nowSeconds: input.nowSeconds)
+            // Cut when the wok itself will be at the target by the middle of the next tick.
+            if model.projectedC(afterSeconds: periodSeconds / 2, burnerOn: true) < target { return 1 }
+            mode = .holding
+            return plannedDuty(targetC: target, model: model, nowSeconds: input.nowSeconds)
         case .cooling:
-            if predictedC > target { return 0 }
-            enterHolding()
-            holdDuty = estimatedHoldDuty(targetC: target, slope: nil)
-            return holdDuty
+            if model.projectedC(afterSeconds: periodSeconds / 2, burnerOn: false) > target - Self.coolingHandoverC { return 0 }
+            mode = .holding
+            return plannedDuty(targetC: target, model: model, nowSeconds: input.nowSeconds)
         case .holding:
-            let error = target - predictedC
-            // Food shows as a fall faster than losses alone can cause, and the recipe says it is
-            // coming: then a small drop is enough. Otherwise wait for a clear one, so noise and the
-            // relay's ripple never trigger a full-power burst.
-            let foodLanding = input.expectedLoadGrams > 0 && slope < -fastestLossFallCPerSecond
-            if error > Self.recoverBelowC || (foodLanding && error > bandC) {
+            let below = target - wokC
+            if below > Self.recoverBelowC || (foodLanded && below > Self.landingBurstBelowC) {
+                if foodLanded { watchingForFood = false }
                 enterRising(at: input.nowSeconds)
                 return 1
             }
-            let rate = coldRateCPerSecond ?? Self.assumedFullPowerRateCPerSecond
-            if let steady = observer.steadyDuty(fullPowerRateCPerSecond: rate) {
-                holdDuty += min(1, step / Self.observerSeconds) * (min(max(steady, 0), 1) - holdDuty)
-            }
-            // Pull towards the target on the error averaged since holding began (at most one
-            // relay window back, where the ripple cancels).
-            holdError.add(error)
-            let meanError = holdError.mean ?? error
-            learnHoldDuty(targetC: target)
-            return min(max(holdDuty + meanError / (rate * Self.correctionSeconds), 0), 1)
+            return plannedDuty(targetC: target, model: model, nowSeconds: input.nowSeconds)
         }
     }
 
-    private mutating func enterHolding() {
-        mode = .holding
-        holdError.reset()
+    /// The duty for the window the modulator is about to start (or the one under way): the burn
+    /// that brings the wok to the top of a ripple centred on the target by the window's end.
+    private mutating func plannedDuty(targetC target: Double, model: WokObserver, nowSeconds now: Double) -> Double {
+        let window = relay.windowSeconds
+        let rate = model.fullPowerRateCPerSecond
+        let load = min(max(model.loadCPerSecond, 0), rate)
+        let steady = min(max(model.steadyDuty, 0), 1)
+        // Peak-to-peak ripple of a steady window at this load.
+        let ripple = (rate - load) * steady * window
+        let middleGoal = target + min(0, Self.rippleTopC - ripple / 2)
+        let sampling = modulator.sampling(nowSeconds: now)
+        if sampling == .nextWindow {
+            regularWindows += 1
+            if regularWindows >= 2, recentCount == recentWokC.count {
+                let mean = recentWokC.reduce(0, +) / Double(recentWokC.count)
+                biasC = min(max(biasC + Self.meanErrorGain * (middleGoal - mean), -Self.maxBiasC), Self.maxBiasC)
+            }
+        } else if sampling != .ignored {
+            regularWindows = 0
+        }
+        let peakGoal = middleGoal + ripple / 2 + biasC
+        let wokC = model.wokC
+        var onSeconds: Double
+        switch sampling {
+        case .ignored:
+            return windowDuty
+        case .nextWindow:
+            // Off for `window - on`, then on: ends at wok - load × window + rate × on.
+            onSeconds = steady * window + Self.windowGain * (peakGoal - wokC) / rate
+        case .afterFullPower:
+            // Off for half of `window - on`, then on.
+            onSeconds = (peakGoal - wokC + load * window / 2) / max(rate - load / 2, 1e-6)
+        case .afterOff:
+            // On at once for `on`.
+            onSeconds = (peakGoal - wokC) / max(rate - load, 1e-6)
+        }
+        onSeconds = min(max(onSeconds, 0), window)
+        // Never 0 or 1 while holding: those switch the modulator at once, outside its windows.
+        windowDuty = min(max(onSeconds / window, 0.01), 0.99)
+        return windowDuty
+    }
+
+    private func loadJumped(_ model: WokObserver) -> Bool {
+        guard let reference = referenceLoad else { return false }
+        return model.loadCPerSecond - reference > Self.landingLoadShare * model.fullPowerRateCPerSecond
+    }
+
+    /// A slow average of the load, the yardstick a landing is measured against. It only moves
+    /// while holding: a rise at full power changes the load with the temperature.
+    private mutating func updateReferenceLoad(_ model: WokObserver) {
+        guard mode == .holding || mode == .cooling else {
+            referenceLoad = nil
+            return
+        }
+        guard let reference = referenceLoad else {
+            referenceLoad = model.loadCPerSecond
+            return
+        }
+        referenceLoad = reference + min(1, periodSeconds / Self.referenceLoadSeconds) * (model.loadCPerSecond - reference)
     }
 
     private mutating func enterRising(at now: Double) {
@@ -157,30 +246,15 @@ public struct PredictiveController: Sendable {
         risingSinceSeconds = now
     }
 
-    /// The empty wok's full-power rate, read once the sensor has caught up with the burner.
-    private mutating func learnColdRate(nowSeconds: Double) {
-        guard coldRateCPerSecond == nil || holdDutyPerKelvin == nil else { return }
-        guard nowSeconds - risingSinceSeconds > Self.slowSlopeSeconds + 2 * leadSeconds, slowSlope.isReady else { return }
+    /// The empty wok's full-power rate, read once the sensor has caught up with the burner on
+    /// the first rise (near room temperature the losses are still small).
+    private mutating func learnFullPowerRate(nowSeconds: Double) {
+        guard !hasMeasuredFullPowerRate else { return }
+        let lead = lagSeconds + deadTimeSeconds
+        guard nowSeconds - risingSinceSeconds > Self.slowSlopeSeconds + 2 * lead, slowSlope.isReady else { return }
         let rate = slowSlope.slopePerSecond
-        if rate > (coldRateCPerSecond ?? 0) { coldRateCPerSecond = rate }
-    }
-
-    private mutating func learnHoldDuty(targetC: Double) {
-        guard let ambient = firstReadingC, targetC - ambient > 20 else { return }
-        let perKelvin = holdDuty / (targetC - ambient)
-        holdDutyPerKelvin = holdDutyPerKelvin.map { $0 + 0.01 * (perKelvin - $0) } ?? perKelvin
-    }
-
-    /// The duty that should hold `targetC`: from the heating rate at arrival when rising at full
-    /// power (the shortfall from the cold rate is what losses and food take), else from what
-    /// holding has taught so far, else half power.
-    private func estimatedHoldDuty(targetC: Double, slope: Double?) -> Double {
-        if let slope, let cold = coldRateCPerSecond, cold > 0 {
-            return min(max(1 - slope / cold, 0.05), 0.95)
-        }
-        if let perKelvin = holdDutyPerKelvin, let ambient = firstReadingC {
-            return min(max(perKelvin * (targetC - ambient), 0.05), 0.95)
-        }
-        return 0.5
+        guard rate > 0 else { return }
+        hasMeasuredFullPowerRate = true
+        observer?.setFullPowerRate(rate)
     }
 }

@@ -45,23 +45,49 @@ public struct RelayModulator: Sendable {
             set(.off, now: now)
             return command
         }
-        if windowStartSeconds == nil || previousDuty >= 1 {
+        switch sampling(nowSeconds: now) {
+        case .afterFullPower:
             // Start halfway through the off part: the wok is at its target as the burner cuts,
             // so it dips half a ripple below and comes back, centred on the target.
             startWindow(at: now, duty: duty)
             windowStartSeconds = now - (window - plannedOnSeconds) / 2
-        } else if previousDuty <= 0 {
+        case .afterOff:
             // Burn first: the wok has been falling towards the target with the burner off.
             startWindow(at: now, duty: duty)
             windowStartSeconds = now - (window - plannedOnSeconds)
-        } else if let start = windowStartSeconds, now >= start + window - 1e-9 {
+        case .nextWindow:
             // Keep the cadence unless the loop fell far behind.
+            let start = windowStartSeconds ?? now
             startWindow(at: now - start < 2 * window ? start + window : now, duty: duty)
+        case .ignored:
+            break
         }
         let elapsed = now - (windowStartSeconds ?? now)
         let wanted: BurnerCommand = plannedOnSeconds > 0 && elapsed + 1e-9 >= window - plannedOnSeconds ? .on : .off
         set(wanted, now: now)
         return command
+    }
+
+    /// What the modulator does with a duty strictly between 0 and 1 given at `now`.
+    public enum Sampling: Sendable, Equatable {
+        /// A window is under way: the duty is not looked at until the next one.
+        case ignored
+        /// The burner was at full power: a window starts halfway through its off part (off for
+        /// half of `window - duty × window`, then on for `duty × window`).
+        case afterFullPower
+        /// The burner was off: a window starts at its burn (on for `duty × window`).
+        case afterOff
+        /// A new regular window starts: off for `window - duty × window`, then on.
+        case nextWindow
+    }
+
+    /// Whether the duty given at `now` would be sampled, and how: a controller that plans whole
+    /// windows asks before it decides.
+    public func sampling(nowSeconds now: Double) -> Sampling {
+        if previousDuty >= 1 { return .afterFullPower }
+        if previousDuty <= 0 { return .afterOff }
+        guard let start = windowStartSeconds else { return .afterFullPower }
+        return now >= start + timing.windowSeconds - 1e-9 ? .nextWindow : .ignored
     }
 
     /// Forces the relay off now, ignoring the minimum on time (safety and stops come first).

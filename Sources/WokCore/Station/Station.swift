@@ -78,6 +78,9 @@ public struct Station: Sendable, Equatable {
         public var sensorLagSeconds: Double = 1.5
         /// The pure delay between the wok and the reading (conversion, filtering).
         public var sensorDeadTimeSeconds: Double = 0.3
+        /// Time from the relay closing to a lit flame (the igniter's delay), which the default
+        /// controller's model of the wok allows for.
+        public var burnerIgnitionDelaySeconds: Double = 0.4
         /// On/off baseline: the half-width of its hysteresis band.
         public var hysteresisC: Double = 2
         /// Plain PID baseline gains (duty per °C, per °C·s, per °C/s).

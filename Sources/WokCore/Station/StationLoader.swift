@@ -52,6 +52,9 @@ public enum StationLoader {
             if let value = control.number("sensorDeadTimeSeconds", in: 0...10, unit: "s") {
                 station.control.sensorDeadTimeSeconds = value
             }
+            if let value = control.number("burnerIgnitionDelaySeconds", in: 0...10, unit: "s") {
+                station.control.burnerIgnitionDelaySeconds = value
+            }
             if let value = control.number("hysteresisC", in: 0.1...30, unit: "°C") { station.control.hysteresisC = value }
             if let value = control.number("pidKp", in: 0...10) { station.control.pidKp = value }
             if let value = control.number("pidKi", in: 0...10) { station.control.pidKi = value }

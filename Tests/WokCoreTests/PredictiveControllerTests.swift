@@ -1,0 +1,143 @@
+import Testing
+
+@testable import WokCore
+
+/// A small wok for the core's own tests: heats at `rate` °C/s with the flame lit (after the
+/// igniter's delay), loses `load` °C/s, and is read through a dead time and a first-order lag.
+private struct TestWok {
+    var wokC = 200.0
+    var junctionC = 200.0
+    var rate = 2.5
+    var load = 1.0
+    var lagSeconds = 1.5
+    var delay: [Double] = Array(repeating: 200, count: 6)  // 0.3 s at 0.05 s steps
+    var closedForSeconds = 0.0
+
+    mutating func run(seconds: Double, relayOn: Bool) {
+        var left = seconds
+        while left > 1e-9 {
+            let dt = min(0.05, left)
+            closedForSeconds = relayOn ? closedForSeconds + dt : 0
+            let lit = relayOn && closedForSeconds > 0.4
+            wokC += ((lit ? rate : 0) - load) * dt
+            delay.append(wokC)
+            let delayed = delay.removeFirst()
+            junctionC += (delayed - junctionC) * dt / lagSeconds
+            left -= dt
+        }
+    }
+}
+
+@Suite struct WokObserverTests {
+    @Test func itFindsTheWokAheadOfTheLaggingReadingAndTheLoadOnIt() {
+        var wok = TestWok()
+        var observer = WokObserver(
+            lagSeconds: 1.5, deadTimeSeconds: 0.3, periodSeconds: 0.25, fullPowerRateCPerSecond: 2.5, startC: 200)
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        var now = 0.0
+        var on = false
+        var onSince = 0.0
+        var worstLateC = 0.0
+        var worstReadingLateC = 0.0
+        while now < 120 {
+            wok.run(seconds: 0.25, relayOn: on)
+            now += 0.25
+            let flame = on ? min(0.25, max(0, now - (onSince + 0.4))) : 0
+            observer.update(measuredC: wok.junctionC, seconds: 0.25, flameSeconds: flame)
+            let next = modulator.output(duty: 0.4, nowSeconds: now).isOn
+            if next && !on { onSince = now }
+            on = next
+            if now > 60 {
+                worstLateC = max(worstLateC, abs(observer.wokC - wok.wokC))
+                worstReadingLateC = max(worstReadingLateC, abs(wok.junctionC - wok.wokC))
+            }
+        }
+        // The reading itself trails the steel by up to a couple of degrees on each burn.
+        #expect(worstReadingLateC > 2, "the reading trails by \(worstReadingLateC) °C")
+        #expect(worstLateC < 0.6, "model misses the wok by \(worstLateC) °C")
+        #expect(abs(observer.loadCPerSecond - 1.0) < 0.15, "load \(observer.loadCPerSecond)")
+        #expect(abs(observer.steadyDuty - 0.4) < 0.06)
+    }
+
+    @Test func aSuddenExtraLoadShowsInTheLoadWithinSeconds() {
+        var wok = TestWok()
+        wok.load = 1.0
+        var observer = WokObserver(
+            lagSeconds: 1.5, deadTimeSeconds: 0.3, periodSeconds: 0.25, fullPowerRateCPerSecond: 2.5, startC: 200)
+        var now = 0.0
+        while now < 20 {
+            wok.run(seconds: 0.25, relayOn: false)
+            now += 0.25
+            observer.update(measuredC: wok.junctionC, seconds: 0.25, flameSeconds: 0)
+        }
+        #expect(abs(observer.loadCPerSecond - 1.0) < 0.05)
+        wok.load = 1.8
+        while now < 30 {
+            wok.run(seconds: 0.25, relayOn: false)
+            now += 0.25
+            observer.update(measuredC: wok.junctionC, seconds: 0.25, flameSeconds: 0)
+        }
+        #expect(abs(observer.loadCPerSecond - 1.8) < 0.2, "load \(observer.loadCPerSecond)")
+    }
+}
+
+@Suite struct PredictiveControllerTests {
+    /// Runs the controller on `TestWok` through the station's modulator, as the loop does.
+    private func hold(
+        targetC: Double, seconds: Double, wok: inout TestWok, expectedGrams: (Double) -> Double = { _ in 0 },
+        extraLoadAt: Double? = nil, extraLoad: Double = 0
+    ) -> (meanErrorC: Double, fullPowerAt: [Double]) {
+        var controller = PredictiveController(settings: Station.ControlSettings(), relay: Station.RelayTiming())
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        var now = 0.0
+        var on = false
+        var errorSum = 0.0
+        var samples = 0
+        var fullPowerAt: [Double] = []
+        while now < seconds {
+            if let at = extraLoadAt, now >= at, now < at + 0.25 { wok.load += extraLoad }
+            let duty = controller.duty(for: ControlInput(
+                nowSeconds: now, measuredC: wok.junctionC, targetC: targetC, expectedLoadGrams: expectedGrams(now)))
+            if duty >= 1 { fullPowerAt.append(now) }
+            on = modulator.output(duty: duty, nowSeconds: now).isOn
+            wok.run(seconds: 0.25, relayOn: on)
+            now += 0.25
+            if now > seconds / 2 {
+                errorSum += abs(wok.wokC - targetC)
+                samples += 1
+            }
+        }
+        return (errorSum / Double(samples), fullPowerAt)
+    }
+
+    @Test(arguments: [0.6, 1.0, 1.4])
+    func itHoldsCentredOnTheTargetWhateverTheLoad(load: Double) {
+        var wok = TestWok()
+        wok.load = load
+        let result = hold(targetC: 200, seconds: 240, wok: &wok)
+        // A centred ripple of peak-to-peak A has a mean distance of A / 4 from its middle.
+        let duty = load / wok.rate
+        let ripple = (wok.rate - load) * duty * 10
+        #expect(result.meanErrorC < ripple / 4 + 0.8, "mean error \(result.meanErrorC) °C, ripple \(ripple) °C")
+    }
+
+    @Test func announcedFoodSendsItToFullPowerSoonAfterItLands() {
+        var wok = TestWok()
+        wok.load = 1.0
+        let landsAt = 100.0
+        let result = hold(
+            targetC: 200, seconds: 140, wok: &wok, expectedGrams: { $0 >= 90 ? 110 : 0 }, extraLoadAt: landsAt,
+            extraLoad: 0.9)
+        let reaction = result.fullPowerAt.first { $0 >= landsAt }
+        #expect(reaction != nil)
+        if let reaction { #expect(reaction - landsAt < 3.5, "full power \(reaction - landsAt) s after landing") }
+        #expect(!result.fullPowerAt.contains { $0 > 60 && $0 < landsAt }, "no burst before the food")
+    }
+
+    @Test func unannouncedSmallLoadsAreHeldWithoutBursts() {
+        var wok = TestWok()
+        wok.load = 1.0
+        let result = hold(targetC: 200, seconds: 140, wok: &wok, extraLoadAt: 100, extraLoad: 0.3)
+        #expect(!result.fullPowerAt.contains { $0 > 60 })
+    }
+}
