@@ -64,6 +64,10 @@ public enum StationLoader {
             }
             root.absorb(safety)
         }
+        if var devices = root.object("devices") {
+            station.devices = StationDevices.decode(&devices)
+            root.absorb(devices)
+        }
         problems += root.finished()
         problems += consistencyProblems(station)
         guard problems.isEmpty else { return .failure(.invalid(source: source, problems)) }
