@@ -7,6 +7,12 @@ public struct GPIOChipInfo: Sendable, Equatable {
     public var label: String
     /// How many lines it has.
     public var lineCount: Int
+
+    /// Creates chip information.
+    public init(label: String, lineCount: Int) {
+        self.label = label
+        self.lineCount = lineCount
+    }
 }
 
 /// What the kernel reports about a line, read without requesting it.
@@ -19,6 +25,14 @@ public struct GPIOLineInfo: Sendable, Equatable {
     public var isActiveLow: Bool
     /// The holder's consumer name, or "".
     public var consumer: String
+
+    /// Creates line information.
+    public init(isUsed: Bool, isOutput: Bool, isActiveLow: Bool, consumer: String) {
+        self.isUsed = isUsed
+        self.isOutput = isOutput
+        self.isActiveLow = isActiveLow
+        self.consumer = consumer
+    }
 }
 
 /// The libgpiod calls for chips and lines: reading information, requesting outputs.

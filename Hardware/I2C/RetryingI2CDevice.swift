@@ -1,6 +1,6 @@
 // Bounded retries of I2C transfers, bounded so that they can never keep a dead sensor from the
 // safety monitor for longer than one control period.
-public import WokCore
+internal import WokCore
 
 /// How often, and for how long, a failed transfer is tried again.
 ///
