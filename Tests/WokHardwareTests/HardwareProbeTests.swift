@@ -232,3 +232,25 @@ import WokSimulator
         #expect(reason.contains("busy"))
     }
 }
+
+@Suite struct StationSettingsMappingTests {
+    @Test(arguments: ThermocoupleLetter.allCases)
+    func everyLetterSelectsItsType(letter: ThermocoupleLetter) {
+        var settings = ThermocoupleSettings()
+        settings.type = letter
+        #expect(MCP9600Configuration(settings: settings).type.description == letter.rawValue)
+    }
+
+    @Test(arguments: [
+        (12, MCP9600Registers.ADCResolution.bits12), (14, .bits14), (16, .bits16), (18, .bits18),
+    ])
+    func everyResolutionSelectsItsCode(bits: Int, resolution: MCP9600Registers.ADCResolution) {
+        var settings = ThermocoupleSettings()
+        settings.adcResolutionBits = bits
+        settings.filter = 5
+        let configuration = MCP9600Configuration(settings: settings)
+        #expect(configuration.adcResolution == resolution)
+        #expect(configuration.filterCoefficient == 5)
+        #expect(configuration.coldJunctionFine)
+    }
+}

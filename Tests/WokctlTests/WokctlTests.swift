@@ -113,6 +113,7 @@ struct Wokctl {
 }
 
 @Suite struct WokctlHardwareTests {
+    /// A station file in the temporary directory; the caller removes it.
     static func stationFile(_ devices: String?) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wok-hw-\(UUID().uuidString).json").path
         let body = devices.map { #"{"devices": \#($0)}"# } ?? "{}"
@@ -122,6 +123,7 @@ struct Wokctl {
 
     @Test func relayTestNeedsTheExplicitFlagAndABoundedTime() throws {
         let station = try Self.stationFile(#"{"thermocouple": {"bus": "/nonexistent/i2c-9"}, "relay": {"chip": "/nonexistent/gpiochip9", "line": 3}}"#)
+        defer { try? FileManager.default.removeItem(atPath: station) }
         let unasked = try Wokctl.run(["hw", "relay-test", "--station", station])
         #expect(unasked.status == 2)
         #expect(unasked.err.contains("--i-understand-the-burner-will-light"))
@@ -134,13 +136,16 @@ struct Wokctl {
     }
 
     @Test func probeWithoutADevicesSectionIsInvalidInput() throws {
-        let result = try Wokctl.run(["hw", "probe", "--station", try Self.stationFile(nil)])
+        let station = try Self.stationFile(nil)
+        defer { try? FileManager.default.removeItem(atPath: station) }
+        let result = try Wokctl.run(["hw", "probe", "--station", station])
         #expect(result.status == 3)
         #expect(result.err.contains("no \"devices\" section"))
     }
 
     @Test func probeReportsMissingDevicesAsJSONProblemsAndFails() throws {
         let station = try Self.stationFile(#"{"thermocouple": {"bus": "/nonexistent/i2c-9"}, "relay": {"chip": "/nonexistent/gpiochip9", "line": 3}}"#)
+        defer { try? FileManager.default.removeItem(atPath: station) }
         let result = try Wokctl.run(["hw", "probe", "--json", "--config", station])
         #expect(result.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
