@@ -21,8 +21,16 @@ let package = Package(
             name: "WokCore", path: "Sources/WokCore", swiftSettings: strict,
             // Rounding in the standard library calls libm on Linux.
             linkerSettings: [.linkedLibrary("m")]),
-        // Device drivers: the MCP9600 register codec and driver over an I2C-device protocol.
-        .target(name: "WokHardware", dependencies: ["WokCore"], path: "Hardware", swiftSettings: strict),
+        // C shims for what Swift cannot call: the i2c-dev ioctls around libi2c's SMBus calls, and
+        // libgpiod behind one API whether the system has libgpiod 1.x or 2.x.
+        .target(
+            name: "CWokI2C", path: "Hardware/CShims/CWokI2C", linkerSettings: [.linkedLibrary("i2c")]),
+        .target(
+            name: "CWokGPIO", path: "Hardware/CShims/CWokGPIO", linkerSettings: [.linkedLibrary("gpiod")]),
+        // Device drivers: the MCP9600 driver, the Linux I2C transport, GPIO relays, the probe.
+        .target(
+            name: "WokHardware", dependencies: ["WokCore", "CWokI2C", "CWokGPIO"], path: "Hardware",
+            exclude: ["CShims"], swiftSettings: strict),
         // The thermal plant, simulated devices, a virtual cook, fault injection and the cook runner.
         .target(
             name: "WokSimulator", dependencies: ["WokCore", "WokHardware"], path: "Simulator",

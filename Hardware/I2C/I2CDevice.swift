@@ -8,8 +8,8 @@ public import WokCore
 /// One device on an I2C bus, reached through SMBus register transfers.
 ///
 /// Each transfer names a register: the device latches that pointer byte first, then data follows.
-/// Implementations make exactly one bus transfer per call and never retry; whoever calls them
-/// decides what a failure means.
+/// Transports (`LinuxI2CDevice`, the simulated chip) make exactly one bus transfer per call and
+/// never retry; `RetryingI2CDevice` wraps one to add retries bounded by an `I2CRetryPolicy`.
 public protocol I2CDevice {
     /// Where the device is, for error messages, e.g. bus "/dev/i2c-1" address 0x67.
     var location: I2CLocation { get }

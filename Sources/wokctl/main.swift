@@ -22,6 +22,8 @@ let usage = """
       recipes list                 list the recipes in the recipe directory
       recipes show RECIPE          show a recipe's stages, heats and prompts
       recipes validate [RECIPE]    check recipes; one line per problem, exit 3 if any
+      hw probe                     report the real devices in the station file (see hw --help)
+      hw relay-test                click the burner relay on for a moment (needs a flag)
 
     Exit status: 0 success, 1 failure, 2 bad usage, 3 invalid input file, 4 cook aborted,
     5 wokd not running, 6 not permitted, 7 refused by wokd (see docs/wokctl.md).
@@ -48,6 +50,8 @@ do throws(CommandFailure) {
         try WatchCommand.run(Array(arguments.dropFirst()))
     case let verb? where StationCommands.help[verb] != nil:
         try StationCommands.run(verb, Array(arguments.dropFirst()))
+    case "hw":
+        try HardwareCommand.run(Array(arguments.dropFirst()))
     case let verb?:
         throw CommandFailure(message: "unknown command \"\(verb)\"; see wokctl --help", code: .usage)
     }

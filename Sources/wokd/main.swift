@@ -79,7 +79,7 @@ if let text = args.value("speed") {
     speed = value
 }
 
-let devices: any StationDevices
+let devices: any DaemonDevices
 if simulate {
     var plant = PlantParameters()
     if let name = args.value("plant") {
@@ -106,7 +106,7 @@ if simulate {
         }
     }
     do {
-        devices = try SimulatedStationDevices(plant: plant, seed: seed, faults: faults)
+        devices = try SimulatedDaemonDevices(plant: plant, seed: seed, faults: faults)
     } catch {
         fail("\(error)", 1)
     }

@@ -17,7 +17,7 @@ struct CoreRig {
 
     init(record: CookRecord? = nil, wallSeconds: Double = 1_000_000, station: Station = .standard, faults: [FaultInjection] = []) throws {
         records = MemoryCookRecordStore(record: record)
-        let devices = try SimulatedStationDevices(plant: PlantParameters(), seed: 3, faults: faults)
+        let devices = try SimulatedDaemonDevices(plant: PlantParameters(), seed: 3, faults: faults)
         core = try DaemonCore(
             station: station, devices: devices, recipeDirectory: Self.recipes, speed: 1, isSimulated: true,
             records: records, log: log, nowSeconds: 0, wallClock: { wallSeconds })

@@ -111,3 +111,56 @@ struct Wokctl {
         #expect(try Wokctl.run(["recipes", "show", "no-such-dish"]).status == 3)
     }
 }
+
+@Suite struct WokctlHardwareTests {
+    /// A station file in the temporary directory; the caller removes it.
+    static func stationFile(_ devices: String?) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("wok-hw-\(UUID().uuidString).json").path
+        let body = devices.map { #"{"devices": \#($0)}"# } ?? "{}"
+        try body.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func relayTestNeedsTheExplicitFlagAndABoundedTime() throws {
+        let station = try Self.stationFile(#"{"thermocouple": {"bus": "/nonexistent/i2c-9"}, "relay": {"chip": "/nonexistent/gpiochip9", "line": 3}}"#)
+        defer { try? FileManager.default.removeItem(atPath: station) }
+        let unasked = try Wokctl.run(["hw", "relay-test", "--station", station])
+        #expect(unasked.status == 2)
+        #expect(unasked.err.contains("--i-understand-the-burner-will-light"))
+        let tooLong = try Wokctl.run(["hw", "relay-test", "--i-understand-the-burner-will-light", "--seconds", "3", "--station", station])
+        #expect(tooLong.status == 2)
+        let noSensor = try Wokctl.run(["hw", "relay-test", "--i-understand-the-burner-will-light", "--station", station])
+        #expect(noSensor.status == 1)
+        #expect(noSensor.err.contains("refused"))
+        #expect(noSensor.err.contains("/nonexistent/i2c-9"))
+    }
+
+    @Test func probeWithoutADevicesSectionIsInvalidInput() throws {
+        let station = try Self.stationFile(nil)
+        defer { try? FileManager.default.removeItem(atPath: station) }
+        let result = try Wokctl.run(["hw", "probe", "--station", station])
+        #expect(result.status == 3)
+        #expect(result.err.contains("no \"devices\" section"))
+    }
+
+    @Test func probeReportsMissingDevicesAsJSONProblemsAndFails() throws {
+        let station = try Self.stationFile(#"{"thermocouple": {"bus": "/nonexistent/i2c-9"}, "relay": {"chip": "/nonexistent/gpiochip9", "line": 3}}"#)
+        defer { try? FileManager.default.removeItem(atPath: station) }
+        let result = try Wokctl.run(["hw", "probe", "--json", "--config", station])
+        #expect(result.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+        #expect(object["healthy"] as? Bool == false)
+        let problems = try #require(object["problems"] as? [String])
+        #expect(problems.count == 2)
+        #expect(problems[0].contains("no such bus"))
+        #expect(problems[1].contains("no such GPIO chip"))
+        #expect([1, 2].contains(object["gpiodAPI"] as? Int))
+    }
+
+    @Test func hwUsageErrors() throws {
+        #expect(try Wokctl.run(["hw"]).status == 2)
+        #expect(try Wokctl.run(["hw", "blink"]).status == 2)
+        #expect(try Wokctl.run(["hw", "probe", "--seconds", "1"]).status == 2)
+        #expect(try Wokctl.run(["hw", "--help"]).status == 0)
+    }
+}

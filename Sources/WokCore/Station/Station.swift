@@ -11,6 +11,8 @@ public struct Station: Sendable, Equatable {
     public var control: ControlSettings
     public var safety: SafetySettings
     public var daemon = DaemonSettings()
+    /// Where the real devices are (StationDevices.swift); nil for a simulation-only station.
+    public var devices: StationDevices? = nil
 
     public init(
         name: String, levels: [HeatLevel: Double], limits: Limits, relay: RelayTiming,

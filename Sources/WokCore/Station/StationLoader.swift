@@ -71,6 +71,10 @@ public enum StationLoader {
             decodeDaemon(&daemon, into: &station)
             root.absorb(daemon)
         }
+        if var devices = root.object("devices") {
+            station.devices = StationDevices.decode(&devices)
+            root.absorb(devices)
+        }
         problems += root.finished()
         problems += consistencyProblems(station)
         guard problems.isEmpty else { return .failure(.invalid(source: source, problems)) }

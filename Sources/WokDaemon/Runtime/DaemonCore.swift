@@ -21,7 +21,7 @@ public final class DaemonCore {
     public let speed: Double
     public let isSimulated: Bool
     private var loop: StationLoop
-    private var devices: any StationDevices
+    private var devices: any DaemonDevices
     private let log: any LogSink
     private let records: any CookRecordStore
     private let wallClock: () -> Double
@@ -37,7 +37,7 @@ public final class DaemonCore {
     /// Sets up with the burner off. A cook recorded as running is an interrupted cook: it is
     /// logged and offered for `resume`, never continued by itself.
     public init(
-        station: Station, devices: any StationDevices, recipeDirectory: String, speed: Double, isSimulated: Bool,
+        station: Station, devices: any DaemonDevices, recipeDirectory: String, speed: Double, isSimulated: Bool,
         records: any CookRecordStore, log: any LogSink, nowSeconds: Double, wallClock: @escaping () -> Double
     ) throws(RelayFailure) {
         self.station = station

@@ -3,7 +3,7 @@ public import WokSimulator
 
 /// The devices one daemon drives: real ones on a Pi, or the simulated station. The loop never
 /// knows which; each kind only says how one tick meets its devices.
-public protocol StationDevices {
+public protocol DaemonDevices {
     /// Runs one tick of `loop` against these devices at `nowSeconds`.
     mutating func tick(_ loop: inout StationLoop, nowSeconds: Double) -> TickReport
     /// Drives the relay off directly, outside the loop: at start-up and at shutdown.
@@ -19,7 +19,7 @@ public protocol StationDevices {
 /// The simulated station as the daemon's devices: the plant, the register-level chip behind the
 /// real MCP9600 driver, the relay, and a helper at the stove who puts each stage's ingredients
 /// in the wok a few seconds after the prompt (the person still confirms stages, through wokctl).
-public struct SimulatedStationDevices: StationDevices {
+public struct SimulatedDaemonDevices: DaemonDevices {
     public private(set) var world: SimulatedStation
     private var helper: VirtualCook
     private var pendingFaults: [FaultInjection]

@@ -1,0 +1,60 @@
+// One GPIO output line through libgpiod, whichever of its two APIs the system has.
+//
+// libgpiod 1.6 (Debian bookworm, Raspberry Pi OS bookworm) and libgpiod 2.x (Debian trixie,
+// current Raspberry Pi OS) name and shape everything differently. This shim picks the right
+// calls at compile time from <gpiod.h>, so Swift sees one small API. Every function that can
+// fail returns a non-negative value on success and -errno on failure.
+#ifndef WOK_GPIO_H
+#define WOK_GPIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/// A requested output line; opaque to callers.
+typedef struct wok_gpio_line wok_gpio_line;
+
+/// What a chip says about itself.
+typedef struct {
+    /// The chip's label, e.g. "pinctrl-bcm2711" (always NUL-terminated, possibly truncated).
+    char label[64];
+    /// How many lines the chip has.
+    unsigned int line_count;
+} wok_gpio_chip_info;
+
+/// What the kernel says about one line, without requesting it.
+typedef struct {
+    /// Some process (or kernel driver) holds the line.
+    bool is_used;
+    /// The line is configured as an output.
+    bool is_output;
+    /// The line's holder asked for active-low.
+    bool is_active_low;
+    /// The holder's consumer name, or "" (always NUL-terminated, possibly truncated).
+    char consumer[64];
+} wok_gpio_line_info;
+
+/// The libgpiod API this shim was compiled against: 1 or 2.
+int wok_gpio_api_version(void);
+
+/// Reads the chip's label and line count from `chip_path` (e.g. "/dev/gpiochip0"): 0 or -errno.
+int wok_gpio_read_chip_info(const char *chip_path, wok_gpio_chip_info *info);
+
+/// Reads what the kernel reports about line `offset` on `chip_path`: 0 or -errno.
+int wok_gpio_read_line_info(const char *chip_path, unsigned int offset, wok_gpio_line_info *info);
+
+/// Requests line `offset` on `chip_path` as an output for `consumer`, driven to the logical
+/// `initial_active` value in the same request (so it is never briefly the other way), with the
+/// active-low flag as given. On success stores the line in `*line` and returns 0; else -errno.
+int wok_gpio_request_output(const char *chip_path, unsigned int offset, bool active_low,
+                            const char *consumer, bool initial_active, wok_gpio_line **line);
+
+/// Drives the requested line to a logical value: 0 or -errno.
+int wok_gpio_set(wok_gpio_line *line, bool active);
+
+/// Reads the requested line's logical value back: 0 or 1, or -errno.
+int wok_gpio_get(wok_gpio_line *line);
+
+/// Releases the line to the kernel and frees it; `line` is invalid afterwards. Accepts NULL.
+void wok_gpio_release(wok_gpio_line *line);
+
+#endif

@@ -1,0 +1,208 @@
+// The libgpiod calls behind wok_gpio.h, for API v1 (libgpiod 1.x) and API v2 (libgpiod 2.x).
+#include "wok_gpio.h"
+
+#include <errno.h>
+#include <gpiod.h>
+#include <stdlib.h>
+#include <string.h>
+
+// Only API v1 defines this macro (its fixed-size line bulk); API v2 dropped bulks entirely.
+#ifdef GPIOD_LINE_BULK_MAX_LINES
+#define WOK_GPIOD_API 1
+#else
+#define WOK_GPIOD_API 2
+#endif
+
+int wok_gpio_api_version(void) { return WOK_GPIOD_API; }
+
+// A failed libgpiod call leaves errno set; a call that failed without setting it is an EIO.
+static int failure(void) { return errno != 0 ? -errno : -EIO; }
+
+static void copy_text(char *destination, size_t size, const char *source) {
+    if (size == 0) return;
+    if (source == NULL) source = "";
+    strncpy(destination, source, size - 1);
+    destination[size - 1] = '\0';
+}
+
+#if WOK_GPIOD_API == 1
+
+struct wok_gpio_line {
+    struct gpiod_chip *chip;
+    struct gpiod_line *line;
+};
+
+int wok_gpio_read_chip_info(const char *chip_path, wok_gpio_chip_info *info) {
+    errno = 0;
+    struct gpiod_chip *chip = gpiod_chip_open(chip_path);
+    if (chip == NULL) return failure();
+    copy_text(info->label, sizeof info->label, gpiod_chip_label(chip));
+    info->line_count = gpiod_chip_num_lines(chip);
+    gpiod_chip_close(chip);
+    return 0;
+}
+
+int wok_gpio_read_line_info(const char *chip_path, unsigned int offset, wok_gpio_line_info *info) {
+    errno = 0;
+    struct gpiod_chip *chip = gpiod_chip_open(chip_path);
+    if (chip == NULL) return failure();
+    struct gpiod_line *line = gpiod_chip_get_line(chip, offset);
+    if (line == NULL) {
+        int error = failure();
+        gpiod_chip_close(chip);
+        return error;
+    }
+    info->is_used = gpiod_line_is_used(line);
+    info->is_output = gpiod_line_direction(line) == GPIOD_LINE_DIRECTION_OUTPUT;
+    info->is_active_low = gpiod_line_active_state(line) == GPIOD_LINE_ACTIVE_STATE_LOW;
+    copy_text(info->consumer, sizeof info->consumer, gpiod_line_consumer(line));
+    gpiod_chip_close(chip);
+    return 0;
+}
+
+int wok_gpio_request_output(const char *chip_path, unsigned int offset, bool active_low,
+                            const char *consumer, bool initial_active, wok_gpio_line **out) {
+    errno = 0;
+    struct wok_gpio_line *result = calloc(1, sizeof *result);
+    if (result == NULL) return -ENOMEM;
+    result->chip = gpiod_chip_open(chip_path);
+    if (result->chip == NULL) {
+        int error = failure();
+        free(result);
+        return error;
+    }
+    result->line = gpiod_chip_get_line(result->chip, offset);
+    int flags = active_low ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0;
+    if (result->line == NULL ||
+        gpiod_line_request_output_flags(result->line, consumer, flags, initial_active ? 1 : 0) < 0) {
+        int error = failure();
+        gpiod_chip_close(result->chip);
+        free(result);
+        return error;
+    }
+    *out = result;
+    return 0;
+}
+
+int wok_gpio_set(wok_gpio_line *line, bool active) {
+    errno = 0;
+    return gpiod_line_set_value(line->line, active ? 1 : 0) < 0 ? failure() : 0;
+}
+
+int wok_gpio_get(wok_gpio_line *line) {
+    errno = 0;
+    int value = gpiod_line_get_value(line->line);
+    return value < 0 ? failure() : value;
+}
+
+void wok_gpio_release(wok_gpio_line *line) {
+    if (line == NULL) return;
+    gpiod_line_release(line->line);
+    gpiod_chip_close(line->chip);  // also releases any line still requested
+    free(line);
+}
+
+#else  // API v2
+
+struct wok_gpio_line {
+    struct gpiod_line_request *request;
+    unsigned int offset;
+};
+
+int wok_gpio_read_chip_info(const char *chip_path, wok_gpio_chip_info *info) {
+    errno = 0;
+    struct gpiod_chip *chip = gpiod_chip_open(chip_path);
+    if (chip == NULL) return failure();
+    struct gpiod_chip_info *chip_info = gpiod_chip_get_info(chip);
+    if (chip_info == NULL) {
+        int error = failure();
+        gpiod_chip_close(chip);
+        return error;
+    }
+    copy_text(info->label, sizeof info->label, gpiod_chip_info_get_label(chip_info));
+    info->line_count = (unsigned int)gpiod_chip_info_get_num_lines(chip_info);
+    gpiod_chip_info_free(chip_info);
+    gpiod_chip_close(chip);
+    return 0;
+}
+
+int wok_gpio_read_line_info(const char *chip_path, unsigned int offset, wok_gpio_line_info *info) {
+    errno = 0;
+    struct gpiod_chip *chip = gpiod_chip_open(chip_path);
+    if (chip == NULL) return failure();
+    struct gpiod_line_info *line_info = gpiod_chip_get_line_info(chip, offset);
+    if (line_info == NULL) {
+        int error = failure();
+        gpiod_chip_close(chip);
+        return error;
+    }
+    info->is_used = gpiod_line_info_is_used(line_info);
+    info->is_output = gpiod_line_info_get_direction(line_info) == GPIOD_LINE_DIRECTION_OUTPUT;
+    info->is_active_low = gpiod_line_info_is_active_low(line_info);
+    copy_text(info->consumer, sizeof info->consumer, gpiod_line_info_get_consumer(line_info));
+    gpiod_line_info_free(line_info);
+    gpiod_chip_close(chip);
+    return 0;
+}
+
+int wok_gpio_request_output(const char *chip_path, unsigned int offset, bool active_low,
+                            const char *consumer, bool initial_active, wok_gpio_line **out) {
+    errno = 0;
+    int error = 0;
+    struct wok_gpio_line *result = calloc(1, sizeof *result);
+    struct gpiod_chip *chip = gpiod_chip_open(chip_path);
+    struct gpiod_line_settings *settings = gpiod_line_settings_new();
+    struct gpiod_line_config *line_config = gpiod_line_config_new();
+    struct gpiod_request_config *request_config = gpiod_request_config_new();
+    if (result == NULL || settings == NULL || line_config == NULL || request_config == NULL) {
+        error = -ENOMEM;
+    } else if (chip == NULL) {
+        error = failure();
+    } else if (gpiod_line_settings_set_direction(settings, GPIOD_LINE_DIRECTION_OUTPUT) < 0 ||
+               gpiod_line_settings_set_output_value(
+                   settings, initial_active ? GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE) < 0) {
+        error = failure();
+    } else {
+        gpiod_line_settings_set_active_low(settings, active_low);
+        // The line config copies the settings, so they are complete before they are added.
+        if (gpiod_line_config_add_line_settings(line_config, &offset, 1, settings) < 0) {
+            error = failure();
+        } else {
+            gpiod_request_config_set_consumer(request_config, consumer);
+            result->request = gpiod_chip_request_lines(chip, request_config, line_config);
+            result->offset = offset;
+            if (result->request == NULL) error = failure();
+        }
+    }
+    if (request_config != NULL) gpiod_request_config_free(request_config);
+    if (line_config != NULL) gpiod_line_config_free(line_config);
+    if (settings != NULL) gpiod_line_settings_free(settings);
+    // A request outlives the chip handle it came from.
+    if (chip != NULL) gpiod_chip_close(chip);
+    if (error != 0) {
+        free(result);
+        return error;
+    }
+    *out = result;
+    return 0;
+}
+
+int wok_gpio_set(wok_gpio_line *line, bool active) {
+    errno = 0;
+    enum gpiod_line_value value = active ? GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE;
+    return gpiod_line_request_set_value(line->request, line->offset, value) < 0 ? failure() : 0;
+}
+
+int wok_gpio_get(wok_gpio_line *line) {
+    errno = 0;
+    enum gpiod_line_value value = gpiod_line_request_get_value(line->request, line->offset);
+    return value == GPIOD_LINE_VALUE_ERROR ? failure() : (value == GPIOD_LINE_VALUE_ACTIVE ? 1 : 0);
+}
+
+void wok_gpio_release(wok_gpio_line *line) {
+    if (line == NULL) return;
+    gpiod_line_request_release(line->request);
+    free(line);
+}
+
+#endif

@@ -1,0 +1,75 @@
+// How the probe and the relay test reach devices: real ones on Linux, simulated ones in tests.
+public import WokCore
+
+/// Opens the station's devices. The Linux implementation uses `/dev/i2c-N` and libgpiod; the
+/// simulator's uses a register-level chip and recorded lines, so the probe is tested unchanged.
+public protocol HardwareAccess {
+    /// The thermocouple converter's bus device.
+    associatedtype Bus: I2CDevice
+    /// A requested output line.
+    associatedtype Line: OutputLine
+
+    /// Opens and addresses the converter's bus device.
+    func openThermocoupleBus(_ settings: ThermocoupleSettings) throws(I2COpenError) -> Bus
+    /// Reads a GPIO chip's label and line count.
+    func chipInfo(_ settings: OutputLineSettings) throws(GPIOError) -> GPIOChipInfo
+    /// Reads what the kernel says about a line without requesting it.
+    func lineInfo(_ settings: OutputLineSettings) throws(GPIOError) -> GPIOLineInfo
+    /// Requests a line as an output that starts inactive (off), consumer "wokd".
+    func requestOutput(_ settings: OutputLineSettings) throws(GPIOError) -> Line
+    /// The libgpiod API in use (1 or 2), or nil where there is none.
+    var gpioAPIVersion: Int? { get }
+}
+
+/// The real devices: the converter through libi2c with bounded retries, lines through libgpiod.
+public struct LinuxHardwareAccess: HardwareAccess {
+    /// The retry bounds for I2C transfers (and the per-transfer kernel timeout).
+    public var retryPolicy: I2CRetryPolicy
+
+    /// Real devices, retrying I2C transfers as `retryPolicy` allows.
+    public init(retryPolicy: I2CRetryPolicy) {
+        self.retryPolicy = retryPolicy
+    }
+
+    /// Real devices with the retry policy that fits the station's control period and its
+    /// safety monitor's bus-error bound.
+    public init(station: Station) {
+        retryPolicy = .fitting(
+            periodSeconds: station.control.periodSeconds,
+            busErrorBoundSeconds: station.safety.busErrorBoundSeconds)
+    }
+
+    public func openThermocoupleBus(_ settings: ThermocoupleSettings) throws(I2COpenError)
+        -> RetryingI2CDevice<LinuxI2CDevice<LibI2CCalls>>
+    {
+        let device = try LinuxI2CDevice(
+            bus: settings.bus, address: settings.address,
+            transferTimeoutSeconds: retryPolicy.transferTimeoutSeconds)
+        return RetryingI2CDevice(device, policy: retryPolicy)
+    }
+
+    public func chipInfo(_ settings: OutputLineSettings) throws(GPIOError) -> GPIOChipInfo {
+        try GPIOChip.info(chipPath: settings.chipPath)
+    }
+
+    public func lineInfo(_ settings: OutputLineSettings) throws(GPIOError) -> GPIOLineInfo {
+        try GPIOChip.lineInfo(chipPath: settings.chipPath, line: settings.line)
+    }
+
+    public func requestOutput(_ settings: OutputLineSettings) throws(GPIOError) -> GPIOOutputLine {
+        try GPIOOutputLine(chipPath: settings.chipPath, line: settings.line, activeLow: settings.activeLow)
+    }
+
+    public var gpioAPIVersion: Int? { GPIOChip.apiVersion }
+}
+
+extension MCP9600Configuration {
+    /// The converter configuration a station file asks for (fine cold-junction steps).
+    public init(settings: ThermocoupleSettings) {
+        let type = ThermocoupleType.allCases.first { $0.description == settings.type.rawValue } ?? .k
+        let resolution =
+            MCP9600Registers.ADCResolution.allCases.first { $0.bits == settings.adcResolutionBits } ?? .bits16
+        self.init(
+            type: type, filterCoefficient: UInt8(clamping: settings.filter), adcResolution: resolution)
+    }
+}

@@ -1,0 +1,112 @@
+// `wokctl hw probe`: opens each configured device, says what it found and what is wrong, and
+// never turns anything on.
+public import WokCore
+
+/// Looks at the station's devices without ever energising a line.
+///
+/// Lines are only requested when nobody holds them, and then as outputs that start off: the
+/// probe may turn a relay off, never on. The converter is configured as the daemon would
+/// configure it (type, filter, resolution), which changes no output.
+public struct HardwareProbe<Access: HardwareAccess> {
+    /// How devices are reached.
+    public var access: Access
+
+    /// A probe over `access`.
+    public init(access: Access) { self.access = access }
+
+    /// Probes every device in `devices`.
+    public func run(_ devices: StationDevices) -> HardwareReport {
+        HardwareReport(
+            thermocouple: probeThermocouple(devices.thermocouple),
+            relay: probeLine(devices.relay),
+            shutoffValve: devices.shutoffValve.map(probeLine),
+            gpioAPIVersion: access.gpioAPIVersion)
+    }
+
+    /// Opens, identifies and configures the converter, then reads STATUS and both junctions.
+    public func probeThermocouple(_ settings: ThermocoupleSettings) -> ThermocoupleReport {
+        var report = ThermocoupleReport(
+            location: I2CLocation(bus: settings.bus, address: settings.address).description)
+        let bus: Access.Bus
+        do throws(I2COpenError) {
+            bus = try access.openThermocoupleBus(settings)
+        } catch {
+            report.problems.append(error.description)
+            return report
+        }
+        var driver: MCP9600<Access.Bus>
+        do throws(MCP9600Error) {
+            driver = try MCP9600.open(device: bus, configuration: MCP9600Configuration(settings: settings))
+        } catch {
+            if case .wrongDevice(let found, _) = error {
+                report.identity = "unknown device \(hexByte(found))"
+            }
+            report.problems.append(error.description)
+            return report
+        }
+        report.identity = driver.identity.description
+        do throws(MCP9600Error) {
+            report.sensorConfiguration = try driver.readSensorConfiguration().description
+            report.deviceConfiguration = try driver.readDeviceConfiguration()?.description ?? "undefined mode"
+            report.status = try driver.readStatus().description
+            report.hotC = try driver.readHotJunctionC()
+            report.coldC = try driver.readColdJunctionC()
+        } catch {
+            report.problems.append(error.description)
+        }
+        switch driver.read() {
+        case .success(let sample):
+            report.reading = "\(sample.hotC) °C"
+        case .failure(let fault):
+            report.reading = "fault: \(fault)"
+            report.problems.append("the control loop would read a fault: \(fault)")
+        }
+        if let retrying = driver.device as? any RecoveryCounting {
+            report.recoveredTransferFailures = retrying.recoveredTransferFailures
+        }
+        return report
+    }
+
+    /// Reads the chip and the line; requests the line off and reads it back if nobody holds it.
+    public func probeLine(_ settings: OutputLineSettings) -> LineReport {
+        var report = LineReport(line: settings.description)
+        do throws(GPIOError) {
+            let chip = try access.chipInfo(settings)
+            report.chipLabel = chip.label
+            report.chipLineCount = chip.lineCount
+            guard settings.line < chip.lineCount else {
+                report.problems.append("the chip has lines 0 to \(chip.lineCount - 1); line \(settings.line) does not exist")
+                return report
+            }
+            let info = try access.lineInfo(settings)
+            report.heldBy = info.isUsed ? (info.consumer.isEmpty ? "an unnamed consumer" : info.consumer) : ""
+            report.wasOutput = info.isOutput
+            if info.isUsed {
+                if info.consumer == GPIOOutputLine.consumer {
+                    report.notes.append("held by wokd (is the daemon running?); its state was not checked")
+                } else {
+                    report.problems.append("held by \(report.heldBy ?? "another consumer"); the daemon could not request it")
+                }
+                return report
+            }
+            var line = try access.requestOutput(settings)
+            defer { line.release() }
+            let active = try line.readActive()
+            report.isActive = active
+            if active { report.problems.append("reads ON after being requested off") }
+        } catch {
+            report.problems.append(error.description)
+        }
+        return report
+    }
+}
+
+/// A bus device that counts failures its retries got past.
+public protocol RecoveryCounting {
+    /// Transfers that failed and then succeeded on a retry.
+    var recoveredTransferFailures: Int { get }
+}
+
+extension RetryingI2CDevice: RecoveryCounting {
+    public var recoveredTransferFailures: Int { recoveredFailures }
+}

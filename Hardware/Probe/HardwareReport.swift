@@ -1,0 +1,148 @@
+// What `wokctl hw probe` found: plain values, as text for a person and JSON for a script.
+public import WokCore
+
+/// Everything the probe found, and every problem, device by device.
+public struct HardwareReport: Sendable, Equatable {
+    /// The thermocouple converter, as found.
+    public var thermocouple: ThermocoupleReport
+    /// The burner relay's line.
+    public var relay: LineReport
+    /// The shut-off valve's line, when one is configured.
+    public var shutoffValve: LineReport?
+    /// The libgpiod API the program was built with (1 or 2), if any.
+    public var gpioAPIVersion: Int?
+
+    /// All problems, each prefixed with the device it concerns.
+    public var problems: [String] {
+        thermocouple.problems.map { "thermocouple: \($0)" } + relay.problems.map { "relay: \($0)" }
+            + (shutoffValve?.problems.map { "shut-off valve: \($0)" } ?? [])
+    }
+
+    /// True when nothing is wrong.
+    public var isHealthy: Bool { problems.isEmpty }
+
+    /// The report as lines of text.
+    public var lines: [String] {
+        var lines = thermocouple.lines + relay.lines("relay")
+        if let shutoffValve { lines += shutoffValve.lines("shut-off valve") }
+        if let gpioAPIVersion { lines.append("libgpiod API: v\(gpioAPIVersion)") }
+        let problems = problems
+        lines.append(problems.isEmpty ? "no problems found" : "\(problems.count) problem\(problems.count == 1 ? "" : "s"):")
+        lines += problems.map { "  - \($0)" }
+        return lines
+    }
+
+    /// The report as one JSON object.
+    public var json: JSONValue {
+        var object: JSONObject = [
+            "healthy": .bool(isHealthy),
+            "thermocouple": thermocouple.json,
+            "relay": relay.json,
+        ]
+        if let shutoffValve { object["shutoffValve"] = shutoffValve.json }
+        object["gpiodAPI"] = gpioAPIVersion.map { .number(Double($0)) } ?? .null
+        object["problems"] = .array(problems.map(JSONValue.string))
+        return .object(object)
+    }
+}
+
+/// What the probe found at the converter's address.
+public struct ThermocoupleReport: Sendable, Equatable {
+    /// e.g. "/dev/i2c-1 @ 0x67".
+    public var location: String
+    /// e.g. "MCP9600 revision 0x10", when the ID could be read.
+    public var identity: String?
+    /// The type and filter the chip holds after configuring, e.g. "type K, filter 1".
+    public var sensorConfiguration: String?
+    /// The device configuration the chip holds, e.g. "ADC 16-bit, ...".
+    public var deviceConfiguration: String?
+    /// The STATUS register, decoded.
+    public var status: String?
+    /// The hot-junction temperature, °C, as read (not judged).
+    public var hotC: Double?
+    /// The cold-junction (board) temperature, °C.
+    public var coldC: Double?
+    /// The sample the control loop would get, or its fault.
+    public var reading: String?
+    /// Retried transfers that then succeeded (a sign of a marginal bus).
+    public var recoveredTransferFailures: Int = 0
+    /// What is wrong.
+    public var problems: [String] = []
+
+    /// Creates a report for a location with nothing found yet.
+    public init(location: String) { self.location = location }
+
+    var lines: [String] {
+        var lines = ["thermocouple converter at \(location)"]
+        if let identity { lines.append("  device:        \(identity)") }
+        if let sensorConfiguration { lines.append("  thermocouple:  \(sensorConfiguration)") }
+        if let deviceConfiguration { lines.append("  converter:     \(deviceConfiguration)") }
+        if let status { lines.append("  status:        \(status)") }
+        if let hotC { lines.append("  hot junction:  \(hotC) °C") }
+        if let coldC { lines.append("  cold junction: \(coldC) °C") }
+        if let reading { lines.append("  control read:  \(reading)") }
+        if recoveredTransferFailures > 0 {
+            lines.append("  retried:       \(recoveredTransferFailures) transfer(s) failed once and then succeeded")
+        }
+        return lines
+    }
+
+    var json: JSONValue {
+        .object([
+            "location": .string(location),
+            "identity": identity.map(JSONValue.string) ?? .null,
+            "sensorConfiguration": sensorConfiguration.map(JSONValue.string) ?? .null,
+            "deviceConfiguration": deviceConfiguration.map(JSONValue.string) ?? .null,
+            "status": status.map(JSONValue.string) ?? .null,
+            "hotC": hotC.map(JSONValue.number) ?? .null,
+            "coldC": coldC.map(JSONValue.number) ?? .null,
+            "reading": reading.map(JSONValue.string) ?? .null,
+            "recoveredTransferFailures": .number(Double(recoveredTransferFailures)),
+        ])
+    }
+}
+
+/// What the probe found about one output line.
+public struct LineReport: Sendable, Equatable {
+    /// The configured line, e.g. "gpiochip0 line 17 (active-low)".
+    public var line: String
+    /// The chip's label, e.g. "pinctrl-bcm2711".
+    public var chipLabel: String?
+    /// The chip's number of lines.
+    public var chipLineCount: Int?
+    /// Who held the line when the probe looked ("" for nobody).
+    public var heldBy: String?
+    /// Whether the line was an output before the probe touched it.
+    public var wasOutput: Bool?
+    /// The line's logical state after the probe requested it off and read it back.
+    public var isActive: Bool?
+    /// What is wrong.
+    public var problems: [String] = []
+    /// Things worth knowing that are not problems.
+    public var notes: [String] = []
+
+    /// Creates a report for a configured line with nothing found yet.
+    public init(line: String) { self.line = line }
+
+    func lines(_ role: String) -> [String] {
+        var lines = ["\(role) on \(line)"]
+        if let chipLabel, let chipLineCount { lines.append("  chip:          \(chipLabel), \(chipLineCount) lines") }
+        if let heldBy { lines.append("  held by:       \(heldBy.isEmpty ? "nobody" : heldBy)") }
+        if let wasOutput { lines.append("  direction:     \(wasOutput ? "output" : "input") before the probe") }
+        if let isActive { lines.append("  state:         \(isActive ? "ON" : "off") (requested off, read back)") }
+        lines += notes.map { "  note:          \($0)" }
+        return lines
+    }
+
+    var json: JSONValue {
+        .object([
+            "line": .string(line),
+            "chipLabel": chipLabel.map(JSONValue.string) ?? .null,
+            "chipLineCount": chipLineCount.map { .number(Double($0)) } ?? .null,
+            "heldBy": heldBy.map(JSONValue.string) ?? .null,
+            "wasOutput": wasOutput.map(JSONValue.bool) ?? .null,
+            "active": isActive.map(JSONValue.bool) ?? .null,
+            "notes": .array(notes.map(JSONValue.string)),
+        ])
+    }
+}

@@ -1,0 +1,171 @@
+/// The station file's `devices` section: where the real thermocouple converter and the burner's
+/// output lines are. Plain values only; the drivers in `WokHardware` turn them into open devices.
+///
+/// A station without this section runs in simulation only; the hardware commands refuse it.
+public struct StationDevices: Sendable, Equatable {
+    /// The MCP9600/MCP9601 thermocouple converter.
+    public var thermocouple: ThermocoupleSettings
+    /// The GPIO line that drives the burner's relay.
+    public var relay: OutputLineSettings
+    /// An optional second line for an independent safety shut-off valve, driven by the safety
+    /// monitor alone (open only while the station is healthy).
+    public var shutoffValve: OutputLineSettings?
+
+    /// Creates a devices section.
+    public init(
+        thermocouple: ThermocoupleSettings, relay: OutputLineSettings,
+        shutoffValve: OutputLineSettings? = nil
+    ) {
+        self.thermocouple = thermocouple
+        self.relay = relay
+        self.shutoffValve = shutoffValve
+    }
+}
+
+/// Where the thermocouple converter is and how it converts.
+public struct ThermocoupleSettings: Sendable, Equatable {
+    /// The MCP9600's address pins select one of eight addresses.
+    public static let addresses: ClosedRange<UInt8> = 0x60...0x67
+
+    /// The I2C bus's character device, e.g. "/dev/i2c-1" (the Raspberry Pi's header bus).
+    public var bus: String = "/dev/i2c-1"
+    /// The 7-bit address. 0x67 is the address of the common breakout with its ADDR pin left open.
+    public var address: UInt8 = 0x67
+    /// The thermocouple type wired to the converter.
+    public var type: ThermocoupleLetter = .k
+    /// The converter's filter, 0 (off) to 7 (heaviest). 1 smooths noise without hiding a fast
+    /// rise from the safety monitor.
+    public var filter: Int = 1
+    /// The hot-junction ADC resolution in bits: 12, 14, 16 or 18. 16 bits converts in about
+    /// 80 ms, well inside a 0.25 s control period; 18 bits takes about 320 ms, longer than it.
+    public var adcResolutionBits: Int = 16
+
+    /// The resolutions the converter offers.
+    public static let adcResolutions = [12, 14, 16, 18]
+
+    /// Creates settings; the defaults suit a type K probe on the common breakout on I2C-1.
+    public init() {}
+}
+
+/// The thermocouple types an MCP9600 linearises, by their standard letters.
+public enum ThermocoupleLetter: String, Sendable, Equatable, CaseIterable {
+    case k = "K"
+    case j = "J"
+    case t = "T"
+    case n = "N"
+    case s = "S"
+    case e = "E"
+    case b = "B"
+    case r = "R"
+}
+
+/// One GPIO output line: which chip, which line, and which level means "on".
+public struct OutputLineSettings: Sendable, Equatable {
+    /// The GPIO chip: a name under /dev such as "gpiochip0", or a path.
+    public var chip: String
+    /// The line's offset on the chip (on a Raspberry Pi's header chip, the BCM GPIO number).
+    public var line: Int
+    /// True when the relay module energises on a low level (many opto-isolated boards do).
+    public var activeLow: Bool
+
+    /// Creates settings for a line.
+    public init(chip: String = "gpiochip0", line: Int, activeLow: Bool = false) {
+        self.chip = chip
+        self.line = line
+        self.activeLow = activeLow
+    }
+
+    /// The chip as a path: a bare name is looked up under /dev.
+    public var chipPath: String { chip.contains("/") ? chip : "/dev/" + chip }
+
+    /// e.g. "gpiochip0 line 17 (active-low)".
+    public var description: String {
+        "\(chip) line \(line)\(activeLow ? " (active-low)" : "")"
+    }
+}
+
+extension StationDevices {
+    /// The largest line offset accepted; real chips have far fewer lines.
+    public static let maxLineOffset = 1023
+
+    /// Reads the `devices` object; problems are added to `problems`, located under "devices".
+    ///
+    /// `thermocouple` may be left out (all its keys have defaults); `relay` with its `line` is
+    /// required, because a wrong guess would drive some other pin.
+    public static func decode(_ reader: inout FieldReader) -> StationDevices? {
+        var thermocouple = ThermocoupleSettings()
+        if var fields = reader.object("thermocouple") {
+            decodeThermocouple(&fields, into: &thermocouple)
+            reader.absorb(fields)
+        }
+        var relay: OutputLineSettings?
+        if var fields = reader.object("relay", required: true) {
+            relay = decodeLine(&fields)
+            reader.absorb(fields)
+        }
+        var valve: OutputLineSettings?
+        if var fields = reader.object("shutoffValve") {
+            valve = decodeLine(&fields)
+            reader.absorb(fields)
+        }
+        guard let relay else { return nil }
+        if let valve, valve.chipPath == relay.chipPath, valve.line == relay.line {
+            reader.fail("shutoffValve", "uses the relay's line (\(relay.description)); it needs its own")
+            return nil
+        }
+        return StationDevices(thermocouple: thermocouple, relay: relay, shutoffValve: valve)
+    }
+
+    private static func decodeThermocouple(
+        _ fields: inout FieldReader, into settings: inout ThermocoupleSettings
+    ) {
+        if let bus = fields.string("bus", maxLength: 200) {
+            if bus.isEmpty { fields.fail("bus", "must name a device such as \"/dev/i2c-1\"") } else { settings.bus = bus }
+        }
+        if let address = decodeAddress(&fields) { settings.address = address }
+        if let type: ThermocoupleLetter = fields.choice("type") { settings.type = type }
+        if let filter = fields.integer("filter", in: 0...7) { settings.filter = filter }
+        if let bits = fields.integer("adcResolution", in: 12...18) {
+            if adcResolutionIsValid(bits) {
+                settings.adcResolutionBits = bits
+            } else {
+                fields.fail("adcResolution", "\(bits) bits is not one of 12, 14, 16, 18")
+            }
+        }
+    }
+
+    private static func adcResolutionIsValid(_ bits: Int) -> Bool {
+        ThermocoupleSettings.adcResolutions.contains(bits)
+    }
+
+    /// An address as a number (103) or a hex string ("0x67"), inside 0x60...0x67.
+    private static func decodeAddress(_ fields: inout FieldReader) -> UInt8? {
+        guard let value = fields.raw("address") else { return nil }
+        var number: Int?
+        switch value {
+        case .number(let double) where double == double.rounded() && abs(double) < 1_000_000:
+            number = Int(double)
+        case .string(let text) where text.lowercased().hasPrefix("0x"):
+            number = Int(text.dropFirst(2), radix: 16)
+        default:
+            number = nil
+        }
+        let range = ThermocoupleSettings.addresses
+        guard let number, number >= Int(range.lowerBound), number <= Int(range.upperBound) else {
+            fields.fail("address", "expected an MCP9600 address from 0x60 to 0x67 (a number, or a string such as \"0x67\")")
+            return nil
+        }
+        return UInt8(number)
+    }
+
+    private static func decodeLine(_ fields: inout FieldReader) -> OutputLineSettings? {
+        var chip = "gpiochip0"
+        if let text = fields.string("chip", maxLength: 200) {
+            if text.isEmpty { fields.fail("chip", "must name a GPIO chip such as \"gpiochip0\"") } else { chip = text }
+        }
+        let line = fields.integer("line", required: true, in: 0...maxLineOffset)
+        let activeLow = fields.bool("activeLow") ?? false
+        guard let line else { return nil }
+        return OutputLineSettings(chip: chip, line: line, activeLow: activeLow)
+    }
+}
