@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "wokctl", targets: ["wokctl"]),
         .executable(name: "wokd", targets: ["wokd"]),
         .executable(name: "wok-bench", targets: ["wok-bench"]),
+        .executable(name: "wokd-bench", targets: ["wokd-bench"]),
     ],
     targets: [
         // Recipes, station, control, the cook session and safety. Standard library only.
@@ -48,6 +49,10 @@ let package = Package(
         .executableTarget(
             name: "wokctl", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokDaemon"],
             path: "Sources/wokctl", swiftSettings: strict),
+        // The daemon's benchmark: memory, CPU and loop jitter of a running `wokd --simulate`.
+        .executableTarget(
+            name: "wokd-bench", dependencies: ["WokCore", "WokDaemon", "wokd"], path: "Sources/wokd-bench",
+            swiftSettings: strict),
         .executableTarget(
             name: "wok-bench", dependencies: ["WokCore", "WokSimulator"], path: "Sources/wok-bench",
             swiftSettings: strict),

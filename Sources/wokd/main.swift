@@ -111,7 +111,11 @@ if simulate {
         fail("\(error)", 1)
     }
 } else {
-    fail("real devices are not wired into this build yet; run with --simulate", 1)
+    do {
+        devices = try HardwareDaemonDevices.open(station: station, source: stationSource)
+    } catch {
+        fail("cannot open the station's devices: \(error); the burner stays off", 1)
+    }
 }
 
 // Where things live.

@@ -1,0 +1,62 @@
+public import WokCore
+public import WokHardware
+
+/// Why the real devices could not be opened, naming the device.
+public enum DeviceOpenError: Error, Sendable, CustomStringConvertible {
+    case noDevicesSection(source: String)
+    case thermocouple(String)
+    case relay(String)
+
+    public var description: String {
+        switch self {
+        case .noDevicesSection(let source): "\(source) has no \"devices\" section, so there is no real station to drive"
+        case .thermocouple(let why): "thermocouple: \(why)"
+        case .relay(let why): "burner relay: \(why)"
+        }
+    }
+}
+
+/// The real station: the MCP9600 on its I2C bus (bounded retries that never outlast the safety
+/// monitor's bound) and the burner relay on its GPIO line, requested as an output that starts off.
+public struct HardwareDaemonDevices: DaemonDevices {
+    private var sensor: MCP9600<RetryingI2CDevice<LinuxI2CDevice<LibI2CCalls>>>
+    private var relay: GPIORelay<GPIOOutputLine>
+    public let summary: String
+
+    /// Opens the relay first, so the burner is held off before anything else can go wrong.
+    public static func open(station: Station, source: String) throws(DeviceOpenError) -> HardwareDaemonDevices {
+        guard let devices = station.devices else { throw .noDevicesSection(source: source) }
+        let access = LinuxHardwareAccess(station: station)
+        let relay: GPIORelay<GPIOOutputLine>
+        do {
+            relay = try GPIORelay(line: try access.requestOutput(devices.relay))
+        } catch let error as GPIOError {
+            throw .relay("\(error)")
+        } catch {
+            throw .relay("\(error)")
+        }
+        let sensor: MCP9600<RetryingI2CDevice<LinuxI2CDevice<LibI2CCalls>>>
+        do {
+            let bus = try access.openThermocoupleBus(devices.thermocouple)
+            sensor = try MCP9600.open(device: bus, configuration: MCP9600Configuration(settings: devices.thermocouple))
+        } catch let error as I2COpenError {
+            throw .thermocouple("\(error)")
+        } catch {
+            throw .thermocouple("\(error)")
+        }
+        return HardwareDaemonDevices(
+            sensor: sensor, relay: relay,
+            summary: "\(sensor.model) on \(devices.thermocouple.bus) at 0x\(String(devices.thermocouple.address, radix: 16)), relay on \(devices.relay.description)")
+    }
+
+    public mutating func tick(_ loop: inout StationLoop, nowSeconds: Double) -> TickReport {
+        loop.tick(nowSeconds: nowSeconds, sensor: &sensor, relay: &relay)
+    }
+
+    public mutating func switchBurnerOff() throws(RelayFailure) {
+        try relay.set(.off)
+    }
+
+    public var burnerIsOn: Bool { relay.command.isOn }
+    public var trueTemperatureC: Double? { nil }
+}
