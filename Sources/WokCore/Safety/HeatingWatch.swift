@@ -29,6 +29,7 @@ struct HeatingWatch: Sendable {
     /// Settled readings while off, as a monotonic queue: `samples[head]` is the window's minimum.
     private var samples: [(seconds: Double, celsius: Double)] = []
     private var head = 0
+    private var lowestSettledC: Double?
 
     /// The relay's command that will hold until the next reading.
     mutating func burnerCommanded(_ command: BurnerCommand, nowSeconds now: Double) {
@@ -62,10 +63,15 @@ struct HeatingWatch: Sendable {
         return burnerOnSecondsWithoutGain
     }
 
-    /// How far the reading has risen above its lowest settled value over the window, with the
-    /// burner off; nil while the burner is on or the reading has not settled.
-    mutating func riseWhileOffC(celsius: Double, nowSeconds now: Double, settleSeconds: Double) -> Double? {
+    /// How far the reading has risen, with the burner off, above its lowest settled value: over
+    /// the whole off stretch (`sinceSettled`: a slow rise under a load adds up) and over the last
+    /// `offWindowSeconds` (`recent`: whether it is still rising). Nil while the burner is on or
+    /// the reading has not settled.
+    mutating func riseWhileOffC(
+        celsius: Double, nowSeconds now: Double, settleSeconds: Double
+    ) -> (sinceSettled: Double, recent: Double)? {
         guard !burnerOn, let since = offSinceSeconds, now - since >= settleSeconds else { return nil }
+        lowestSettledC = min(lowestSettledC ?? celsius, celsius)
         while samples.count > head, samples[samples.count - 1].celsius >= celsius { samples.removeLast() }
         samples.append((now, celsius))
         while head < samples.count - 1, samples[head].seconds < now - Self.offWindowSeconds { head += 1 }
@@ -74,12 +80,13 @@ struct HeatingWatch: Sendable {
             samples.removeFirst(head)
             head = 0
         }
-        return celsius - samples[head].celsius
+        return (celsius - (lowestSettledC ?? celsius), celsius - samples[head].celsius)
     }
 
     private mutating func clearWindow() {
         samples.removeAll(keepingCapacity: true)
         head = 0
+        lowestSettledC = nil
     }
 }
 

@@ -75,7 +75,9 @@ public struct SafetyMonitor: Sendable {
             note(&found, .faulty(.overLimit, "wok at \(formatCelsius(celsius)) °C, at or above the station's limit of \(formatCelsius(limits.maxC)) °C"))
         }
         let readingFinding = reading.observe(
-            sample, nowSeconds: now, settings: settings, periodSeconds: periodSeconds, judgeFrozen: context.cookRunning)
+            sample, nowSeconds: now, settings: settings, periodSeconds: periodSeconds,
+            // Judged during a cook, and after a latch so a still-frozen converter refuses the ack.
+            judgeFrozen: context.cookRunning || latched?.kind == .sensorFrozen)
         switch readingFinding {
         case .jump(let from, let to, let seconds)?:
             note(&found, .faulty(.sensorRate, "the reading jumped from \(formatCelsius(from)) to \(formatCelsius(to)) °C in \(formatNumber(roundTenth(seconds))) s, faster than any wok heats or cools: a loose or damaged thermocouple, or interference"))
@@ -83,8 +85,11 @@ public struct SafetyMonitor: Sendable {
             note(&found, .faulty(.sensorFrozen, "the sensor has returned exactly \(formatCelsius(frozenC)) °C for \(formatNumber(roundTenth(seconds))) s; a live reading always wavers, so the converter has stopped"))
         case nil: break
         }
-        if let rise = heating.riseWhileOffC(celsius: celsius, nowSeconds: now, settleSeconds: settleSeconds),
-            rise >= settings.heatingWhileOffRiseC
+        // Before the latch, a rise over the whole off stretch trips (a load can make it slow);
+        // after it, only a recent rise counts as the cause persisting, so the valve closing and
+        // the wok cooling lets a person acknowledge.
+        if let rises = heating.riseWhileOffC(celsius: celsius, nowSeconds: now, settleSeconds: settleSeconds),
+            let rise = Optional(latched == nil ? rises.sinceSettled : rises.recent), rise >= settings.heatingWhileOffRiseC
         {
             note(&found, .faulty(.heatingWhileOff, "the wok rose \(formatCelsius(rise)) °C with the burner off for \(formatNumber(roundTenth(settleSeconds))) s or more: the relay may be welded or the gas valve stuck open. Close the gas at the shut-off valve or the bottle now"))
         }
