@@ -86,8 +86,14 @@ public enum DetectionBound {
                 deadline = max(deadline, end + station.control.periodSeconds + tickSlackSeconds)
             }
         }
-        if !idleToo, let ended = result.cookEndedAtSeconds, ended < deadline,
-            outcome.detectedAtSeconds == nil
+        // Heat faults are judged only while the cook asks for heat: a recipe's burner-off stage
+        // ends the watch as surely as the cook's end.
+        var ended = result.cookEndedAtSeconds
+        if outcome.kind == .flameOut || outcome.kind == .sensorDetached, let heat = result.lastHeatWantedAtSeconds {
+            ended = min(ended ?? .infinity, heat + station.control.periodSeconds)
+        }
+        if !idleToo, let ended, ended < deadline,
+            (outcome.detectedAtSeconds ?? .infinity) > ended
         {
             return nil
         }

@@ -85,9 +85,11 @@ public struct FaultCampaign: Sendable {
         if index < faultedCooks {
             let span = healthySeconds[recipeIndex][plantIndex]
             let count = 1 + Int(random.unit() * Double(Self.maxFaultsPerCook))
+            // Distinct kinds: two of a kind would share one cause, and the first to clear would
+            // clear both.
+            var kinds = InjectedFaultKind.allCases
             for _ in 0..<min(count, Self.maxFaultsPerCook) {
-                let kinds = InjectedFaultKind.allCases
-                let kind = kinds[min(kinds.count - 1, Int(random.unit() * Double(kinds.count)))]
+                let kind = kinds.remove(at: min(kinds.count - 1, Int(random.unit() * Double(kinds.count))))
                 let at = (random.unit() * span * 4).rounded() / 4 + random.unit() * 0.25
                 var duration: Double?
                 if kind == .loopStall {
@@ -147,6 +149,9 @@ public struct CookVerdict: Sendable {
                     && (other.clearedAtSeconds ?? .infinity) > outcome.injectedAtSeconds
                 {
                     if let otherDeadline, let current = deadline { deadline = max(current, otherDeadline) }
+                    // A converter that has stopped (or vanished) shows nothing of the probe behind
+                    // it: what happens to the probe is owed only what the converter's fault is.
+                    if other.kind.hidesTheProbe, outcome.kind.isProbeFault, otherDeadline == nil { deadline = nil }
                 }
             }
             var violation: String?
@@ -182,4 +187,11 @@ public struct CookVerdict: Sendable {
         if let falseTrip { all.append("\(replay): false trip: \(falseTrip)") }
         return all
     }
+}
+
+extension InjectedFaultKind {
+    /// Faults of the converter or its bus, behind which the probe cannot be seen.
+    var hidesTheProbe: Bool { self == .frozen || self == .i2cErrors || self == .deviceGone }
+    /// Faults seen only through the converter's reading of the probe.
+    var isProbeFault: Bool { [.sensorOpen, .sensorShort, .spike, .sensorDetached, .frozen].contains(self) }
 }

@@ -71,6 +71,8 @@ public struct SimulationResult: Sendable {
     public var firstFaultAtSeconds: Double?
     /// When the cook ended (completed, aborted or faulted); the idle tail follows.
     public var cookEndedAtSeconds: Double?
+    /// The last tick at which the cook asked for heat (a target); nil if it never did.
+    public var lastHeatWantedAtSeconds: Double?
 }
 
 public enum SimulationError: Error, Sendable, CustomStringConvertible {
@@ -115,11 +117,14 @@ public struct CookSimulation {
     private var loadPhaseStart: Double?
     private var stageStartSeconds = 0.0
     private var faultLatched = false
-    /// The steel's temperature when the relay was last commanded off, and whether it is off now.
-    private var offCommandTrueC = 0.0
+    /// When the relay was last commanded off, whether it is off now, and the steel's temperature
+    /// once the reading had settled after that command.
+    private var offCommandSeconds = 0.0
     private var lastRelayCommandOff = false
+    private var settledTrueC: Double?
     private var firstFaultAtSeconds: Double?
     private var cookEndedAtSeconds: Double?
+    private var lastHeatWantedAtSeconds: Double?
 
     public init(_ config: SimulationConfig) throws(SimulationError) {
         self.config = config
@@ -265,8 +270,12 @@ public struct CookSimulation {
     /// went off after detection, and the hottest the wok got after it.
     private mutating func trackFaults() {
         let relayOn = world.relay.command.isOn
-        if relayOn || !lastRelayCommandOff { offCommandTrueC = world.plant.wokC }
+        if !relayOn && !lastRelayCommandOff { offCommandSeconds = now }
         lastRelayCommandOff = !relayOn
+        // The steel's temperature once the monitor's settling after an off command is over: a
+        // welded burner is judged by what it does after that, as the monitor judges it.
+        let settle = config.station.control.sensorDeadTimeSeconds + 3 * config.station.control.sensorLagSeconds
+        if relayOn || now < offCommandSeconds + settle { settledTrueC = nil } else if settledTrueC == nil { settledTrueC = world.plant.wokC }
         // An outcome's peak is set when its fault strikes; until then it is -infinity.
         for index in faultOutcomes.indices where faultOutcomes[index].peakTrueCAfter > -Double.infinity {
             faultOutcomes[index].peakTrueCAfter = max(faultOutcomes[index].peakTrueCAfter, world.plant.wokC)
@@ -282,7 +291,8 @@ public struct CookSimulation {
             }
             if faultOutcomes[index].kind == .relayWelded, faultOutcomes[index].activeFromSeconds != nil,
                 faultOutcomes[index].overheatedAtSeconds == nil, faultOutcomes[index].detectedAtSeconds == nil,
-                !relayOn, world.relay.contactClosed, world.plant.wokC >= offCommandTrueC + DetectionBound.weldedOverheatC
+                !relayOn, world.relay.contactClosed, let settled = settledTrueC,
+                world.plant.wokC >= settled + DetectionBound.weldedOverheatC
             {
                 faultOutcomes[index].overheatedAtSeconds = now
             }
@@ -355,6 +365,7 @@ public struct CookSimulation {
             loadPhases.append(start...now)
             loadPhaseStart = nil
         }
+        if report.targetC != nil { lastHeatWantedAtSeconds = now }
         if world.relay.command != lastBurner { meter?.relaySwitched() }
         lastBurner = world.relay.command
         meter?.observe(now: now, trueC: world.plant.wokC)
@@ -383,6 +394,7 @@ public struct CookSimulation {
             completed: completed, abortReason: completed ? nil : abortReason, simulatedSeconds: now, maxTrueC: maxTrueC,
             maxMeasuredC: maxMeasuredC.isFinite ? maxMeasuredC : world.plant.sensedC, stages: stages, faults: faultOutcomes,
             events: events, relaySwitches: world.relay.switchCount, loadPhases: phases, faultLatched: faultLatched,
-            firstFaultAtSeconds: firstFaultAtSeconds, cookEndedAtSeconds: cookEndedAtSeconds)
+            firstFaultAtSeconds: firstFaultAtSeconds, cookEndedAtSeconds: cookEndedAtSeconds,
+            lastHeatWantedAtSeconds: lastHeatWantedAtSeconds)
     }
 }

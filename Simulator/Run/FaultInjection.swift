@@ -135,8 +135,8 @@ public struct FaultOutcome: Sendable, Equatable {
     /// Whether the cook was still running and unfaulted when the fault was injected.
     public var cookRunningAtInjection: Bool
     /// For a welded relay: when the steel, with the burner commanded off and nothing detected yet,
-    /// first stood `DetectionBound.weldedOverheatC` above its temperature when the burner was last
-    /// commanded off. A welded burner that a load pins (wet food boiling) heats nothing and is
-    /// owed a detection only once it does.
+    /// first stood `DetectionBound.weldedOverheatC` above its temperature once the reading had
+    /// settled after the off command (the sensor's dead time plus three lags). A welded burner
+    /// that a load pins (wet food boiling) heats nothing and is owed a detection only once it does.
     public var overheatedAtSeconds: Double? = nil
 }
