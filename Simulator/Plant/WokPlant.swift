@@ -26,6 +26,8 @@ public struct WokPlant: Sendable {
     private var delayHead = 0
     /// Fault switches the injector sets.
     public var flameOut = false
+    /// The shut-off valve is closed: no gas, so no flame whatever the relay does.
+    public var gasShutOff = false
 
     public init(parameters: PlantParameters, startC: Double? = nil) {
         self.parameters = parameters
@@ -81,7 +83,7 @@ public struct WokPlant: Sendable {
         if relayClosed && !flameLit && timeSeconds - relayClosedAtSeconds >= p.burner.ignitionDelaySeconds {
             flameLit = true
         }
-        let heatInW = flameLit && !flameOut ? p.burnerHeatW : 0
+        let heatInW = flameLit && !flameOut && !gasShutOff ? p.burnerHeatW : 0
         let wokK = wokC + Self.kelvinOffset
         let ambientK = p.ambientC + Self.kelvinOffset
         let radiationW = Self.stefanBoltzmann * p.wok.radiatingAreaM2 * (wokK * wokK * wokK * wokK - ambientK * ambientK * ambientK * ambientK)

@@ -10,12 +10,19 @@ public struct SimulationConfig: Sendable {
     public var seed: UInt64
     public var faults: [FaultInjection]
     public var chipModel: MCP9600Model
+    /// Whether the station has a safety shut-off valve the loop drives.
+    public var hasValve: Bool
+    /// How long to keep the station ticking, idle, after the cook ends: faults near the end, and
+    /// what the wok does after a fault, are watched this long.
+    public var tailSeconds: Double
 
     public init(
         recipe: Recipe, station: Station = .standard, plant: PlantParameters = PlantParameters(),
         controller: ControllerKind? = nil, seed: UInt64 = 1, faults: [FaultInjection] = [],
-        chipModel: MCP9600Model = .mcp9600
+        chipModel: MCP9600Model = .mcp9600, hasValve: Bool = true, tailSeconds: Double = 0
     ) {
+        self.hasValve = hasValve
+        self.tailSeconds = min(max(tailSeconds, 0), 3600)
         self.recipe = recipe
         self.station = station
         self.plant = plant
@@ -56,6 +63,16 @@ public struct SimulationResult: Sendable {
     /// Every event with the simulated time it happened.
     public var events: [(seconds: Double, event: CookEvent)]
     public var relaySwitches: Int
+    /// Intervals (world seconds) when a stage's food could be holding the wok down: from the start
+    /// of a stage that adds food until, a minute on, the wok is back within 5 °C of its target.
+    public var loadPhases: [ClosedRange<Double>]
+    /// Whether the monitor latched any fault during the run, and when it first did.
+    public var faultLatched: Bool
+    public var firstFaultAtSeconds: Double?
+    /// When the cook ended (completed, aborted or faulted); the idle tail follows.
+    public var cookEndedAtSeconds: Double?
+    /// The last tick at which the cook asked for heat (a target); nil if it never did.
+    public var lastHeatWantedAtSeconds: Double?
 }
 
 public enum SimulationError: Error, Sendable, CustomStringConvertible {
@@ -71,7 +88,8 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
 }
 
 /// A whole cook in virtual time: the real core and the real MCP9600 driver against a simulated
-/// wok, a register-level simulated chip, a simulated relay and a virtual cook.
+/// wok, a register-level simulated chip, a simulated relay and valve, and a virtual cook. Faults
+/// strike the station (see `SimulatedStation.inject`) or the cook at their planned times.
 public struct CookSimulation {
     public let config: SimulationConfig
     private var world: SimulatedStation
@@ -81,24 +99,45 @@ public struct CookSimulation {
     private var meter: StageMeter?
     private var finishedStages: [StageMetrics] = []
     private var faultOutcomes: [FaultOutcome]
-    private var pendingFaults: [FaultInjection]
+    /// Indices into `config.faults`, by time.
+    private var pendingFaults: [Int]
+    private var pendingClears: [(atSeconds: Double, index: Int)] = []
+    /// Faults struck but not yet seen by a tick of the loop.
+    private var awaitingFirstTick: [Int] = []
     private var events: [(seconds: Double, event: CookEvent)] = []
     private var maxTrueC: Double
     private var maxMeasuredC = -Double.infinity
     private var lastBurner = BurnerCommand.off
+    private var lastReport: TickReport?
     private var abortReason: String?
     private var isFinished = false
+    private var tailUntilSeconds: Double?
     private let boundSeconds: Double
+    private var loadPhases: [ClosedRange<Double>] = []
+    private var loadPhaseStart: Double?
+    private var stageStartSeconds = 0.0
+    private var faultLatched = false
+    /// When the relay was last commanded off, whether it is off now, and the steel's temperature
+    /// once the reading had settled after that command.
+    private var offCommandSeconds = 0.0
+    private var lastRelayCommandOff = false
+    private var settledTrueC: Double?
+    private var firstFaultAtSeconds: Double?
+    private var cookEndedAtSeconds: Double?
+    private var lastHeatWantedAtSeconds: Double?
 
     public init(_ config: SimulationConfig) throws(SimulationError) {
         self.config = config
         world = try SimulatedStation(plant: config.plant, chipModel: config.chipModel, seed: config.seed)
+        if !config.hasValve { try? world.valve.set(open: true) }  // no valve: the gas line is plain
         loop = StationLoop(station: config.station, controllerKind: config.controller)
         cook = VirtualCook(seed: config.seed)
         faultOutcomes = config.faults.map {
-            FaultOutcome(kind: $0.kind, injectedAtSeconds: $0.atSeconds, detectedAtSeconds: nil, burnerOffAtSeconds: nil)
+            FaultOutcome(
+                kind: $0.kind, injectedAtSeconds: $0.atSeconds, peakTrueCAfter: -Double.infinity,
+                cookRunningAtInjection: false)
         }
-        pendingFaults = config.faults.sorted { $0.atSeconds < $1.atSeconds }
+        pendingFaults = config.faults.indices.sorted { config.faults[$0].atSeconds < config.faults[$1].atSeconds }
         maxTrueC = world.plant.wokC
         boundSeconds = Self.timeBound(config.recipe, config.station)
         do {
@@ -112,19 +151,15 @@ public struct CookSimulation {
     /// Longest a cook of this recipe can legitimately take, plus a margin: a simulation that runs
     /// past it has a bug, and is stopped rather than left to spin.
     static func timeBound(_ recipe: Recipe, _ station: Station) -> Double {
-        recipe.stages.reduce(600) { total, stage in
-            let wait = stage.maxSeconds ?? max(station.limits.reachTimeoutSeconds, station.limits.confirmTimeoutSeconds)
-            return total + max(stage.seconds ?? 0, 0) + wait
-        }
+        CookSession.plannedSeconds(recipe, on: station) + station.safety.cookOverrunMarginSeconds + 600
     }
 
     public var isRunning: Bool { !isFinished }
 
-    /// Runs one control tick; nil once the cook is over.
+    /// Runs one control tick (or, while the loop is stalled, one step of the world); nil once the
+    /// cook and its tail are over.
     public mutating func step() -> TraceRow? {
         guard !isFinished else { return nil }
-        let period = config.station.control.periodSeconds
-
         // The world moves first: food lands, faults strike, the wok heats under the last command.
         for addition in cook.additionsDue(nowSeconds: now) {
             world.add(addition, at: now)
@@ -134,37 +169,146 @@ public struct CookSimulation {
                     from: world.plant, targetC: target, bandC: config.station.control.bandC, mustLeaveBand: mustLeave)
             }
         }
-        while let fault = pendingFaults.first, fault.atSeconds <= now {
-            pendingFaults.removeFirst()
-            world.inject(fault.kind)
-        }
         world.advance(to: now)
+        injectDueFaults()
+
+        guard let loopNow = world.loopSeconds(atWorldSeconds: now) else {
+            // Stalled: no tick; the relay keeps whatever it was last told.
+            world.applyRelay()
+            return finishStep(report: nil)
+        }
+
+        // A fault matters from the first tick that can see it (not during a stall).
+        for index in awaitingFirstTick { faultOutcomes[index].activeFromSeconds = now }
+        awaitingFirstTick.removeAll()
 
         if let session = loop.session, session.isRunning, session.stage.advance == .confirm,
             cook.wantsToConfirm(stageClockSeconds: session.stageClockSeconds)
         {
-            if (try? loop.confirm(nowSeconds: now)) != nil { cook.confirmed() }
+            if (try? loop.confirm(nowSeconds: loopNow)) != nil { cook.confirmed() }
         }
 
-        let report = loop.tick(nowSeconds: now, sensor: &world.sensor, relay: &world.relay)
-        world.applyRelay()
+        let report = tickLoop(at: loopNow)
         observe(report)
+        lastReport = report
 
-        let row = TraceRow(
-            timeSeconds: now, stageIndex: report.stageIndex,
-            stageName: report.stageIndex.map { config.recipe.stages[$0].name }, state: report.state,
-            targetC: report.targetC, measuredC: report.measuredC, trueC: world.plant.wokC, burner: world.relay.command,
-            duty: report.duty, events: report.events)
-        if !(loop.session?.isRunning ?? false) {
-            finish()
-        } else if now >= boundSeconds {
-            loop.abort(reason: "simulation ran past its time bound of \(formatNumber(boundSeconds)) s", nowSeconds: now)
-            _ = loop.tick(nowSeconds: now, sensor: &world.sensor, relay: &world.relay)
-            world.applyRelay()
-            finish()
+        if tailUntilSeconds == nil {
+            if !(loop.session?.isRunning ?? false) {
+                endCook()
+            } else if now >= boundSeconds {
+                loop.abort(reason: "simulation ran past its time bound of \(formatNumber(boundSeconds)) s", nowSeconds: loopNow)
+                _ = tickLoop(at: loopNow)
+                endCook()
+            }
         }
-        now += period
+        return finishStep(report: report)
+    }
+
+    /// One tick of the control loop against the world's devices, then the relay and valve act.
+    private mutating func tickLoop(at loopNow: Double) -> TickReport {
+        let report =
+            config.hasValve
+            ? loop.tick(nowSeconds: loopNow, sensor: &world.sensor, relay: &world.relay, valve: &world.valve)
+            : loop.tick(nowSeconds: loopNow, sensor: &world.sensor, relay: &world.relay)
+        world.applyRelay()
+        return report
+    }
+
+    /// Strikes (and clears) the faults whose time has come, in time order.
+    private mutating func injectDueFaults() {
+        while let index = pendingFaults.first, config.faults[index].atSeconds <= now {
+            pendingFaults.removeFirst()
+            let fault = config.faults[index]
+            if fault.kind == .cookAway {
+                cook.isAway = true
+            } else {
+                world.inject(fault.kind, durationSeconds: fault.durationSeconds)
+            }
+            faultOutcomes[index].cookRunningAtInjection = (loop.session?.isRunning ?? false) && loop.safety.latched == nil
+            faultOutcomes[index].peakTrueCAfter = world.plant.wokC
+            switch fault.kind {
+            case .flameOut, .sensorDetached, .relayWelded, .cookAway: break
+            case .loopStall: faultOutcomes[index].activeFromSeconds = now
+            default: awaitingFirstTick.append(index)
+            }
+            if let duration = fault.durationSeconds, fault.kind != .loopStall {
+                pendingClears.append((now + duration, index))
+            } else if fault.kind == .loopStall {
+                faultOutcomes[index].clearedAtSeconds = now + (fault.durationSeconds ?? SimulatedStation.defaultStallSeconds)
+            }
+        }
+        for (offset, clear) in pendingClears.enumerated().reversed() where clear.atSeconds <= now {
+            pendingClears.remove(at: offset)
+            let kind = config.faults[clear.index].kind
+            if kind == .cookAway { cook.isAway = false } else { world.clear(kind) }
+            faultOutcomes[clear.index].clearedAtSeconds = now
+        }
+    }
+
+    private mutating func endCook() {
+        closeMeter()
+        closeLoadPhase()
+        cookEndedAtSeconds = now
+        tailUntilSeconds = now + config.tailSeconds
+    }
+
+    private mutating func finishStep(report: TickReport?) -> TraceRow {
+        let burner = world.relay.command
+        let row = TraceRow(
+            timeSeconds: now, stageIndex: report?.stageIndex,
+            stageName: report?.stageIndex.map { config.recipe.stages[$0].name }, state: report?.state ?? lastReport?.state ?? .idle,
+            targetC: report?.targetC, measuredC: report?.measuredC, trueC: world.plant.wokC, burner: burner,
+            duty: report?.duty ?? lastReport?.duty ?? 0, events: report?.events ?? [])
+        trackFaults()
+        maxTrueC = max(maxTrueC, world.plant.wokC)
+        if let until = tailUntilSeconds, now >= until { isFinished = true }
+        now += config.station.control.periodSeconds
         return row
+    }
+
+    /// Per-tick bookkeeping of each injected fault: when it began to matter, when the burner
+    /// went off after detection, and the hottest the wok got after it.
+    private mutating func trackFaults() {
+        let relayOn = world.relay.command.isOn
+        if !relayOn && !lastRelayCommandOff { offCommandSeconds = now }
+        lastRelayCommandOff = !relayOn
+        // The steel's temperature once the monitor's settling after an off command is over: a
+        // welded burner is judged by what it does after that, as the monitor judges it.
+        let settle = config.station.control.sensorDeadTimeSeconds + 3 * config.station.control.sensorLagSeconds
+        if relayOn || now < offCommandSeconds + settle { settledTrueC = nil } else if settledTrueC == nil { settledTrueC = world.plant.wokC }
+        // An outcome's peak is set when its fault strikes; until then it is -infinity.
+        for index in faultOutcomes.indices where faultOutcomes[index].peakTrueCAfter > -Double.infinity {
+            faultOutcomes[index].peakTrueCAfter = max(faultOutcomes[index].peakTrueCAfter, world.plant.wokC)
+            if faultOutcomes[index].activeFromSeconds == nil {
+                let cleared = faultOutcomes[index].clearedAtSeconds != nil
+                switch faultOutcomes[index].kind {
+                case .flameOut, .sensorDetached:
+                    if relayOn && !cleared { faultOutcomes[index].activeFromSeconds = now }
+                case .relayWelded:
+                    if !relayOn && world.relay.contactClosed && !cleared { faultOutcomes[index].activeFromSeconds = now }
+                default: break
+                }
+            }
+            if faultOutcomes[index].kind == .relayWelded, faultOutcomes[index].activeFromSeconds != nil,
+                faultOutcomes[index].overheatedAtSeconds == nil, faultOutcomes[index].detectedAtSeconds == nil,
+                !relayOn, world.relay.contactClosed, let settled = settledTrueC,
+                world.plant.wokC >= settled + DetectionBound.weldedOverheatC
+            {
+                faultOutcomes[index].overheatedAtSeconds = now
+            }
+            if faultOutcomes[index].detectedAtSeconds != nil, faultOutcomes[index].burnerOffAtSeconds == nil,
+                softwareStoppedGas
+            {
+                faultOutcomes[index].burnerOffAtSeconds = now
+            }
+        }
+    }
+
+    /// Whether the software has done all it can to stop the gas: the relay told off and, on a
+    /// station with one, the shut-off valve closed. (A welded relay on a station without a valve
+    /// still feeds the burner: that is for the hardware's flame-failure device and cut-out.)
+    private var softwareStoppedGas: Bool {
+        !world.relay.command.isOn && (!config.hasValve || !world.valve.isOpen)
     }
 
     /// Runs to the end, calling `onTick` for every control tick.
@@ -179,7 +323,10 @@ public struct CookSimulation {
             switch event {
             case .stageStarted(let index, _, let target):
                 closeMeter()
+                closeLoadPhase()
                 let stage = config.recipe.stages[index]
+                stageStartSeconds = now
+                if !stage.add.isEmpty { loadPhaseStart = now }
                 var fresh = StageMeter(
                     name: stage.name, targetC: target, bandC: config.station.control.bandC, startSeconds: now,
                     trueC: world.plant.wokC)
@@ -191,7 +338,15 @@ public struct CookSimulation {
                 cook.stageStarted(stage, nowSeconds: now)
             case .confirmationOverdue:
                 meter?.endHold()
+                for index in faultOutcomes.indices
+                where faultOutcomes[index].kind == .cookAway && faultOutcomes[index].activeFromSeconds == nil
+                    && faultOutcomes[index].peakTrueCAfter > -Double.infinity
+                {
+                    faultOutcomes[index].activeFromSeconds = now
+                }
             case .faultLatched(let fault):
+                faultLatched = true
+                if firstFaultAtSeconds == nil { firstFaultAtSeconds = now }
                 for index in faultOutcomes.indices
                 where faultOutcomes[index].detectedAtSeconds == nil && faultOutcomes[index].injectedAtSeconds <= now {
                     faultOutcomes[index].detectedAtSeconds = now
@@ -204,17 +359,22 @@ public struct CookSimulation {
                 break
             }
         }
+        if let start = loadPhaseStart, now - stageStartSeconds >= CookSession.loadExpectedSeconds,
+            let target = report.targetC, let measured = report.measuredC, measured >= target - 5
+        {
+            loadPhases.append(start...now)
+            loadPhaseStart = nil
+        }
+        if report.targetC != nil { lastHeatWantedAtSeconds = now }
         if world.relay.command != lastBurner { meter?.relaySwitched() }
         lastBurner = world.relay.command
-        if world.relay.command == .off {
-            for index in faultOutcomes.indices
-            where faultOutcomes[index].detectedAtSeconds != nil && faultOutcomes[index].burnerOffAtSeconds == nil {
-                faultOutcomes[index].burnerOffAtSeconds = now
-            }
-        }
         meter?.observe(now: now, trueC: world.plant.wokC)
-        maxTrueC = max(maxTrueC, world.plant.wokC)
         if let measured = report.measuredC { maxMeasuredC = max(maxMeasuredC, measured) }
+    }
+
+    private mutating func closeLoadPhase() {
+        if let start = loadPhaseStart { loadPhases.append(start...max(start, now)) }
+        loadPhaseStart = nil
     }
 
     private mutating func closeMeter() {
@@ -222,20 +382,19 @@ public struct CookSimulation {
         meter = nil
     }
 
-    private mutating func finish() {
-        closeMeter()
-        isFinished = true
-    }
-
     public var result: SimulationResult {
         var stages = finishedStages
         if let meter { stages.append(meter.finish(endSeconds: now)) }
+        var phases = loadPhases
+        if let start = loadPhaseStart { phases.append(start...max(start, now)) }
         var completed = false
         if case .completed? = loop.session?.outcome { completed = true }
         return SimulationResult(
             recipe: config.recipe.name, controller: config.controller, plant: config.plant.name, seed: config.seed,
             completed: completed, abortReason: completed ? nil : abortReason, simulatedSeconds: now, maxTrueC: maxTrueC,
             maxMeasuredC: maxMeasuredC.isFinite ? maxMeasuredC : world.plant.sensedC, stages: stages, faults: faultOutcomes,
-            events: events, relaySwitches: world.relay.switchCount)
+            events: events, relaySwitches: world.relay.switchCount, loadPhases: phases, faultLatched: faultLatched,
+            firstFaultAtSeconds: firstFaultAtSeconds, cookEndedAtSeconds: cookEndedAtSeconds,
+            lastHeatWantedAtSeconds: lastHeatWantedAtSeconds)
     }
 }

@@ -2,17 +2,42 @@ public import WokCore
 public import WokHardware
 
 /// The whole simulated station as the control loop sees it: the wok plant, a register-level
-/// MCP9600 read through the real driver, and the relay. The offline simulator and `wokd
-/// --simulate` both drive it, so the daemon cooks against exactly the physics the tests measure.
+/// MCP9600 read through the real driver, the relay, the shut-off valve and the clock the loop is
+/// handed. The offline simulator and `wokd --simulate` both drive it, so the daemon cooks against
+/// exactly the physics the tests measure, and faults are injected here for both.
 public struct SimulatedStation {
+    /// How fast a thermocouple that fell off the wok drifts to the room: a bare or thin sheathed
+    /// junction in air near a hot burner has a time constant of seconds to a minute.
+    public static let detachedProbeLagSeconds = 20.0
+    /// How long `loop-stall` stops the loop when no duration is given.
+    public static let defaultStallSeconds = 3.0
+    /// Spikes step the reading by this much, up or down.
+    public static let spikeMagnitudeC = 25.0...120.0
+    /// Clock jumps go back by up to this much...
+    public static let clockBackSeconds = 1.0...120.0
+    /// ...or leap forward by this much (an NTP step or a person setting the clock).
+    public static let clockLeapSeconds = 30.0...3600.0
+
     public let plantParameters: PlantParameters
     public private(set) var plant: WokPlant
-    /// The chip the driver talks to; faults are injected here, at the register level.
+    /// The chip the driver talks to; sensor faults are injected here, at the register level.
     public let chip: SimulatedMCP9600
     /// The real MCP9600 driver over the simulated chip.
     public var sensor: MCP9600<SimulatedMCP9600>
     public var relay = SimulatedRelay()
+    public var valve = SimulatedValve()
     private var noise: SplitMix64
+    /// Draws for fault magnitudes, apart from the noise so a fault does not shift the noise.
+    private var faultRandom: SplitMix64
+    private var lastAdvanceSeconds = 0.0
+    /// The reading of a thermocouple that has fallen off the wok; nil while it is on.
+    public private(set) var detachedProbeC: Double?
+    /// Added to what the chip measures (a spike).
+    public private(set) var spikeOffsetC = 0.0
+    /// The loop gets no tick before this world time (a stall).
+    public private(set) var stalledUntilSeconds: Double?
+    /// Added to the world's time to give the loop's clock (a jump).
+    public private(set) var clockOffsetSeconds = 0.0
 
     public init(
         plant parameters: PlantParameters, chipModel: MCP9600Model = .mcp9600, seed: UInt64
@@ -27,15 +52,28 @@ public struct SimulatedStation {
             throw .sensorDidNotOpen("\(error)")
         }
         noise = SplitMix64(seed: seed)
+        faultRandom = SplitMix64(seed: seed ^ 0xFA17_FA17)
     }
 
-    /// Moves the world to `now` under the relay's last command and shows the chip a fresh,
-    /// noisy reading of the sensor.
+    /// The world's time: the plant's clock.
+    public var worldSeconds: Double { plant.timeSeconds }
+
+    /// Moves the world to `now` under the relay's last state and shows the chip a fresh, noisy
+    /// reading of whatever the thermocouple now touches.
     public mutating func advance(to now: Double) {
         plant.advance(to: now)
+        let dt = max(0, now - lastAdvanceSeconds)
+        lastAdvanceSeconds = max(lastAdvanceSeconds, now)
+        var probeC = plant.sensedC
+        if var detached = detachedProbeC {
+            detached += (plantParameters.ambientC - detached) * min(1, dt / Self.detachedProbeLagSeconds)
+            detachedProbeC = detached
+            probeC = detached
+        }
         // The cold junction sits on the board, a little above the room.
         chip.present(
-            hotC: plant.sensedC + plantParameters.sensor.noiseC * noise.gaussian(), coldC: plantParameters.ambientC + 3)
+            hotC: probeC + spikeOffsetC + plantParameters.sensor.noiseC * noise.gaussian(),
+            coldC: plantParameters.ambientC + 3)
     }
 
     /// Food lands in the wok at `now`.
@@ -44,16 +82,63 @@ public struct SimulatedStation {
         plant.add(addition)
     }
 
-    /// Hands the relay's latest state to the burner.
+    /// Hands the relay's contact and the valve's state to the burner.
     public mutating func applyRelay() {
-        plant.setRelay(closed: relay.command.isOn)
+        plant.gasShutOff = !valve.isOpen
+        plant.setRelay(closed: relay.contactClosed)
     }
 
-    /// Makes a fault happen in the simulated hardware.
-    public mutating func inject(_ kind: InjectedFaultKind) {
+    /// Whether gas reaches a lit-able burner: the relay's contact closed and the valve open.
+    public var burnerFed: Bool { relay.contactClosed && valve.isOpen }
+
+    /// The time to hand the control loop at world time `now`, or nil while the loop is stalled.
+    public mutating func loopSeconds(atWorldSeconds now: Double) -> Double? {
+        if let until = stalledUntilSeconds {
+            guard now >= until else { return nil }
+            stalledUntilSeconds = nil
+        }
+        return now + clockOffsetSeconds
+    }
+
+    /// Makes a fault happen in the simulated hardware or clock, now. `durationSeconds` only
+    /// matters for a stall (how long the loop stops); other causes last until `clear(_:)`.
+    public mutating func inject(_ kind: InjectedFaultKind, durationSeconds: Double? = nil) {
         switch kind {
         case .sensorOpen: chip.probe = .open
+        case .sensorShort: chip.probe = .shorted
         case .i2cErrors: chip.busFailure = .timeout
+        case .deviceGone: chip.isPresent = false
+        case .frozen: chip.isFrozen = true
+        case .spike:
+            let magnitude = faultRandom.uniform(Self.spikeMagnitudeC)
+            spikeOffsetC = faultRandom.unit() < 0.5 ? magnitude : -magnitude
+        case .flameOut: plant.flameOut = true
+        case .sensorDetached: detachedProbeC = detachedProbeC ?? plant.sensedC
+        case .relayWelded: relay.isWelded = true
+        case .loopStall: stalledUntilSeconds = worldSeconds + (durationSeconds ?? Self.defaultStallSeconds)
+        case .clockJump:
+            clockOffsetSeconds +=
+                faultRandom.unit() < 0.5
+                ? -faultRandom.uniform(Self.clockBackSeconds) : faultRandom.uniform(Self.clockLeapSeconds)
+        case .cookAway: break  // the virtual cook's fault, not the station's
+        }
+    }
+
+    /// The cause of a fault goes away: the probe is plugged back, the bus recovers, the relay is
+    /// replaced, the clock is set right. Acknowledging the latched fault is then up to a person.
+    public mutating func clear(_ kind: InjectedFaultKind) {
+        switch kind {
+        case .sensorOpen, .sensorShort: chip.probe = .connected
+        case .i2cErrors: chip.busFailure = nil
+        case .deviceGone: chip.isPresent = true
+        case .frozen: chip.isFrozen = false
+        case .spike: spikeOffsetC = 0
+        case .flameOut: plant.flameOut = false
+        case .sensorDetached: detachedProbeC = nil
+        case .relayWelded: relay.repair()
+        case .loopStall: stalledUntilSeconds = nil
+        case .clockJump: clockOffsetSeconds = 0
+        case .cookAway: break
         }
     }
 }

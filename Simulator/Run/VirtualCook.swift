@@ -12,6 +12,8 @@ public struct VirtualCook: Sendable {
     private var pendingAdditions: [Addition] = []
     private var addAtSeconds: Double?
     private var confirmAtClockSeconds: Double?
+    /// The cook has walked away: nothing more is added or confirmed.
+    public var isAway = false
 
     public init(seed: UInt64) {
         random = SplitMix64(seed: seed ^ 0xC00C_C00C)
@@ -34,7 +36,7 @@ public struct VirtualCook: Sendable {
 
     /// Ingredients that land in the wok now (empty most ticks).
     public mutating func additionsDue(nowSeconds now: Double) -> [Addition] {
-        guard let due = addAtSeconds, now >= due else { return [] }
+        guard !isAway, let due = addAtSeconds, now >= due else { return [] }
         addAtSeconds = nil
         defer { pendingAdditions = [] }
         return pendingAdditions
@@ -42,7 +44,7 @@ public struct VirtualCook: Sendable {
 
     /// Whether the cook judges the current confirm stage done.
     public func wantsToConfirm(stageClockSeconds: Double) -> Bool {
-        guard let at = confirmAtClockSeconds else { return false }
+        guard !isAway, let at = confirmAtClockSeconds else { return false }
         return stageClockSeconds >= at
     }
 

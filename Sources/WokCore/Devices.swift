@@ -92,3 +92,17 @@ public protocol BurnerRelay {
     /// Drives the relay. Turning it off must be attempted even after earlier failures.
     mutating func set(_ command: BurnerCommand) throws(RelayFailure)
 }
+
+/// Failure to drive the safety shut-off valve.
+public struct ValveFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { "shut-off valve: \(reason)" }
+}
+
+/// An optional safety shut-off valve in the gas line, independent of the burner relay. It should
+/// be normally closed (gas flows only while it is powered open), so a dead daemon closes it too.
+public protocol ShutoffValve {
+    /// Opens (true) or closes (false) the valve. Closing must be attempted even after failures.
+    mutating func set(open: Bool) throws(ValveFailure)
+}

@@ -7,7 +7,8 @@ import Glibc
 #endif
 
 /// The benchmark: how fast a simulated cook runs, and how the controllers compare on a range of
-/// plants. Run from the repository root: `swift run -c release wok-bench [--seeds N]`.
+/// plants. Run from the repository root: `swift run -c release wok-bench [--seeds N]`; or the
+/// fault campaign: `swift run -c release wok-bench campaign [--cooks N] [--healthy N] [--seed S]`.
 
 func monotonicSeconds() -> Double {
     var spec = timespec()
@@ -56,6 +57,9 @@ let plants: [(String, PlantParameters)] = plantNames.map { name in
     case .success(let plant): return (name, plant)
     case .failure(let error): fail(error.description)
     }
+}
+if arguments.dropFirst().first == "campaign" {
+    exit(runCampaign(Array(arguments.dropFirst(2))))
 }
 let recipes = [loadRecipe("caramelised-pork-mince"), loadRecipe("reheat")]
 let baseStation = Station.standard

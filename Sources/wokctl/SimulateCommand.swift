@@ -19,7 +19,11 @@ enum SimulateCommand {
           --speed X|max        X times real time, or as fast as possible (default: max)
           --trace FILE.csv     one row per control tick
           --json               print exactly one JSON object with the outcome and per-stage figures
-          --fault KIND@SECONDS inject a fault (sensor-open, i2c-errors); repeatable
+          --fault KIND@SECONDS[+SECONDS]
+                               inject a fault at a time, optionally clearing after a duration;
+                               repeatable. Kinds: sensor-open, sensor-short, i2c-errors, device-gone,
+                               frozen, spike, flame-out, sensor-detached, relay-welded, loop-stall,
+                               clock-jump, cook-away
           --recipe-dir DIR     where recipe names are looked up (default: ./recipes)
 
         Exit status: 0 the cook completed; 4 it was aborted or faulted; 2 bad usage; 3 bad input file.
@@ -138,7 +142,8 @@ struct ProgressView {
             var text = "\(stamp) \(event)"
             switch event {
             case .prompt, .awaitingConfirmation: text = Terminal.alert(">>> " + text)
-            case .faultLatched, .confirmationOverdue, .cookAborted: text = Terminal.danger("!!! " + text)
+            case .faultLatched, .confirmationOverdue, .cookAborted, .alarm, .valveClosed:
+                text = Terminal.danger("!!! " + text)
             default: break
             }
             if interactive { Terminal.out("\r\u{1B}[2K") }
@@ -178,6 +183,7 @@ enum SimulationReport {
             [
                 "kind": .string(fault.kind.rawValue), "injectedAtSeconds": number(fault.injectedAtSeconds),
                 "detectedAtSeconds": number(fault.detectedAtSeconds), "burnerOffAtSeconds": number(fault.burnerOffAtSeconds),
+                "latchedKind": fault.latchedKind.map { .string($0.rawValue) } ?? .null,
             ]
         }
         return [

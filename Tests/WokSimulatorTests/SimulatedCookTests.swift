@@ -112,45 +112,6 @@ func simulate(_ config: SimulationConfig) throws -> SimulationResult {
     }
 }
 
-@Suite struct FaultInjectionTests {
-    @Test(arguments: InjectedFaultKind.allCases, [MCP9600Model.mcp9600, .mcp9601])
-    func injectedFaultsEndWithTheBurnerOffWithinOnePeriod(kind: InjectedFaultKind, chip: MCP9600Model) throws {
-        let recipe = try shippedRecipe("caramelised-pork-mince")
-        let period = Station.standard.control.periodSeconds
-        // Inject during a climb, during a hold, and during the pork recovery.
-        for at in [45.0, 200.0, 400.0] {
-            var simulation = try CookSimulation(
-                SimulationConfig(recipe: recipe, faults: [FaultInjection(kind: kind, atSeconds: at)], chipModel: chip))
-            while simulation.step() != nil {}
-            let result = simulation.result
-            #expect(!result.completed)
-            #expect(kind.expectedDetections.contains { result.abortReason?.contains($0.rawValue) == true }, "\(result.abortReason ?? "")")
-            let outcome = try #require(result.faults.first)
-            let detected = try #require(outcome.detectedAtSeconds)
-            let off = try #require(outcome.burnerOffAtSeconds)
-            #expect(outcome.latchedKind.map(kind.expectedDetections.contains) == true, "latched \(String(describing: outcome.latchedKind))")
-            #expect(off - detected <= period + 1e-9, "burner off \(off - detected) s after detection")
-            switch kind {
-            case .sensorOpen:
-                #expect(detected - at <= period + 1e-9, "open circuit seen on the first read")
-            case .i2cErrors:
-                #expect(detected - at <= Station.standard.safety.busErrorBoundSeconds + period + 1e-9)
-            }
-        }
-    }
-
-    @Test func faultSpecificationsParseOrSayWhatIsWrong() throws {
-        #expect(try FaultInjection.parse("sensor-open@240").get() == FaultInjection(kind: .sensorOpen, atSeconds: 240))
-        for bad in ["sensor-open", "flame@10", "i2c-errors@-1", "i2c-errors@soon", "@5"] {
-            guard case .failure(let error) = FaultInjection.parse(bad) else {
-                Issue.record("\(bad) was accepted")
-                continue
-            }
-            #expect(error.description.hasPrefix("--fault \(bad):"))
-        }
-    }
-}
-
 @Suite struct PlantTests {
     @Test func fullPowerHeatsAtTheRateTheParametersGive() {
         var plant = WokPlant(parameters: PlantParameters())

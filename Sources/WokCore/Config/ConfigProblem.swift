@@ -64,7 +64,8 @@ public struct FieldReader {
     /// Opens `value` as an object, or records why it is not one.
     public static func open(_ value: JSONValue, location: String, problems: inout [ConfigProblem]) -> FieldReader? {
         guard case .object(let object) = value else {
-            problems.append(ConfigProblem(location: location, message: "expected an object, found \(value.typeName)"))
+            problems.append(ConfigProblem(
+                location: location.isEmpty ? "the document" : location, message: "expected an object, found \(value.typeName)"))
             return nil
         }
         return FieldReader(object, location: location)

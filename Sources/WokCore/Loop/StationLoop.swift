@@ -10,6 +10,8 @@ public struct TickReport: Sendable {
     public var state: CookState
     public var stageIndex: Int?
     public var events: [CookEvent]
+    /// Whether the shut-off valve is open; nil without a valve, or when its state is unknown.
+    public var valveOpen: Bool?
 }
 
 /// The one control loop, one tick at a time:
@@ -24,6 +26,12 @@ public struct StationLoop: Sendable {
     public private(set) var modulator: RelayModulator
     /// Events from commands (start, confirm, hold, ...) waiting to go out with the next tick.
     private var pendingEvents: [CookEvent] = []
+    /// The longest the running recipe can legitimately take (see `CookSession.plannedSeconds`).
+    private var cookPlannedSeconds = 0.0
+    /// What the valve was last set to; nil when unknown (never set, or a failed attempt).
+    private var valveOpen: Bool?
+    /// The latched fault already announced, so each is announced once.
+    private var announcedFault: SafetyFault?
 
     public init(station: Station, controllerKind: ControllerKind? = nil) {
         self.station = station
@@ -51,6 +59,7 @@ public struct StationLoop: Sendable {
         var fresh = CookSession(recipe: recipe, station: station, nowSeconds: now)
         pendingEvents += fresh.begin(atStage: stageIndex)
         session = fresh
+        cookPlannedSeconds = CookSession.plannedSeconds(recipe, on: station)
         controller = Controller(kind: controller.kind, station: station)
         modulator = RelayModulator(timing: station.relay)
     }
@@ -91,17 +100,26 @@ public struct StationLoop: Sendable {
     public mutating func tick<Sensor: TemperatureSensor, Relay: BurnerRelay>(
         nowSeconds now: Double, sensor: inout Sensor, relay: inout Relay
     ) -> TickReport {
+        var none = NoShutoffValve()
+        return run(nowSeconds: now, sensor: &sensor, relay: &relay, valve: &none, hasValve: false)
+    }
+
+    /// Runs one tick on a station with a safety shut-off valve: the valve is open only while a
+    /// cook runs with nothing latched, and closes (after the relay opens) on any fault.
+    public mutating func tick<Sensor: TemperatureSensor, Relay: BurnerRelay, Valve: ShutoffValve>(
+        nowSeconds now: Double, sensor: inout Sensor, relay: inout Relay, valve: inout Valve
+    ) -> TickReport {
+        run(nowSeconds: now, sensor: &sensor, relay: &relay, valve: &valve, hasValve: true)
+    }
+
+    private mutating func run<Sensor: TemperatureSensor, Relay: BurnerRelay, Valve: ShutoffValve>(
+        nowSeconds now: Double, sensor: inout Sensor, relay: inout Relay, valve: inout Valve, hasValve: Bool
+    ) -> TickReport {
         var events = pendingEvents
         pendingEvents = []
-        let wasLatched = safety.latched != nil
-        let verdict = safety.check(nowSeconds: now, reading: sensor.read())
-        if !wasLatched, let fault = safety.latched {
-            events.append(.faultLatched(fault))
-            if var current = session, current.isRunning {
-                current.fault(fault)
-                session = current
-            }
-        }
+        let context = safetyContext(nowSeconds: now)
+        let verdict = safety.check(nowSeconds: now, reading: sensor.read(), context: context)
+        noteNewFault(&events, hasValve: hasValve)
 
         var measured: Double?
         if case .trusted(let celsius) = verdict { measured = celsius }
@@ -119,6 +137,18 @@ public struct StationLoop: Sendable {
             }
         }
         var command = safety.gate(wanted, verdict: verdict)
+
+        // Gas first when lighting: the valve opens before the relay may close.
+        if hasValve && valveShouldBeOpen && valveOpen != true {
+            do {
+                try valve.set(open: true)
+                valveOpen = true
+            } catch {
+                valveOpen = nil
+                command = .off
+                latch(SafetyFault(kind: .valveFailure, reason: "it would not open: \(error)", detectedAtSeconds: now), &events, hasValve: hasValve)
+            }
+        }
         // When the gate overrules the modulator, or no cook drives it, the modulator must know
         // the relay is off (or its minimum-on bookkeeping would be wrong).
         if command != wanted || !(session?.isRunning ?? false) { modulator.forceOff(nowSeconds: now) }
@@ -134,23 +164,76 @@ public struct StationLoop: Sendable {
                 kind: .relayFailure,
                 reason: "\(error)\(retried ? "; it then accepted off" : "; setting it off failed too")",
                 detectedAtSeconds: now)
-            if safety.latched == nil {
-                safety.trip(fault)
-                events.append(.faultLatched(fault))
-                if var current = session, current.isRunning {
-                    current.fault(fault)
-                    session = current
-                }
-            }
+            latch(fault, &events, hasValve: hasValve)
+            if !retried { events.append(.alarm(reason: "the burner relay cannot be switched off: \(Self.closeTheGas(hasValve))")) }
             modulator.forceOff(nowSeconds: now)
+        }
+        safety.recordBurner(command, nowSeconds: now)
+
+        // Gas last when stopping: the relay is off, now the valve closes behind it.
+        if hasValve && !valveShouldBeOpen && valveOpen != false {
+            do {
+                try valve.set(open: false)
+                valveOpen = false
+                if let fault = safety.latched { events.append(.valveClosed(reason: "fault \(fault.kind.rawValue)")) }
+            } catch {
+                if valveOpen != nil || safety.latched != nil {
+                    events.append(.alarm(reason: "the shut-off valve would not close (\(error)): close the gas by hand now"))
+                }
+                valveOpen = nil
+            }
         }
 
         let report = TickReport(
             nowSeconds: now, measuredC: measured, targetC: session?.isRunning == true ? session?.targetC : nil,
             duty: command == .off && duty > 0 && safety.latched != nil ? 0 : duty, burner: command, state: state,
-            stageIndex: session?.isRunning == true ? session?.stageIndex : nil, events: events)
+            stageIndex: session?.isRunning == true ? session?.stageIndex : nil, events: events,
+            valveOpen: hasValve ? valveOpen : nil)
         return report
     }
+
+    /// The valve may pass gas only while a cook runs and nothing is latched.
+    private var valveShouldBeOpen: Bool { safety.latched == nil && (session?.isRunning ?? false) }
+
+    /// What the monitor needs to know about the cook, as of the start of this tick.
+    private func safetyContext(nowSeconds now: Double) -> SafetyContext {
+        guard let current = session, current.isRunning else { return .idle }
+        return SafetyContext(
+            cookRunning: true, targetC: current.targetC, stageIndex: current.stageIndex,
+            stageAddsFood: !current.stage.add.isEmpty, stageElapsedSeconds: current.stageElapsedSeconds,
+            confirmOverdueSeconds: current.confirmOverdueSeconds, cookElapsedSeconds: now - current.startedAtSeconds,
+            cookPlannedSeconds: cookPlannedSeconds)
+    }
+
+    /// Tells the cook and the watchers about a fault the monitor has just latched.
+    private mutating func noteNewFault(_ events: inout [CookEvent], hasValve: Bool) {
+        guard let fault = safety.latched, fault != announcedFault else { return }
+        announcedFault = fault
+        events.append(.faultLatched(fault))
+        if fault.kind == .heatingWhileOff {
+            events.append(.alarm(reason: "the wok keeps heating with the burner off: \(Self.closeTheGas(hasValve))"))
+        }
+        if var current = session, current.isRunning {
+            current.fault(fault)
+            session = current
+        }
+    }
+
+    private mutating func latch(_ fault: SafetyFault, _ events: inout [CookEvent], hasValve: Bool) {
+        safety.trip(fault)
+        noteNewFault(&events, hasValve: hasValve)
+    }
+
+    private static func closeTheGas(_ hasValve: Bool) -> String {
+        hasValve
+            ? "the shut-off valve is being closed; also close the gas at the bottle or tap and check the relay"
+            : "there is no shut-off valve: close the gas at the bottle or tap now and check the relay"
+    }
+}
+
+/// Stands in for the valve on a station without one.
+private struct NoShutoffValve: ShutoffValve {
+    mutating func set(open: Bool) throws(ValveFailure) {}
 }
 
 /// Why a cook could not start.

@@ -1,76 +1,45 @@
-/// The kinds of fault the safety monitor latches.
-public enum FaultKind: String, Sendable, CaseIterable {
-    case sensorOpen = "sensor-open"
-    case sensorShort = "sensor-short"
-    case sensorRange = "sensor-range"
-    case sensorImplausible = "sensor-implausible"
-    case busErrors = "i2c-errors"
-    case overLimit = "over-limit"
-    case relayFailure = "relay-failure"
-}
-
-/// A latched fault: what, why (in words for the cook), and when it was detected.
-public struct SafetyFault: Error, Sendable, Equatable, CustomStringConvertible {
-    public var kind: FaultKind
-    public var reason: String
-    public var detectedAtSeconds: Double
-
-    public init(kind: FaultKind, reason: String, detectedAtSeconds: Double) {
-        self.kind = kind
-        self.reason = reason
-        self.detectedAtSeconds = detectedAtSeconds
-    }
-
-    public var description: String { "\(kind.rawValue): \(reason)" }
-}
-
-/// Why an acknowledgement was refused.
-public enum AcknowledgeError: Error, Sendable, Equatable, CustomStringConvertible {
-    case nothingLatched
-    case causePersists(String)
-
-    public var description: String {
-        switch self {
-        case .nothingLatched: "there is no fault to acknowledge"
-        case .causePersists(let why): "the fault's cause is still present: \(why)"
-        }
-    }
-}
-
-/// What the monitor concluded from one reading.
-public enum SafetyVerdict: Sendable, Equatable {
-    /// The reading is good: control may use it.
-    case trusted(celsius: Double)
-    /// No usable reading this tick: the burner stays off, but no fault yet (a bus hiccup).
-    case blind(SensorFault)
-    /// A fault is latched (now or earlier): the burner stays off until a person acknowledges.
-    case tripped(SafetyFault)
-}
-
-/// The supervisor beside the controller. It sees every reading and every command, can only turn
-/// the burner off, and once tripped stays tripped until a person acknowledges a cleared cause.
+/// The supervisor beside the controller. It sees every reading, every relay command and what the
+/// cook is doing, can only turn the burner off (the loop also closes the shut-off valve for faults
+/// that distrust the relay), and once tripped stays tripped until a person acknowledges a cleared
+/// cause. Every check and its bound is described in docs/safety.md.
 public struct SafetyMonitor: Sendable {
     public let limits: Station.Limits
     public let settings: Station.SafetySettings
+    public let periodSeconds: Double
+    /// How long after the burner goes off the reading may still climb (dead time plus lags).
+    public let settleSeconds: Double
     public private(set) var latched: SafetyFault?
     private var firstBusErrorSeconds: Double?
-    /// What the latest reading showed on its own, latch aside: decides whether a cause persists.
+    private var busErrorsAllNoDevice = true
+    private var reading = ReadingWatch()
+    private var heating = HeatingWatch()
+    private var timing = TickTimingWatch()
+    /// The stage whose food load the wok has recovered from (the no-gain bound is back to normal).
+    private var loadRecoveredStage: Int?
+    /// What the latest tick showed on its own, latch aside: decides whether a cause persists.
     private var latestFinding: Finding?
 
     private enum Finding: Sendable {
         case healthy(celsius: Double)
         case unreadable(SensorFault)
         case faulty(FaultKind, String)
+
+        var isFaulty: Bool { if case .faulty = self { true } else { false } }
     }
 
     public init(station: Station) {
         limits = station.limits
         settings = station.safety
+        periodSeconds = station.control.periodSeconds
+        settleSeconds = station.control.sensorDeadTimeSeconds + HeatingWatch.settleLags * station.control.sensorLagSeconds
     }
 
-    /// Judges one reading taken at `now`.
-    public mutating func check(nowSeconds now: Double, reading: Result<ThermocoupleSample, SensorFault>) -> SafetyVerdict {
-        let finding = judge(now: now, reading: reading)
+    /// Judges one reading taken at `now`; `context` says what the cook and control are doing.
+    public mutating func check(
+        nowSeconds now: Double, reading sensorReading: Result<ThermocoupleSample, SensorFault>,
+        context: SafetyContext = .idle
+    ) -> SafetyVerdict {
+        let finding = judge(now: now, reading: sensorReading, context: context)
         latestFinding = finding
         if case .faulty(let kind, let reason) = finding, latched == nil {
             latched = SafetyFault(kind: kind, reason: reason, detectedAtSeconds: now)
@@ -83,15 +52,97 @@ public struct SafetyMonitor: Sendable {
         }
     }
 
-    private mutating func judge(now: Double, reading: Result<ThermocoupleSample, SensorFault>) -> Finding {
+    /// Tells the monitor what the relay was set to; it holds until the next reading.
+    public mutating func recordBurner(_ command: BurnerCommand, nowSeconds now: Double) {
+        heating.burnerCommanded(command, nowSeconds: now)
+    }
+
+    private mutating func judge(
+        now: Double, reading sensorReading: Result<ThermocoupleSample, SensorFault>, context: SafetyContext
+    ) -> Finding {
+        // Every watch sees every tick, so its history stays whole; the first finding wins.
+        let timingFinding = timing.observe(nowSeconds: now, maxGapSeconds: settings.maxTickGapSeconds)
+        // A gap the loop did not run counts for at most one bound: longer is a fault of its own.
+        let dt = min(max(timing.gapSeconds, 0), settings.maxTickGapSeconds)
+        if !context.cookRunning { loadRecoveredStage = nil }
+
+        let sensorFinding = judgeSensor(now: now, reading: sensorReading)
+        guard case .healthy(let celsius) = sensorFinding, case .success(let sample) = sensorReading else {
+            return timingFaulty(timingFinding, context) ?? sensorFinding
+        }
+        var found = timingFaulty(timingFinding, context)
+        if celsius >= limits.maxC {
+            note(&found, .faulty(.overLimit, "wok at \(formatCelsius(celsius)) °C, at or above the station's limit of \(formatCelsius(limits.maxC)) °C"))
+        }
+        let readingFinding = reading.observe(
+            sample, nowSeconds: now, settings: settings, periodSeconds: periodSeconds,
+            // Judged during a cook, and after a latch so a still-frozen converter refuses the ack.
+            judgeFrozen: context.cookRunning || latched?.kind == .sensorFrozen)
+        switch readingFinding {
+        case .jump(let from, let to, let seconds)?:
+            note(&found, .faulty(.sensorRate, "the reading jumped from \(formatCelsius(from)) to \(formatCelsius(to)) °C in \(formatNumber(roundTenth(seconds))) s, faster than any wok heats or cools: a loose or damaged thermocouple, or interference"))
+        case .frozen(let seconds, let frozenC)?:
+            note(&found, .faulty(.sensorFrozen, "the sensor has returned exactly \(formatCelsius(frozenC)) °C for \(formatNumber(roundTenth(seconds))) s; a live reading always wavers, so the converter has stopped"))
+        case nil: break
+        }
+        // Before the latch, a rise over the whole off stretch trips (a load can make it slow);
+        // after it, only a recent rise counts as the cause persisting, so the valve closing and
+        // the wok cooling lets a person acknowledge.
+        if let rises = heating.riseWhileOffC(celsius: celsius, nowSeconds: now, settleSeconds: settleSeconds),
+            let rise = Optional(latched == nil ? rises.sinceSettled : rises.recent), rise >= settings.heatingWhileOffRiseC
+        {
+            note(&found, .faulty(.heatingWhileOff, "the wok rose \(formatCelsius(rise)) °C with the burner off for \(formatNumber(roundTenth(settleSeconds))) s or more: the relay may be welded or the gas valve stuck open. Close the gas at the shut-off valve or the bottle now"))
+        }
+        let underLoad = isRecoveringLoad(celsius: celsius, context: context)
+        let noGain = heating.noGainSeconds(celsius: celsius, dt: dt, targetC: context.targetC)
+        let noGainBound = underLoad ? settings.noGainUnderLoadSeconds : settings.noGainSeconds
+        if noGain + 1e-9 >= noGainBound, let target = context.targetC {
+            note(&found, .faulty(.noHeatingGain, "the burner has been on for \(formatNumber(roundTenth(noGain))) s with the wok below \(formatCelsius(target - HeatingWatch.bandMarginC)) °C and not warming: the flame may be out, the gas empty, or the thermocouple off the wok"))
+        }
+        if context.cookRunning {
+            if let overdue = context.confirmOverdueSeconds, overdue + 1e-9 >= settings.unattendedHoldSeconds {
+                note(&found, .faulty(.unattended, "nobody has confirmed the waiting stage for \(formatNumber(roundTenth(overdue))) s after it dropped to the safe hold; the burner is off until someone comes back"))
+            } else if context.cookElapsedSeconds + 1e-9 >= context.cookPlannedSeconds + settings.cookOverrunMarginSeconds {
+                note(&found, .faulty(.unattended, "the cook has run \(formatNumber(roundTenth(context.cookElapsedSeconds / 60))) min, more than its recipe's plan of \(formatNumber(roundTenth(context.cookPlannedSeconds / 60))) min plus \(formatNumber(roundTenth(settings.cookOverrunMarginSeconds / 60))) min; the burner is off until someone comes back"))
+            }
+        }
+        return found ?? sensorFinding
+    }
+
+    private func timingFaulty(_ finding: TickTimingWatch.Finding?, _ context: SafetyContext) -> Finding? {
+        // Only a running cook has a burner that an unsupervised gap could leave on; idle gaps
+        // (a suspended machine, a slow start) are not faults.
+        guard context.cookRunning, let finding else { return nil }
+        switch finding {
+        case .backwards(let seconds):
+            return .faulty(.clockJump, "the control clock went back \(formatNumber(roundTenth(seconds))) s; every timer of the cook is in doubt")
+        case .leapt(let seconds):
+            return .faulty(.clockJump, "the control clock leapt \(formatNumber(roundTenth(seconds))) s forward; every timer of the cook is in doubt")
+        case .late(let gap):
+            return .faulty(.loopDeadline, "the control loop missed its deadlines: \(formatNumber(roundTenth(gap))) s between ticks, over the bound of \(formatNumber(settings.maxTickGapSeconds)) s")
+        }
+    }
+
+    /// Whether the running stage's food may still be pulling the wok down: from the stage's start
+    /// until, after the food had time to land, the reading is back near the target.
+    private mutating func isRecoveringLoad(celsius: Double, context: SafetyContext) -> Bool {
+        guard context.cookRunning, context.stageAddsFood, let stage = context.stageIndex, loadRecoveredStage != stage
+        else { return false }
+        if context.stageElapsedSeconds >= CookSession.loadExpectedSeconds,
+            let target = context.targetC, celsius >= target - HeatingWatch.bandMarginC
+        {
+            loadRecoveredStage = stage
+            return false
+        }
+        return true
+    }
+
+    private mutating func judgeSensor(now: Double, reading: Result<ThermocoupleSample, SensorFault>) -> Finding {
         switch reading {
         case .success(let sample):
             firstBusErrorSeconds = nil
             guard sample.hotC.isFinite else {
                 return .faulty(.sensorImplausible, "the sensor reported a temperature that is not a number")
-            }
-            if sample.hotC >= limits.maxC {
-                return .faulty(.overLimit, "wok at \(formatCelsius(sample.hotC)) °C, at or above the station's limit of \(formatCelsius(limits.maxC)) °C")
             }
             return .healthy(celsius: sample.hotC)
         case .failure(let fault):
@@ -105,11 +156,17 @@ public struct SafetyMonitor: Sendable {
             case .implausible(let celsius):
                 return .faulty(.sensorImplausible, "the sensor reported an impossible \(formatCelsius(celsius)) °C")
             case .bus(let failure):
+                if firstBusErrorSeconds == nil { busErrorsAllNoDevice = true }
                 let since = firstBusErrorSeconds ?? now
                 firstBusErrorSeconds = since
+                if failure != .noDevice { busErrorsAllNoDevice = false }
                 // Compare with a little slack so a bound of N periods trips on the Nth, not N+1th.
                 if now - since + 1e-9 >= settings.busErrorBoundSeconds {
-                    return .faulty(.busErrors, "the temperature sensor has not answered for \(formatNumber(((now - since) * 10).rounded() / 10)) s (\(failure))")
+                    let seconds = formatNumber(roundTenth(now - since))
+                    if busErrorsAllNoDevice {
+                        return .faulty(.deviceGone, "the temperature sensor has vanished from the bus for \(seconds) s (no device answers at its address): check its cable and power")
+                    }
+                    return .faulty(.busErrors, "the temperature sensor has not answered for \(seconds) s (\(failure))")
                 }
                 return .unreadable(fault)
             }
@@ -127,7 +184,7 @@ public struct SafetyMonitor: Sendable {
         return command
     }
 
-    /// A person clears the latch; refused while the latest reading still shows a problem.
+    /// A person clears the latch; refused while the latest tick still shows a problem.
     public mutating func acknowledge() throws(AcknowledgeError) -> FaultKind {
         guard let fault = latched else { throw .nothingLatched }
         switch latestFinding {
@@ -139,4 +196,14 @@ public struct SafetyMonitor: Sendable {
         latched = nil
         return fault.kind
     }
+
+    /// Whether the latest tick, latch aside, found a fault of its own.
+    public var causePersists: Bool { latestFinding?.isFaulty ?? false }
 }
+
+/// Keeps the first finding of a tick: the checks run in order of priority.
+private func note<Found>(_ found: inout Found?, _ finding: @autoclosure () -> Found) {
+    if found == nil { found = finding() }
+}
+
+private func roundTenth(_ value: Double) -> Double { (value * 10).rounded() / 10 }

@@ -18,6 +18,11 @@ public enum CookEvent: Sendable, Equatable, CustomStringConvertible {
     case cookAborted(reason: String)
     case faultLatched(SafetyFault)
     case faultAcknowledged(kind: FaultKind)
+    /// Something a person must act on at once (a welded relay, a valve that will not close):
+    /// the daemon sounds the alarm and tells every watcher.
+    case alarm(reason: String)
+    /// The safety shut-off valve was closed because of a fault.
+    case valveClosed(reason: String)
 
     /// A short machine-readable name, used in traces and the socket protocol.
     public var name: String {
@@ -36,6 +41,8 @@ public enum CookEvent: Sendable, Equatable, CustomStringConvertible {
         case .cookAborted: "cook-aborted"
         case .faultLatched: "fault"
         case .faultAcknowledged: "fault-acknowledged"
+        case .alarm: "alarm"
+        case .valveClosed: "valve-closed"
         }
     }
 
@@ -58,6 +65,8 @@ public enum CookEvent: Sendable, Equatable, CustomStringConvertible {
         case .cookAborted(let reason): "cook aborted: \(reason)"
         case .faultLatched(let fault): "FAULT \(fault.kind.rawValue): \(fault.reason)"
         case .faultAcknowledged(let kind): "fault \(kind.rawValue) acknowledged"
+        case .alarm(let reason): "ALARM: \(reason)"
+        case .valveClosed(let reason): "shut-off valve closed: \(reason)"
         }
     }
 }

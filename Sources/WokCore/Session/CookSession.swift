@@ -125,6 +125,29 @@ public struct CookSession: Sendable {
         }
     }
 
+    /// How long a `confirm` stage has waited past its maximum (at the safe hold); nil otherwise.
+    public var confirmOverdueSeconds: Double? {
+        guard isRunning, isOverdue, stage.advance == .confirm else { return nil }
+        return max(0, stageElapsedSeconds - (stage.maxSeconds ?? station.limits.confirmTimeoutSeconds))
+    }
+
+    /// The longest a cook of `recipe` can legitimately take on `station`, holds aside: every wait
+    /// at its bound, every confirm stage overdue and then held for the unattended bound.
+    public static func plannedSeconds(_ recipe: Recipe, on station: Station) -> Double {
+        recipe.stages.reduce(0) { total, stage in
+            let waitBound = stage.maxSeconds ?? station.limits.reachTimeoutSeconds
+            switch stage.advance {
+            case .time:
+                return total + (stage.timer == .reached ? waitBound : 0) + max(stage.seconds ?? 0, 0)
+            case .reached:
+                return total + waitBound
+            case .confirm:
+                return total + (stage.maxSeconds ?? station.limits.confirmTimeoutSeconds)
+                    + station.safety.unattendedHoldSeconds
+            }
+        }
+    }
+
     /// Whether the cook must act now (add food, or judge and confirm).
     public var cookMustAct: Bool {
         guard isRunning else { return false }

@@ -98,6 +98,39 @@ public struct Station: Sendable, Equatable {
         /// Sensor bus errors may persist this long before a fault latches. The burner is already
         /// off from the first failed read: the bound only decides when to give up on the cook.
         public var busErrorBoundSeconds: Double = 1.0
+        /// A raw reading repeated this long means the converter has stopped. With reading noise of
+        /// σ and the MCP9600's step of q = 0.0625 °C, two readings agree with probability about
+        /// q / (σ·√(4π)): 0.07 at σ = 0.25 °C, 0.35 at an unusually quiet 0.05 °C. 5 s is 20 readings
+        /// at 0.25 s, so a live sensor repeats that long with odds below 1e-9 even when that quiet.
+        public var frozenReadingSeconds: Double = 5
+        /// The fastest a reading may honestly move. A wok heats at 1 to 6 °C/s at full power and a
+        /// cold load pulls it down at a few °C/s; noise adds under 2 °C a reading. 40 °C/s (10 °C a
+        /// 0.25 s tick) leaves a wide margin and still catches spikes and a shorted MCP9600 probe.
+        public var maxRateCPerSecond: Double = 40
+        /// Burner-on seconds, more than 5 °C below the target, without a 2 °C gain: then the flame
+        /// is out or the probe off the wok. Healthy cooks on every simulated plant need at most
+        /// 4 s (the sensor's lag after relighting); 12 s keeps a 3x margin and, with the time to
+        /// fall out of the band, detects a flame out within 30 s even at the 110 °C safe hold.
+        public var noGainSeconds: Double = 12
+        /// The same bound while a stage's food is pulling the wok down (from the stage's start until
+        /// the wok is back within 5 °C of its target): 500 g of cold pork holds the reading down for
+        /// up to 93 s with the burner full on (heavy wok, weak burner); 150 s keeps a 1.6x margin.
+        public var noGainUnderLoadSeconds: Double = 150
+        /// A settled rise this large with the burner off is heating while off (welded relay): the
+        /// noise of the lowest against the latest reading spans about 1.5 °C, a healthy wok never
+        /// rose more than 1.1 °C in simulation, and a welded burner adds 3 °C in 3 to 10 s.
+        public var heatingWhileOffRiseC: Double = 3
+        /// How long a `confirm` stage may sit at the safe hold after its maximum before the burner
+        /// goes off: long enough to fetch someone from the next room, short enough that a
+        /// forgotten wok does not simmer for an hour.
+        public var unattendedHoldSeconds: Double = 300
+        /// How far past its recipe's longest plan a cook may run (holds included) before the
+        /// burner goes off: a person holding a stage is fine for a while, not indefinitely.
+        public var cookOverrunMarginSeconds: Double = 900
+        /// The longest gap between two control ticks. The relay keeps its last command through a
+        /// gap; 1 s (four periods) costs at most a few °C at full power, and a healthy loop on a
+        /// Raspberry Pi is late by milliseconds, not seconds.
+        public var maxTickGapSeconds: Double = 1.0
 
         public init() {}
     }

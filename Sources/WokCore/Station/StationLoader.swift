@@ -65,6 +65,28 @@ public enum StationLoader {
             if let value = safety.number("busErrorBoundSeconds", in: 0.1...10, unit: "s") {
                 station.safety.busErrorBoundSeconds = value
             }
+            if let value = safety.number("frozenReadingSeconds", in: 1...60, unit: "s") {
+                station.safety.frozenReadingSeconds = value
+            }
+            if let value = safety.number("maxRateCPerSecond", in: 10...500, unit: "°C/s") {
+                station.safety.maxRateCPerSecond = value
+            }
+            if let value = safety.number("noGainSeconds", in: 5...120, unit: "s") { station.safety.noGainSeconds = value }
+            if let value = safety.number("noGainUnderLoadSeconds", in: 5...900, unit: "s") {
+                station.safety.noGainUnderLoadSeconds = value
+            }
+            if let value = safety.number("heatingWhileOffRiseC", in: 1...30, unit: "°C") {
+                station.safety.heatingWhileOffRiseC = value
+            }
+            if let value = safety.number("unattendedHoldSeconds", in: 30...3600, unit: "s") {
+                station.safety.unattendedHoldSeconds = value
+            }
+            if let value = safety.number("cookOverrunMarginSeconds", in: 60...14_400, unit: "s") {
+                station.safety.cookOverrunMarginSeconds = value
+            }
+            if let value = safety.number("maxTickGapSeconds", in: 0.5...10, unit: "s") {
+                station.safety.maxTickGapSeconds = value
+            }
             root.absorb(safety)
         }
         if var daemon = root.object("daemon") {
@@ -105,6 +127,16 @@ public enum StationLoader {
             problems.append(ConfigProblem(
                 location: "field \"relay\"",
                 message: "minOnSeconds + minOffSeconds (\(formatNumber(relay.minOnSeconds + relay.minOffSeconds)) s) do not fit in windowSeconds (\(formatNumber(relay.windowSeconds)) s)"))
+        }
+        if station.safety.maxTickGapSeconds < 2 * station.control.periodSeconds {
+            problems.append(ConfigProblem(
+                location: "field \"safety\", field \"maxTickGapSeconds\"",
+                message: "must be at least two control periods (\(formatNumber(2 * station.control.periodSeconds)) s), or every tick is late"))
+        }
+        if station.safety.noGainUnderLoadSeconds < station.safety.noGainSeconds {
+            problems.append(ConfigProblem(
+                location: "field \"safety\", field \"noGainUnderLoadSeconds\"",
+                message: "must be at least noGainSeconds (\(formatNumber(station.safety.noGainSeconds)) s): a load only slows the gain"))
         }
         if station.control.periodSeconds > relay.windowSeconds / 4 {
             problems.append(ConfigProblem(

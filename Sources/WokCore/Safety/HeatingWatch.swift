@@ -1,0 +1,123 @@
+/// Watches whether the wok answers the burner: it must gain heat while the burner is on below
+/// the target (else the flame is out, the gas is empty or the thermocouple is off the wok), and
+/// it must not keep heating once the burner has been off long enough for the reading to settle
+/// (else the relay is welded or the valve stuck open). In the spirit of Klipper's verify_heater.
+struct HeatingWatch: Sendable {
+    /// The no-gain check runs only this far below the target: nearer, the controller modulates
+    /// and the reading wanders by a degree or two without any fault.
+    static let bandMarginC = 5.0
+    /// The gain that proves heat is arriving: 8 standard deviations of a 0.25 °C noise apart
+    /// (between a low and a high sample), so noise on a flat reading cannot fake it.
+    static let gainC = 2.0
+    /// The heating-while-off check compares with the lowest settled reading over this window: long
+    /// enough to see a weak burner's slow rise near the top level (about 0.3 °C/s), short enough that
+    /// the cause is seen to clear soon after the heating stops.
+    static let offWindowSeconds = 20.0
+    /// After the burner goes off, the reading still climbs while the sensor's lag catches up with
+    /// the steel: wait the dead time plus this many lags (5 % of the gap left).
+    static let settleLags = 3.0
+    /// Most samples kept for the window (a tick every 0.05 s at the fastest period allowed).
+    static let maxSamples = 512
+
+    // No gain.
+    private var burnerOnSecondsWithoutGain = 0.0
+    private var lowestC: Double?
+
+    // Heating while off.
+    private var burnerOn = false
+    private var offSinceSeconds: Double?
+    /// Settled readings while off, as a monotonic queue: `samples[head]` is the window's minimum.
+    private var samples: [(seconds: Double, celsius: Double)] = []
+    private var head = 0
+    private var lowestSettledC: Double?
+
+    /// The relay's command that will hold until the next reading.
+    mutating func burnerCommanded(_ command: BurnerCommand, nowSeconds now: Double) {
+        if command.isOn {
+            burnerOn = true
+            offSinceSeconds = nil
+            clearWindow()
+        } else if burnerOn || offSinceSeconds == nil {
+            burnerOn = false
+            offSinceSeconds = now
+        }
+    }
+
+    var burnerWasOn: Bool { burnerOn }
+
+    /// Seconds of burner-on time below the band since the reading last gained `gainC`.
+    mutating func noGainSeconds(celsius: Double, dt: Double, targetC: Double?) -> Double {
+        guard let target = targetC, celsius < target - Self.bandMarginC else {
+            burnerOnSecondsWithoutGain = 0
+            lowestC = nil
+            return 0
+        }
+        let lowest = min(lowestC ?? celsius, celsius)
+        if celsius >= lowest + Self.gainC {
+            burnerOnSecondsWithoutGain = 0
+            lowestC = celsius
+            return 0
+        }
+        lowestC = lowest
+        if burnerOn { burnerOnSecondsWithoutGain += dt }
+        return burnerOnSecondsWithoutGain
+    }
+
+    /// How far the reading has risen, with the burner off, above its lowest settled value: over
+    /// the whole off stretch (`sinceSettled`: a slow rise under a load adds up) and over the last
+    /// `offWindowSeconds` (`recent`: whether it is still rising). Nil while the burner is on or
+    /// the reading has not settled.
+    mutating func riseWhileOffC(
+        celsius: Double, nowSeconds now: Double, settleSeconds: Double
+    ) -> (sinceSettled: Double, recent: Double)? {
+        guard !burnerOn, let since = offSinceSeconds, now - since >= settleSeconds else { return nil }
+        lowestSettledC = min(lowestSettledC ?? celsius, celsius)
+        while samples.count > head, samples[samples.count - 1].celsius >= celsius { samples.removeLast() }
+        samples.append((now, celsius))
+        while head < samples.count - 1, samples[head].seconds < now - Self.offWindowSeconds { head += 1 }
+        if samples.count - head > Self.maxSamples { head += 1 }
+        if head > Self.maxSamples {
+            samples.removeFirst(head)
+            head = 0
+        }
+        return (celsius - (lowestSettledC ?? celsius), celsius - samples[head].celsius)
+    }
+
+    private mutating func clearWindow() {
+        samples.removeAll(keepingCapacity: true)
+        head = 0
+        lowestSettledC = nil
+    }
+}
+
+/// Watches the time the loop is handed: ticks too far apart leave the relay unsupervised, and a
+/// clock that goes back or leaps makes every duration above meaningless.
+struct TickTimingWatch: Sendable {
+    /// A forward step this large is a clock set, not a stall: no loop stalls half a minute and
+    /// lives, while NTP or a person setting the clock moves it by seconds to hours.
+    static let clockLeapSeconds = 30.0
+
+    private var lastSeconds: Double?
+
+    enum Finding: Sendable, Equatable {
+        case backwards(bySeconds: Double)
+        case leapt(bySeconds: Double)
+        case late(gapSeconds: Double)
+    }
+
+    /// Seconds since the previous tick (0 for the first).
+    private(set) var gapSeconds = 0.0
+
+    mutating func observe(nowSeconds now: Double, maxGapSeconds: Double) -> Finding? {
+        defer { lastSeconds = now }
+        guard let last = lastSeconds else {
+            gapSeconds = 0
+            return nil
+        }
+        gapSeconds = now - last
+        if gapSeconds < 0 { return .backwards(bySeconds: -gapSeconds) }
+        if gapSeconds >= Self.clockLeapSeconds { return .leapt(bySeconds: gapSeconds) }
+        if gapSeconds > maxGapSeconds + 1e-9 { return .late(gapSeconds: gapSeconds) }
+        return nil
+    }
+}

@@ -1,0 +1,61 @@
+import Dispatch
+import FoundationEssentials
+import Synchronization
+import WokCore
+import WokSimulator
+
+/// `wok-bench campaign [--cooks N] [--healthy N] [--seed S]`: the fault campaign over every
+/// shipped recipe on every shipped plant, on all cores; prints the per-kind figures and every
+/// violation, and exits 1 if there was any.
+func runCampaign(_ arguments: [String]) -> Int32 {
+    func value(_ name: String, _ fallback: UInt64) -> UInt64 {
+        guard let index = arguments.firstIndex(of: name) else { return fallback }
+        guard index + 1 < arguments.count, let value = UInt64(arguments[index + 1]), value <= 10_000_000 else {
+            fail("\(name) expects a whole number up to 10000000")
+        }
+        return value
+    }
+    let faulted = Int(value("--cooks", 10_000))
+    let healthy = Int(value("--healthy", 1_000))
+    let seed = value("--seed", 1)
+
+    let recipeNames = ((try? FileManager.default.contentsOfDirectory(atPath: "recipes")) ?? [])
+        .filter { $0.hasSuffix(".json") }.sorted()
+    guard !recipeNames.isEmpty else { fail("no recipes in ./recipes; run from the repository root") }
+    let recipes = recipeNames.map { loadRecipe(String($0.dropLast(5))) }
+    let campaignPlants = plants.map { FaultCampaign.Plant(name: $0.0, parameters: $0.1) }
+    let campaign: FaultCampaign
+    do {
+        campaign = try FaultCampaign(
+            recipes: recipes, plants: campaignPlants, seed: seed, faultedCooks: faulted, healthyCooks: healthy)
+    } catch {
+        fail("campaign did not start: \(error)")
+    }
+    print("Fault campaign: seed \(seed), \(faulted) faulted + \(healthy) healthy cooks of \(recipes.count) recipes on \(campaignPlants.count) plants")
+    print("(1 to \(FaultCampaign.maxFaultsPerCook) faults a cook at random times, \(Int(FaultCampaign.clearingShare * 100)) % clearing after 0.5-60 s; \(Int(FaultCampaign.withoutValveShare * 100)) % of stations without a shut-off valve)")
+
+    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    let merged = Mutex(CampaignReport())
+    let start = monotonicSeconds()
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        var report = CampaignReport()
+        var index = worker
+        while index < campaign.cookCount {
+            do {
+                report.add(try campaign.run(index))
+            } catch {
+                print("cook \(index) did not start: \(error)")
+            }
+            index += workers
+        }
+        merged.withLock { $0.merge(report) }
+    }
+    let seconds = monotonicSeconds() - start
+    let report = merged.withLock { $0 }
+    print()
+    print(report.table)
+    print()
+    print("\(report.summary); \(format(seconds, 1)) s on \(workers) worker(s)")
+    for violation in report.violations { print("VIOLATION \(violation)") }
+    return report.violationCount == 0 && report.falseTrips == 0 ? 0 : 1
+}
