@@ -96,7 +96,8 @@ import WokDaemon
     }
 
     @Test func aFaultTurnsTheBurnerOffAndLatchesUntilItsCauseIsGone() throws {
-        let daemon = try DaemonProcess(speed: 20, extra: ["--fault", "sensor-open@20"])
+        // The thermocouple comes loose 20 s into the cook and is plugged back 30 s later.
+        let daemon = try DaemonProcess(speed: 20, extra: ["--fault", "sensor-open@20+30"])
         #expect(try daemon.wokctl(["start", "caramelised-pork-mince"]).status == 0)
         let faulted = try daemon.wait(stationSeconds: 60, "the fault") { $0.state == "fault" }
         #expect(faulted.burner == "off")
@@ -108,6 +109,19 @@ import WokDaemon
         #expect(ack.err.contains("still present"))
         #expect(try daemon.wokctl(["start", "reheat"]).status == 7, "no new cook while a fault is latched")
         #expect(daemon.log.contains("<3>FAULT"), "faults are logged at error priority")
+        // Once the probe is back, a person's acknowledgement clears the latch and cooking may start.
+        let deadline = Date().addingTimeInterval(60 / daemon.speed + 10)
+        var acknowledged = false
+        while !acknowledged && Date() < deadline {
+            acknowledged = try daemon.wokctl(["ack"]).status == 0
+            if !acknowledged { usleep(50_000) }
+        }
+        #expect(acknowledged)
+        let cleared = try daemon.status()
+        #expect(cleared["fault"] is NSNull)
+        #expect(cleared.burner == "off", "acknowledging never lights the burner")
+        #expect(try daemon.wokctl(["start", "reheat"]).status == 0)
+        #expect(daemon.log.contains("acknowledged the fault"))
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit() == 0)
         daemon.cleanUp()

@@ -2,6 +2,8 @@ internal import Glibc
 
 /// How much a log line matters, with syslog's numbers (journald reads them from the `<N>` prefix).
 public enum LogPriority: Int, Sendable, Comparable {
+    /// Act now: the software cannot make the station safe by itself (a welded relay).
+    case alert = 1
     case error = 3
     case warning = 4
     case notice = 5

@@ -69,9 +69,9 @@ public final class DaemonCore {
 
     /// Runs one control tick at `now` (seconds of station time).
     @discardableResult
-    public func tick(nowSeconds now: Double) -> TickReport {
+    public func tick(nowSeconds now: Double) -> TickReport? {
         nowSeconds = now
-        let report = devices.tick(&loop, nowSeconds: now)
+        guard let report = devices.tick(&loop, nowSeconds: now) else { return nil }
         lastReport = report
         history.observe(.init(
             timeSeconds: now, temperatureC: report.measuredC, targetC: report.targetC, burnerOn: report.burner.isOn))
@@ -109,7 +109,8 @@ public final class DaemonCore {
 
     private static func priority(of event: CookEvent) -> LogPriority {
         switch event {
-        case .faultLatched: .error
+        case .alarm: .alert
+        case .faultLatched, .valveClosed: .error
         case .confirmationOverdue, .targetNotReached, .cookAborted: .warning
         case .prompt, .awaitingConfirmation, .cookCompleted: .notice
         default: .info

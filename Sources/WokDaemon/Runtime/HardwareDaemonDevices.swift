@@ -6,12 +6,14 @@ public enum DeviceOpenError: Error, Sendable, CustomStringConvertible {
     case noDevicesSection(source: String)
     case thermocouple(String)
     case relay(String)
+    case valve(String)
 
     public var description: String {
         switch self {
         case .noDevicesSection(let source): "\(source) has no \"devices\" section, so there is no real station to drive"
         case .thermocouple(let why): "thermocouple: \(why)"
         case .relay(let why): "burner relay: \(why)"
+        case .valve(let why): "shut-off valve: \(why)"
         }
     }
 }
@@ -21,6 +23,7 @@ public enum DeviceOpenError: Error, Sendable, CustomStringConvertible {
 public struct HardwareDaemonDevices: DaemonDevices {
     private var sensor: MCP9600<RetryingI2CDevice<LinuxI2CDevice<LibI2CCalls>>>
     private var relay: GPIORelay<GPIOOutputLine>
+    private var valve: GPIOShutoffValve<GPIOOutputLine>?
     public let summary: String
 
     /// Opens the relay first, so the burner is held off before anything else can go wrong.
@@ -35,6 +38,14 @@ public struct HardwareDaemonDevices: DaemonDevices {
         } catch {
             throw .relay("\(error)")
         }
+        var valve: GPIOShutoffValve<GPIOOutputLine>?
+        if let settings = devices.shutoffValve {
+            do {
+                valve = try GPIOShutoffValve(line: try access.requestOutput(settings))
+            } catch {
+                throw .valve("\(error)")
+            }
+        }
         let sensor: MCP9600<RetryingI2CDevice<LinuxI2CDevice<LibI2CCalls>>>
         do {
             let bus = try access.openThermocoupleBus(devices.thermocouple)
@@ -44,17 +55,24 @@ public struct HardwareDaemonDevices: DaemonDevices {
         } catch {
             throw .thermocouple("\(error)")
         }
+        let valveText = devices.shutoffValve.map { ", shut-off valve on \($0.description)" } ?? ", no shut-off valve"
         return HardwareDaemonDevices(
-            sensor: sensor, relay: relay,
-            summary: "\(sensor.model) on \(devices.thermocouple.bus) at 0x\(String(devices.thermocouple.address, radix: 16)), relay on \(devices.relay.description)")
+            sensor: sensor, relay: relay, valve: valve,
+            summary: "\(sensor.model) on \(devices.thermocouple.bus) at 0x\(String(devices.thermocouple.address, radix: 16)), relay on \(devices.relay.description)\(valveText)")
     }
 
-    public mutating func tick(_ loop: inout StationLoop, nowSeconds: Double) -> TickReport {
-        loop.tick(nowSeconds: nowSeconds, sensor: &sensor, relay: &relay)
+    public mutating func tick(_ loop: inout StationLoop, nowSeconds: Double) -> TickReport? {
+        guard var valve else { return loop.tick(nowSeconds: nowSeconds, sensor: &sensor, relay: &relay) }
+        defer { self.valve = valve }
+        return loop.tick(nowSeconds: nowSeconds, sensor: &sensor, relay: &relay, valve: &valve)
     }
 
+    /// The relay off and the valve closed: both, whatever the first one does.
     public mutating func switchBurnerOff() throws(RelayFailure) {
+        var valveFailure: ValveFailure?
+        do { try valve?.set(open: false) } catch { valveFailure = error }
         try relay.set(.off)
+        if let valveFailure { throw RelayFailure(reason: "relay off, but \(valveFailure.reason)") }
     }
 
     public var burnerIsOn: Bool { relay.command.isOn }
