@@ -85,7 +85,7 @@ final class DaemonProcess {
         while Date() < deadline {
             last = try status()
             if predicate(last) { return last }
-            usleep(10_000)
+            usleep(30_000)
         }
         throw DaemonTestError.timedOut(what, "\(last)")
     }
