@@ -142,6 +142,6 @@ let stage = final["stage"]?.objectValue?["name"]?.stringValue ?? "-"
 print("wokd --simulate at \(formatNumber(speed))x, default recipe, \(formatNumber(wall.rounded())) s measured, other core \(busyOtherCore ? "busy" : "idle")")
 print("  cook at the end: \(cookState), stage \"\(stage)\"")
 print("  resident memory, peak: \(formatNumber((peakResident / 1024 * 10).rounded() / 10)) MB   (target: under 12 MB)")
-print("  CPU: \(formatNumber((cpuUsed / wall * 1000).rounded() / 10)) % of one core   (target: under 1 %)")
+print("  CPU: \(formatNumber((cpuUsed / wall * 10000).rounded() / 100)) % of one core (\(formatNumber((cpuUsed * 1000).rounded() / 1000)) s of CPU in \(formatNumber(wall.rounded())) s)   (target: under 1 %)")
 print("  loop: \(figure("ticks")) ticks, \(figure("missedDeadlines")) missed deadlines")
 print("  period jitter (lateness against the deadline): p50 \(figure("latenessP50Ms")) ms, p99 \(figure("latenessP99Ms")) ms, max \(figure("latenessMaxMs")) ms   (target: p99 under 2 ms)")
