@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "wokd", targets: ["wokd"]),
         .executable(name: "wok-bench", targets: ["wok-bench"]),
         .executable(name: "wokd-bench", targets: ["wokd-bench"]),
+        .executable(name: "wok-rig-plant", targets: ["wok-rig-plant"]),
     ],
     targets: [
         // Recipes, station, control, the cook session and safety. Standard library only.
@@ -53,6 +54,10 @@ let package = Package(
         .executableTarget(
             name: "wokd-bench", dependencies: ["WokCore", "WokDaemon", "wokd"], path: "Sources/wokd-bench",
             swiftSettings: strict),
+        // The kernel-level rig's plant: the thermal model against i2c-stub and gpio-sim, inside a VM.
+        .executableTarget(
+            name: "wok-rig-plant", dependencies: ["WokCore", "WokHardware", "WokSimulator", "CWokI2C"],
+            path: "Sources/wok-rig-plant", swiftSettings: strict),
         .executableTarget(
             name: "wok-bench", dependencies: ["WokCore", "WokSimulator"], path: "Sources/wok-bench",
             swiftSettings: strict),

@@ -45,6 +45,10 @@ int wok_i2c_write_byte_data(int fd, uint8_t reg, uint8_t value) {
     WOK_RETRY_EINTR(i2c_smbus_write_byte_data(fd, reg, value));
 }
 
+int wok_i2c_write_word_data(int fd, uint8_t reg, uint16_t value) {
+    WOK_RETRY_EINTR(i2c_smbus_write_word_data(fd, reg, value));
+}
+
 int wok_i2c_close(int fd) {
     // close() must not be retried on Linux: the descriptor is gone even when it reports EINTR.
     return close(fd) == 0 ? 0 : -errno;

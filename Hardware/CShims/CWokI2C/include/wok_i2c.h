@@ -27,6 +27,10 @@ int wok_i2c_read_word_data(int fd, uint8_t reg);
 /// SMBus "write byte data": 0 or -errno.
 int wok_i2c_write_byte_data(int fd, uint8_t reg, uint8_t value);
 
+/// SMBus "write word data", `value`'s low 8 bits first on the wire: 0 or -errno. The driver never
+/// writes words; the kernel-level rig's plant uses it to fill i2c-stub's registers.
+int wok_i2c_write_word_data(int fd, uint8_t reg, uint16_t value);
+
 /// Closes the descriptor: 0 or -errno.
 int wok_i2c_close(int fd);
 

@@ -1,0 +1,136 @@
+#!/bin/sh
+# /init of the kernel-level rig's VM (Tests/rig/run.sh builds the initramfs around it). Loads the
+# modules, makes the relay's GPIO chip with gpio-sim, starts the plant and the release wokd, runs
+# the scenarios, and prints every result on the console as a line starting "RIG" for run.sh to judge.
+# The VM's only job is this script: it powers off at the end, whatever happened.
+export PATH=/bin
+export WOKD_SOCKET=/run/wokd/control.sock
+mount -t proc none /proc; mount -t sysfs none /sys; mount -t devtmpfs none /dev
+mkdir -p /run/rig /run/wokd /var/lib/wokd /tmp
+
+say() { echo "RIG $*"; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+snapshot() { wokctl status --json 2>/dev/null | tr -d '\n'; }
+show() { echo "RIG-STATUS $1 $(uptime_s) $(snapshot)"; }
+finish() {
+    say "finish $(uptime_s)"
+    [ -n "$WOKD" ] && kill -TERM "$WOKD" 2>/dev/null && wait "$WOKD"
+    [ -n "$PLANT" ] && touch /run/rig/stop && wait "$PLANT"
+    echo "RIG-LOG-BEGIN"; cat /tmp/wokd.log /tmp/plant.log 2>/dev/null; echo "RIG-LOG-END"
+    say "done"
+    poweroff -f
+}
+
+# Waits up to $2 seconds until the snapshot's state is one of the rest; prints each snapshot as $1.
+await_state() {
+    label=$1 seconds=$2; shift 2
+    elapsed=0
+    while [ "$elapsed" -lt "$seconds" ]; do
+        s=$(snapshot)
+        echo "RIG-STATUS $label $(uptime_s) $s"
+        for state in "$@"; do
+            case "$s" in *"\"state\":\"$state\""*) return 0 ;; esac
+        done
+        sleep 1
+        elapsed=$((elapsed + 1))
+    done
+    say "$label: no state among $* within $seconds s"
+    return 1
+}
+
+start_wokd() {
+    wokd --config /etc/wok/station.json --socket "$WOKD_SOCKET" --state-dir /var/lib/wokd \
+        --recipes /etc/wok/recipes 2>>/tmp/wokd.log &
+    WOKD=$!
+    tries=0
+    while [ "$tries" -lt 100 ]; do
+        wokctl status --json >/dev/null 2>&1 && return 0
+        sleep 0.1
+        tries=$((tries + 1))
+    done
+    say "wokd did not answer within 10 s"; finish
+}
+stop_wokd() { kill -TERM "$WOKD"; wait "$WOKD"; say "wokd-stopped exit=$?"; WOKD=; }
+start_plant() {
+    wok-rig-plant run --line "$LINE" --model "$1" --plant /etc/wok/plant.json --control-dir /run/rig >>/tmp/plant.log 2>&1 &
+    PLANT=$!
+    sleep 0.5
+}
+stop_plant() { touch /run/rig/stop; wait "$PLANT"; rm -f /run/rig/stop; PLANT=; }
+# Starts a cook: $2 is the recipe (rig-cook, or rig-burn whose target is above anything the wok
+# has reached, so the line goes high at once or within one relay window).
+start_cook() { wokctl start "/etc/wok/recipes/$2.json" >/dev/null; say "start-$1 exit=$?"; }
+# Waits for the burner to be on, does one thing (the arguments), and times the line going low.
+time_off() {
+    label=$1; shift
+    wok-rig-plant time-to-level --line "$LINE" --wait-level 1 --wait-seconds 30 --level 0 --timeout 3 --hold 1 "$@" \
+        >/tmp/timing 2>&1
+    status=$?
+    sed "s/^TIMING/RIG-TIMING $label/" /tmp/timing
+    return $status
+}
+
+say "boot $(uptime_s)"
+# However a scenario goes, the VM powers off in time for run.sh to judge what it printed.
+(sleep 480; say "watchdog: scenarios still running after 480 s"; echo "RIG-LOG-BEGIN"; cat /tmp/wokd.log /tmp/plant.log; echo "RIG-LOG-END"; poweroff -f) &
+insmod /modules/configfs.ko && mount -t configfs none /sys/kernel/config
+insmod /modules/gpio_sim_ext.ko
+chip=/sys/kernel/config/gpio-sim/rig
+mkdir "$chip" "$chip/bank0" && echo 8 >"$chip/bank0/num_lines" && echo 1 >"$chip/live"
+LINE=
+for value in /sys/devices/platform/gpio-sim.*/gpiochip*/sim_gpio4/value; do [ -e "$value" ] && LINE=$value; done
+[ -n "$LINE" ] && [ -e /dev/gpiochip0 ] || { say "gpio-sim made no chip"; finish; }
+insmod /modules/i2c-dev.ko
+insmod /modules/i2c-stub.ko chip_addr=0x67
+[ -e /dev/i2c-0 ] || { say "i2c-stub made no bus"; finish; }
+say "devices $(uptime_s) line=$LINE level=$(cat "$LINE")"
+
+# 1. The probe finds an MCP9600 in the stub and the relay's line on gpio-sim's chip.
+start_plant mcp9600
+wokctl hw probe --json --station /etc/wok/station.json >/tmp/probe.json
+say "probe exit=$?"
+echo "RIG-PROBE $(tr -d '\n' </tmp/probe.json)"
+
+# 2. A whole cook on the release wokd, the plant closing the loop.
+start_wokd
+start_cook cook rig-cook
+await_state cook 420 done fault idle
+say "cook-end $(uptime_s)"
+
+# 3. kill -9 of wokd with the burner on: the kernel drops the line.
+start_cook kill rig-burn
+# If the line never went high nothing was killed; kill anyway so the run goes on (and fails).
+time_off kill9 --kill "$WOKD" || kill -9 "$WOKD"
+wait "$WOKD"; say "wokd-killed exit=$?"; WOKD=
+say "line-after-kill level=$(cat "$LINE")"
+start_wokd
+show restarted
+say "line-after-restart level=$(cat "$LINE")"
+wokctl abort >/dev/null; say "discard-interrupted exit=$?"
+
+# 4. The thermocouple goes open (an MCP9601, whose STATUS has the open-circuit bit).
+stop_wokd; stop_plant; start_plant mcp9601; start_wokd
+start_cook open rig-burn
+time_off open --touch /run/rig/open-circuit
+await_state open 5 fault
+rm -f /run/rig/open-circuit; sleep 1
+wokctl ack >/dev/null; say "open-ack exit=$?"
+
+# 5. The converter vanishes from the bus mid-cook: nothing answers (ENXIO), then NACKs (EREMOTEIO).
+knob=/sys/module/i2c_stub/parameters/rig_fail_errno
+for case in "vanish 6" "nack 121"; do
+    set -- $case
+    start_cook "$1" rig-burn
+    time_off "$1" --write "$knob" --value "$2"
+    await_state "$1" 5 fault
+    [ "$1" = vanish ] && { rmmod i2c_stub 2>/dev/null; say "rmmod-while-open exit=$?"; }
+    echo 0 >"$knob"; sleep 1
+    wokctl ack >/dev/null; say "$1-ack exit=$?"
+done
+
+# 6. The module unloaded once nobody holds the bus: wokd refuses to start, the line stays low.
+stop_wokd; stop_plant
+rmmod i2c_stub; say "rmmod-when-closed exit=$?"
+wokd --config /etc/wok/station.json --socket "$WOKD_SOCKET" --state-dir /var/lib/wokd 2>>/tmp/wokd.log
+say "wokd-without-bus exit=$? level=$(cat "$LINE")"
+finish
