@@ -31,8 +31,16 @@ fi
 
 # The kernel: image, headers, kbuild and source of one Debian kernel release, as linux-image-amd64
 # resolves it today. Nothing is installed; the packages are unpacked into the cache.
-image=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-6/{print $2; exit}')
-[ -n "$image" ] || { echo "cannot resolve linux-image-amd64 (run apt-get update)" >&2; exit 1; }
+resolve_image() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-6/{print $2; exit}'; }
+image=$(resolve_image)
+if [ -z "$image" ]; then
+    # A fresh machine may have no package lists yet.
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    image=$(resolve_image)
+fi
+[ -n "$image" ] || { echo "cannot resolve linux-image-amd64 from apt" >&2; exit 1; }
 abi=${image#linux-image-}
 version=$(apt-cache policy "$image" | awk '/Candidate:/{print $2}')
 series=$(echo "$abi" | cut -d. -f1,2)
