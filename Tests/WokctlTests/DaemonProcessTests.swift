@@ -299,3 +299,45 @@ final class PollerGroup: @unchecked Sendable {
         return lock.withLock { (sent, answered, failures) }
     }
 }
+
+@Suite struct HelpTests {
+    @Test(arguments: ["status", "watch", "start", "next", "hold", "resume", "abort", "ack", "simulate", "recipes", "hw"])
+    func everyCommandExplainsItself(verb: String) throws {
+        let result = try Wokctl.run([verb, "--help"])
+        #expect(result.status == 0)
+        #expect(result.out.hasPrefix("Usage: wokctl \(verb)"), "\(result.out.prefix(80))")
+    }
+
+    @Test func wokdExplainsItselfAndRefusesNonsense() throws {
+        let help = Process()
+        help.executableURL = DaemonProcess.wokd
+        help.arguments = ["--help"]
+        let output = Pipe()
+        help.standardOutput = output
+        try help.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        help.waitUntilExit()
+        #expect(help.terminationStatus == 0)
+        #expect(text.hasPrefix("Usage: wokd"))
+
+        for (arguments, status, words) in [
+            (["--bogus"], Int32(2), "unknown option --bogus"),
+            (["--speed", "5"], 2, "only applies with --simulate"),
+            (["--simulate", "--speed", "fast"], 2, "--speed must be a number"),
+            (["--simulate", "--fault", "meltdown@3"], 2, "unknown fault kind"),
+            (["--config", "/nonexistent/station.json"], 3, "station file"),
+            (["--config", Wokctl.repositoryRoot.appendingPathComponent("config/station.json").path, "--socket", "/tmp/wokd-nodev-\(getpid()).sock"], 1, "cannot open the station's devices"),
+        ] {
+            let process = Process()
+            process.executableURL = DaemonProcess.wokd
+            process.arguments = arguments
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == status, "\(arguments): \(message)")
+            #expect(message.contains(words), "\(arguments): \(message)")
+        }
+    }
+}
