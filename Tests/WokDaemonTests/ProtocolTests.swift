@@ -41,6 +41,15 @@ import WokSimulator
         #expect(error?.message.contains(words) == true, "\(error?.message ?? "no error")")
     }
 
+    @Test func anIdThatIsNotANumberOrStringIsNotEchoed() {
+        guard case .failure(let failure) = ControlRequest.decode(#"{"v":1,"id":{"code":"x"}}"#) else {
+            Issue.record("decoded")
+            return
+        }
+        #expect(failure.id == .null)
+        #expect(failure.error.code == .invalidRequest)
+    }
+
     @Test func theIdOfABadRequestIsEchoedWhenItCanBeRead() {
         guard case .failure(let failure) = ControlRequest.decode(#"{"id":9,"method":"fly"}"#) else {
             Issue.record("decoded")
