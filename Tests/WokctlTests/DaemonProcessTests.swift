@@ -224,6 +224,47 @@ import WokDaemon
         second.cleanUp()
     }
 
+    @Test func onlyTheSocketsOwnerAndGroupMayTalkAndChange() throws {
+        // Needs root to act as other users (the tests run as root here and in CI).
+        try #require(getuid() == 0, "this test switches users with runuser, which needs root")
+        let station = NSTemporaryDirectory() + "wokd-station-\(getpid()).json"
+        try #"{"schema": 1, "daemon": {"group": "nogroup"}}"#.write(toFile: station, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: station) }
+        let daemon = try DaemonProcess(speed: 20, extra: ["--config", station])
+        chmod(daemon.directory, 0o755)
+        var info = stat()
+        #expect(stat(daemon.socket, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o660)
+        #expect(info.st_gid == 65534, "the socket belongs to the station's group")
+
+        func wokctl(as user: String, _ arguments: [String]) throws -> (status: Int32, err: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", user, "--", Wokctl.binary.path] + arguments + ["--socket", daemon.socket]
+            process.currentDirectoryURL = Wokctl.repositoryRoot
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        // nobody's group is nogroup: it may watch and steer.
+        #expect(try wokctl(as: "nobody", ["status"]).status == 0)
+        #expect(try wokctl(as: "nobody", ["start", "reheat"]).status == 0)
+        #expect(daemon.log.contains("uid 65534 (nobody)"), "the log says who started the cook")
+        // The daemon user is in neither: the kernel refuses the connection.
+        let outsider = try wokctl(as: "daemon", ["abort"])
+        #expect(outsider.status == 6)
+        #expect(outsider.err.contains("permission denied"))
+        #expect(try daemon.status().state != "idle", "the outsider changed nothing")
+        #expect(try daemon.wokctl(["abort"]).status == 0)
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        daemon.cleanUp()
+    }
+
     @Test func wokctlSaysClearlyWhenTheDaemonIsNotRunning() throws {
         let result = try Wokctl.run(["status", "--socket", "/tmp/no-such-wokd-\(getpid())/control.sock"])
         #expect(result.status == 5)
