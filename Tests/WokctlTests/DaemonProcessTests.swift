@@ -265,6 +265,33 @@ import WokDaemon
         daemon.cleanUp()
     }
 
+    @Test func watchOnATerminalRedrawsInPlaceWithTheStagesAndTheLoudPrompt() throws {
+        let daemon = try DaemonProcess(speed: 50)
+        #expect(try daemon.wokctl(["start", "caramelised-pork-mince"]).status == 0)
+        // The caramel asks the cook to add the sugar: a prompt to show loudly.
+        try daemon.wait(stationSeconds: 300, "the caramel") { $0.stageIndex == 1 && $0["prompt"] is String }
+        // `script` gives watch a pseudo-terminal, as a person's terminal would.
+        let transcript = daemon.directory + "/typescript"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qc", "stty cols 100 rows 50; exec \(Wokctl.binary.path) watch --socket \(daemon.socket)", transcript]
+        process.currentDirectoryURL = Wokctl.repositoryRoot
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        usleep(1_500_000)
+        process.terminate()
+        process.waitUntilExit()
+        let screen = try String(decoding: Data(contentsOf: URL(fileURLWithPath: transcript)), as: UTF8.self)
+        #expect(screen.components(separatedBy: "\u{1B}[H").count > 3, "it redraws in place, several times a second")
+        #expect(screen.contains("✓ 1. Preheat the wok"))
+        #expect(screen.contains("▶ 2. Caramel"))
+        #expect(screen.contains("YOUR TURN"))
+        #expect(screen.contains("\u{7}"), "a new prompt rings the bell")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        daemon.cleanUp()
+    }
+
     @Test func wokctlSaysClearlyWhenTheDaemonIsNotRunning() throws {
         let result = try Wokctl.run(["status", "--socket", "/tmp/no-such-wokd-\(getpid())/control.sock"])
         #expect(result.status == 5)
