@@ -130,7 +130,7 @@ if let name = station.daemon.group {
     socketGroup = gid
 }
 
-let clock = SystemMonotonicClock()
+let clock = SystemLoopClock()
 let core: DaemonCore
 do {
     core = try DaemonCore(

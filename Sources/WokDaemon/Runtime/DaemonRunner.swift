@@ -39,7 +39,7 @@ public final class DaemonRunner {
     private let core: DaemonCore
     private let options: DaemonRunnerOptions
     private let log: any LogSink
-    private let clock: any MonotonicClock
+    private let clock: any LoopClock
     private let notifier: SystemdNotifier
     private let listener: UnixListener
     private let signals: Int32
@@ -53,7 +53,7 @@ public final class DaemonRunner {
     private static let snapshotIntervalSeconds = 0.1
 
     public init(
-        core: DaemonCore, options: DaemonRunnerOptions, log: any LogSink, clock: any MonotonicClock = SystemMonotonicClock(),
+        core: DaemonCore, options: DaemonRunnerOptions, log: any LogSink, clock: any LoopClock = SystemLoopClock(),
         notifier: SystemdNotifier = SystemdNotifier()
     ) throws(DaemonStartError) {
         self.core = core
