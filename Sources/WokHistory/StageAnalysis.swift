@@ -21,12 +21,21 @@ public struct StageAnalysis: Sendable, Equatable {
         result.durationSeconds = end - start
         guard let target = stage.targetC, let reached = stage.reachedSeconds else { return result }
         result.secondsToReach = reached - start
-        let holding = samples.filter { $0.timeSeconds >= reached && $0.timeSeconds <= end }.compactMap(\.measuredC)
+        // Holding starts once the wok is within the band after reaching: a stage that steps the
+        // heat down counts its cooling from the last stage's heat neither as overshoot nor error.
+        let stageSamples = samples.filter { $0.timeSeconds >= reached && $0.timeSeconds <= end }
+        guard let settled = stageSamples.firstIndex(where: { abs(($0.measuredC ?? .infinity) - target) <= Self.holdBandC }) else {
+            return result
+        }
+        let holding = stageSamples[settled...].compactMap(\.measuredC)
         guard !holding.isEmpty else { return result }
         result.overshootC = max(0, (holding.max() ?? target) - target)
         result.holdMeanAbsErrorC = holding.reduce(0) { $0 + abs($1 - target) } / Double(holding.count)
         return result
     }
+
+    /// How close to the target the wok must come before the stage counts as holding.
+    public static let holdBandC = 5.0
 
     init(stage: CookStageRecord) {
         self.stage = stage

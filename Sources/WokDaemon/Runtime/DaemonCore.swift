@@ -94,9 +94,10 @@ public final class DaemonCore {
     }
 
     private func record(_ event: CookEvent, at now: Double) {
+        // History: committed before anyone hears of the event, so no event seen is ever lost.
+        journal?.recorded(event, stationSeconds: now)
         log.write(Self.priority(of: event), event.description)
         pendingEvents.append(eventJSON(event, at: now))
-        journal?.recorded(event, stationSeconds: now)  // History: committed at once.
         switch event {
         case .stageStarted(let index, let name, _):
             if var record = running {
