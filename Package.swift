@@ -75,7 +75,7 @@ let package = Package(
             name: "WokHistoryTests", dependencies: ["WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokPlot"],
             path: "Tests/WokHistoryTests"),
         // Runs the built `wokctl` and `wokd` as a person would; depending on them makes SwiftPM build them first.
-        .testTarget(name: "WokctlTests", dependencies: ["wokctl", "wokd", "WokDaemon", "WokHistory"], path: "Tests/WokctlTests"),
+        .testTarget(name: "WokctlTests", dependencies: ["wokctl", "wokd", "WokCore", "WokSimulator", "WokDaemon", "WokHistory"], path: "Tests/WokctlTests"),
     ],
     swiftLanguageModes: [.v6]
 )
