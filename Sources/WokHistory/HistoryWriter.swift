@@ -38,8 +38,10 @@ public final class HistoryWriter {
 
     /// Opens the history at `path`, creating or migrating it. `reportFailure` hears of each write
     /// failure once (the daemon logs it).
+    /// `durable: false` skips the fsyncs, for filling a database in a benchmark or an import;
+    /// the daemon never passes it.
     public init(
-        path: String, retention: HistoryRetention = .standard, nowUnixSeconds: Double,
+        path: String, retention: HistoryRetention = .standard, nowUnixSeconds: Double, durable: Bool = true,
         reportFailure: @escaping (String) -> Void = { _ in }
     ) throws(SQLiteError) {
         self.path = path
@@ -53,7 +55,7 @@ public final class HistoryWriter {
         // FULL: each commit waits for the WAL to reach the disk, so a power cut (not only a kill)
         // loses at most the last second of samples; that is one fsync a second plus one per event,
         // which the loop's quarter second absorbs. NORMAL would only survive a process crash.
-        try connection.execute("PRAGMA synchronous = FULL", "setting synchronous commits on \(path)")
+        try connection.execute("PRAGMA synchronous = \(durable ? "FULL" : "OFF")", "setting synchronous commits on \(path)")
         connection.persistWriteAheadLog()
         try HistorySchema.migrate(connection)
         let pageSize = max(512, try connection.integer("PRAGMA page_size"))
