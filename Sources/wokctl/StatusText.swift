@@ -25,6 +25,9 @@ enum StatusText {
             lines.append(
                 "  Interrupted: \"\(interrupted["recipe"]?.stringValue ?? "?")\" in stage \(stage) \"\(interrupted["stageName"]?.stringValue ?? "")\"; `wokctl resume` continues it (for \(clockText(interrupted["resumableForSeconds"]?.numberValue ?? 0)) more), `wokctl abort` discards it")
         }
+        if let store = snapshot["historyStore"]?.objectValue, store["ok"]?.boolValue == false {
+            lines.append("  History:  " + Terminal.danger(store["error"]?.stringValue ?? "not being written"))
+        }
         if let prompt = snapshot["prompt"]?.stringValue {
             lines.append(Terminal.alert(">>> \(prompt)"))
         }

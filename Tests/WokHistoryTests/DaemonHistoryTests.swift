@@ -120,6 +120,6 @@ import WokSimulator
         let cook = try #require(try HistoryReader(path: directory.database).cooks().first)
         #expect(cook.outcome == .interrupted)
         #expect(cook.reason == "wokd stopped (SIGTERM)")
-        #expect(rig.core.snapshot()["history"]?.objectValue?["ok"]?.boolValue == true)
+        #expect(rig.core.snapshot()["historyStore"]?.objectValue?["ok"]?.boolValue == true)
     }
 }

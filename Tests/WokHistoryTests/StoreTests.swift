@@ -130,7 +130,7 @@ import WokSimulator
         #expect(ticks > 3000)
         // The burner stayed under control: never on far above the hottest stage's 230 °C target.
         #expect(hottestWithBurnerOnC < 240)
-        let history = try #require(rig.core.snapshot()["history"]?.objectValue)
+        let history = try #require(rig.core.snapshot()["historyStore"]?.objectValue)
         #expect(history["ok"]?.boolValue == false)
         #expect(history["error"]?.stringValue?.contains("full") == true)
         let reports = rig.log.lines.filter { $0.message.contains("the history is full") }

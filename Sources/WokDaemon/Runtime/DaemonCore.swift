@@ -375,7 +375,7 @@ public final class DaemonCore {
             ("station", .string(station.name)),
             ("simulated", .bool(isSimulated)),
             ("speed", .number(speed)),
-            ("history", journal?.statusJSON ?? .null),
+            ("historyStore", journal?.statusJSON ?? .null),
         ]
         if let trueC = devices.trueTemperatureC, isSimulated { members.append(("trueTemperatureC", .number(trueC))) }
         return JSONObject(members)
