@@ -6,8 +6,9 @@ public enum SVGRenderer {
         var svg = SVGBuilder()
         svg.open(width: widthPixels, height: heightPixels)
         svg.add("<rect x=\"0\" y=\"0\" width=\"\(svgNumber(widthPixels))\" height=\"\(svgNumber(heightPixels))\" fill=\"#ffffff\"/>")
-        svg.text(plot.title, x: layout.left, y: 22, size: 16, weight: "bold")
-        if !plot.subtitle.isEmpty { svg.text(plot.subtitle, x: layout.left, y: 40, size: 11, color: "#555555") }
+        // The legend shares the title's line, so both are cut to what fits beside each other.
+        svg.text(clipped(plot.title, 60), x: layout.left, y: 22, size: 16, weight: "bold")
+        if !plot.subtitle.isEmpty { svg.text(clipped(plot.subtitle, 150), x: layout.left, y: 42, size: 11, color: "#555555") }
         drawBands(plot, layout, &svg)
         drawGrid(layout, &svg)
         for line in plot.lines { drawLine(line, layout, &svg) }
@@ -156,10 +157,14 @@ public enum SVGRenderer {
             let width = Double(line.label.count) * 6.5 + 30
             x -= width
             let dash = line.dashed ? " stroke-dasharray=\"6 4\"" : ""
-            svg.add("<line x1=\"\(svgNumber(x))\" y1=\"36\" x2=\"\(svgNumber(x + 20))\" y2=\"36\" stroke=\"\(line.color)\" stroke-width=\"2\"\(dash)/>")
-            svg.text(line.label, x: x + 24, y: 40, size: 11)
+            svg.add("<line x1=\"\(svgNumber(x))\" y1=\"18\" x2=\"\(svgNumber(x + 20))\" y2=\"18\" stroke=\"\(line.color)\" stroke-width=\"2\"\(dash)/>")
+            svg.text(line.label, x: x + 24, y: 22, size: 11)
         }
     }
+}
+
+func clipped(_ text: String, _ characters: Int) -> String {
+    text.count <= characters ? text : String(text.prefix(characters - 1)) + "…"
 }
 
 /// SVG text accumulated element by element.
