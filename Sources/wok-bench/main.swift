@@ -8,7 +8,8 @@ import Glibc
 
 /// The benchmark: how fast a simulated cook runs, and how the controllers compare on a range of
 /// plants. Run from the repository root: `swift run -c release wok-bench [--seeds N]`; or the
-/// fault campaign: `swift run -c release wok-bench campaign [--cooks N] [--healthy N] [--seed S]`.
+/// fault campaign: `swift run -c release wok-bench campaign [--cooks N] [--healthy N] [--seed S]`;
+/// or the cook history: `swift run -c release wok-bench history [DIR]`.
 
 func monotonicSeconds() -> Double {
     var spec = timespec()
@@ -57,6 +58,10 @@ let plants: [(String, PlantParameters)] = plantNames.map { name in
     case .success(let plant): return (name, plant)
     case .failure(let error): fail(error.description)
     }
+}
+if arguments.dropFirst().first == "history" {
+    HistoryBench.run(directory: arguments.dropFirst(2).first ?? "/tmp/wok-history-bench")
+    exit(0)
 }
 if arguments.dropFirst().first == "campaign" {
     exit(runCampaign(Array(arguments.dropFirst(2))))

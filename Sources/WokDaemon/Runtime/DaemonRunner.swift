@@ -95,6 +95,7 @@ public final class DaemonRunner {
                 statistics.record(latenessSeconds: late, missed: missed)
                 deadline += periodSeconds * Double(missed + 1)
                 afterTick(realSeconds: now)
+                core.flushJournal(realSeconds: now)  // History: samples committed at least every second.
                 now = clock.nowSeconds()
             }
             var fds = pollDescriptors()
