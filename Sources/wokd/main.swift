@@ -176,10 +176,12 @@ do {
 }
 log.write(.info, "station \"\(station.name)\" from \(stationSource); state in \(stateDirectory)")
 
+var runnerOptions = DaemonRunnerOptions(socketPath: socketPath, socketGroupID: socketGroup, speed: speed)
+runnerOptions.stationTimeFollowsTicks = simulate
 let runner: DaemonRunner
 do {
     runner = try DaemonRunner(
-        core: core, options: DaemonRunnerOptions(socketPath: socketPath, socketGroupID: socketGroup, speed: speed),
+        core: core, options: runnerOptions,
         log: log, clock: clock)
 } catch {
     _ = core.shutdown(reason: "start-up failed")
