@@ -13,6 +13,7 @@ import WokDaemon
         // Let both watchers subscribe before anything happens.
         usleep(300_000)
 
+        let startedAt = Date()
         let start = try daemon.wokctl(["start", "caramelised-pork-mince"])
         #expect(start.status == 0, "\(start.err)")
 
@@ -32,14 +33,11 @@ import WokDaemon
         try daemon.wait(stationSeconds: 900, "the cook to finish") { $0.state == "done" }
         let done = try daemon.status()
         #expect(done.burner == "off")
-        // The loop kept ticking under the load. At 60x its period is 4 ms of real time, so on two
-        // busy cores some deadlines slip (a slipped tick is skipped, not bunched); the jitter at
-        // real-time speed is wokd-bench's to measure. What must hold is the cook's own timing, below.
-        let loop = try #require(done["loop"] as? [String: Any])
-        let ticks = try #require(loop["ticks"] as? Int)
+        // The loop kept its pace under the load: simulated station time advances one period per
+        // tick, so a starved loop would show as a cook far slower than 60x.
+        let realSeconds = Date().timeIntervalSince(startedAt)
         let stationSeconds = try #require(done["timeSeconds"] as? Double)
-        let scheduled = stationSeconds / 0.25
-        #expect(Double(ticks) >= scheduled * 0.5, "only \(ticks) of \(Int(scheduled)) ticks ran")
+        #expect(realSeconds <= stationSeconds / 60 * 1.5 + 1, "\(stationSeconds) s of cook took \(realSeconds) s at 60x")
 
         let served = pollers.stop()
         #expect(served.failures == [], "pollers saw errors")
