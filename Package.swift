@@ -41,14 +41,20 @@ let package = Package(
         .systemLibrary(name: "CSystemd", path: "Sources/CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // The Linux calls Swift cannot reach on its own (SO_PEERCRED, signalfd).
         .target(name: "CWokSystem", path: "Sources/CWokSystem"),
+        // The system's SQLite, from Debian's libsqlite3-dev.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The cook history: every cook, its stages, events and samples in a SQLite database.
+        .target(name: "WokHistory", dependencies: ["WokCore", "CSQLite"], path: "Sources/WokHistory", swiftSettings: strict),
+        // Pictures of a cook: SVG plots and Unicode terminal charts. Standard library only.
+        .target(name: "WokPlot", path: "Sources/WokPlot", swiftSettings: strict),
         // The real-time loop, the control socket and its protocol, systemd notification.
         .target(
-            name: "WokDaemon", dependencies: ["WokCore", "WokHardware", "WokSimulator", "CSystemd", "CWokSystem"],
+            name: "WokDaemon", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokHistory", "CSystemd", "CWokSystem"],
             path: "Sources/WokDaemon", swiftSettings: strict),
         .executableTarget(
-            name: "wokd", dependencies: ["WokCore", "WokSimulator", "WokDaemon"], path: "Sources/wokd", swiftSettings: strict),
+            name: "wokd", dependencies: ["WokCore", "WokSimulator", "WokDaemon", "WokHistory"], path: "Sources/wokd", swiftSettings: strict),
         .executableTarget(
-            name: "wokctl", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokDaemon"],
+            name: "wokctl", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokDaemon", "WokHistory", "WokPlot"],
             path: "Sources/wokctl", swiftSettings: strict),
         // The daemon's benchmark: memory, CPU and loop jitter of a running `wokd --simulate`.
         .executableTarget(
@@ -59,7 +65,7 @@ let package = Package(
             name: "wok-rig-plant", dependencies: ["WokCore", "WokHardware", "WokSimulator", "CWokI2C"],
             path: "Sources/wok-rig-plant", swiftSettings: strict),
         .executableTarget(
-            name: "wok-bench", dependencies: ["WokCore", "WokSimulator"], path: "Sources/wok-bench",
+            name: "wok-bench", dependencies: ["WokCore", "WokSimulator", "WokHistory"], path: "Sources/wok-bench",
             swiftSettings: strict),
         .testTarget(name: "WokCoreTests", dependencies: ["WokCore"], path: "Tests/WokCoreTests"),
         .testTarget(
@@ -70,8 +76,11 @@ let package = Package(
             path: "Tests/WokSimulatorTests"),
         .testTarget(
             name: "WokDaemonTests", dependencies: ["WokCore", "WokSimulator", "WokDaemon"], path: "Tests/WokDaemonTests"),
+        .testTarget(
+            name: "WokHistoryTests", dependencies: ["WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokPlot"],
+            path: "Tests/WokHistoryTests"),
         // Runs the built `wokctl` and `wokd` as a person would; depending on them makes SwiftPM build them first.
-        .testTarget(name: "WokctlTests", dependencies: ["wokctl", "wokd", "WokDaemon"], path: "Tests/WokctlTests"),
+        .testTarget(name: "WokctlTests", dependencies: ["wokctl", "wokd", "WokCore", "WokSimulator", "WokDaemon", "WokHistory"], path: "Tests/WokctlTests"),
     ],
     swiftLanguageModes: [.v6]
 )

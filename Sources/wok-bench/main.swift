@@ -8,7 +8,9 @@ import Glibc
 
 /// The benchmark: how fast a simulated cook runs, and how the controllers compare on a range of
 /// plants. Run from the repository root: `swift run -c release wok-bench [--seeds N]`; or the
-/// fault campaign: `swift run -c release wok-bench campaign [--cooks N] [--healthy N] [--seed S]`.
+/// fault campaign: `swift run -c release wok-bench campaign [--cooks N] [--healthy N] [--seed S]`;
+/// the cook history: `swift run -c release wok-bench history [DIR]`; or one cook tick by tick:
+/// `wok-bench trace PLANT RECIPE SEED [STAGE]`.
 
 func monotonicSeconds() -> Double {
     var spec = timespec()
@@ -58,10 +60,13 @@ let plants: [(String, PlantParameters)] = plantNames.map { name in
     case .failure(let error): fail(error.description)
     }
 }
+if arguments.dropFirst().first == "history" {
+    HistoryBench.run(directory: arguments.dropFirst(2).first ?? "/tmp/wok-history-bench")
+    exit(0)
+}
 if arguments.dropFirst().first == "campaign" {
     exit(runCampaign(Array(arguments.dropFirst(2))))
 }
-let recipes = [loadRecipe("caramelised-pork-mince"), loadRecipe("reheat")]
 let baseStation = Station.standard
 
 /// The station a builder would configure for a plant: the shipped station, with the sensor lag
@@ -72,6 +77,10 @@ func station(for plant: PlantParameters) -> Station {
     station.control.sensorDeadTimeSeconds = plant.sensor.deadTimeSeconds
     return station
 }
+if arguments.dropFirst().first == "trace" {
+    exit(runTrace(Array(arguments.dropFirst(2)), plants: plants, station: station(for:)))
+}
+let recipes = [loadRecipe("caramelised-pork-mince"), loadRecipe("reheat")]
 
 // 1. Speed: one whole cook of the default recipe, default plant and controller.
 let defaultConfig = SimulationConfig(recipe: recipes[0], seed: 1)

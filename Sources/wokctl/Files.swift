@@ -1,5 +1,6 @@
-import FoundationEssentials
+import Glibc
 import WokCore
+import WokDaemon
 import WokSimulator
 
 /// Where `wokctl` finds recipes, stations and plants, and how it reads them.
@@ -8,69 +9,44 @@ enum Files {
     static let maxDocumentBytes = 1 << 20
 
     static func read(_ path: String) throws(CommandFailure) -> String {
-        if let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType,
-            type == .typeDirectory
-        {
-            throw CommandFailure(message: "\(path): is a directory, not a JSON file", code: .invalidInput)
-        }
-        let url = URL(fileURLWithPath: path)
-        let data: Data
         do {
-            data = try Data(contentsOf: url)
+            return try readSmallFile(path, maxBytes: maxDocumentBytes)
         } catch {
-            throw CommandFailure(message: "\(path): cannot read: \(describe(error))", code: .invalidInput)
+            switch error {
+            case .system(let system) where system.errno == ENOENT:
+                throw CommandFailure(message: "\(path): no such file", code: .invalidInput)
+            case .isDirectory:
+                throw CommandFailure(message: "\(path): is a directory, not a JSON file", code: .invalidInput)
+            default:
+                throw CommandFailure(message: "cannot read \(error)", code: .invalidInput)
+            }
         }
-        guard data.count <= maxDocumentBytes else {
-            throw CommandFailure(message: "\(path): \(data.count) bytes is too large (limit \(maxDocumentBytes))", code: .invalidInput)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CommandFailure(message: "\(path): not valid UTF-8 text", code: .invalidInput)
-        }
-        return text
     }
 
     static func write(_ text: String, to path: String) throws(CommandFailure) {
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            try writeFileAtomically(path, text, mode: 0o644)
         } catch {
-            throw CommandFailure(message: "\(path): cannot write: \(describe(error))", code: .failure)
+            throw CommandFailure(message: "cannot write: \(error)", code: .failure)
         }
     }
 
-    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
-
-    static func describe(_ error: any Error) -> String {
-        if let cocoa = error as? CocoaError, let path = cocoa.filePath {
-            switch cocoa.code {
-            case .fileReadNoSuchFile, .fileNoSuchFile: return "no such file (\(path))"
-            case .fileReadNoPermission: return "permission denied (\(path))"
-            default: break
-            }
-        }
-        return "\(error)"
-    }
+    static func exists(_ path: String) -> Bool { fileExists(path) }
 
     // MARK: Recipes
 
-    /// Where recipes are looked for, first match wins.
+    /// Where recipes are looked for: `--recipe-dir`, else the daemon's default search.
     static func recipeDirectory(_ explicit: String?) -> String {
-        if let explicit { return explicit }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["WOK_RECIPE_DIR"] { return fromEnvironment }
-        for candidate in ["recipes", "/etc/wok/recipes", "/usr/local/share/wok/recipes"] where exists(candidate) {
-            return candidate
-        }
-        return "recipes"
+        explicit ?? DefaultPaths.recipeDirectory
     }
 
     /// Recipe names (file names without `.json`) in a directory, sorted.
     static func recipeNames(in directory: String) throws(CommandFailure) -> [String] {
-        let entries: [String]
         do {
-            entries = try FileManager.default.contentsOfDirectory(atPath: directory)
+            return try RecipeSource.recipeNames(in: directory)
         } catch {
-            throw CommandFailure(message: "\(directory): cannot list recipes: \(describe(error))", code: .invalidInput)
+            throw CommandFailure(message: "cannot list recipes: \(error)", code: .invalidInput)
         }
-        return entries.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 
     /// A recipe by name (from the directory) or by path (anything with a `/` or ending `.json`).

@@ -18,6 +18,8 @@ enum SimulateCommand {
           --seed N             seed of the noise and the virtual cook (default: 1)
           --speed X|max        X times real time, or as fast as possible (default: max)
           --trace FILE.csv     one row per control tick
+          --plot FILE.svg|.png a picture of the cook: measured and true wok temperature, target, stages,
+                               burner (PNG needs rsvg-convert)
           --json               print exactly one JSON object with the outcome and per-stage figures
           --fault KIND@SECONDS[+SECONDS]
                                inject a fault at a time, optionally clearing after a duration;
@@ -31,7 +33,7 @@ enum SimulateCommand {
 
     static func run(_ raw: [String]) throws(CommandFailure) {
         let args = try Arguments.parse(
-            raw, valued: ["station", "plant", "controller", "seed", "speed", "trace", "fault", "recipe-dir"],
+            raw, valued: ["station", "plant", "controller", "seed", "speed", "trace", "fault", "recipe-dir", "plot"],
             flags: ["json", "help"])
         if args.has("help") {
             Terminal.line(help)
@@ -81,6 +83,8 @@ enum SimulateCommand {
         }
 
         var trace = args.value("trace") != nil ? TraceWriter() : nil
+        var plotRows: [TraceRow] = []
+        let plotPath = args.value("plot")
         var progress = json ? nil : ProgressView(recipe: recipe, interactive: Terminal.isInteractive)
         if !json {
             Terminal.line("Simulating \"\(recipe.name)\" with the \(controller.rawValue) controller on \(plant.name); seed \(seed), speed \(speed.map { "\(formatNumber($0))x" } ?? "max")")
@@ -88,6 +92,8 @@ enum SimulateCommand {
         let wallStart = WallClock.nowSeconds()
         while let row = simulation.step() {
             trace?.append(row)
+            // Bounded by the simulation's own limit on cook time.
+            if plotPath != nil { plotRows.append(row) }
             progress?.show(row)
             if let speed {
                 WallClock.sleep(seconds: wallStart + row.timeSeconds / speed - WallClock.nowSeconds())
@@ -96,6 +102,7 @@ enum SimulateCommand {
         let result = simulation.result
         progress?.finish()
         if let path = args.value("trace"), let trace { try Files.write(trace.text, to: path) }
+        if let plotPath { try PlotOutput.write(CookPlotting.simulation(plotRows, recipe: recipe, result: result), to: plotPath) }
         if json {
             Terminal.line(SimulationReport.json(result).serialized(pretty: true))
         } else {

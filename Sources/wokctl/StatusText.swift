@@ -25,6 +25,9 @@ enum StatusText {
             lines.append(
                 "  Interrupted: \"\(interrupted["recipe"]?.stringValue ?? "?")\" in stage \(stage) \"\(interrupted["stageName"]?.stringValue ?? "")\"; `wokctl resume` continues it (for \(clockText(interrupted["resumableForSeconds"]?.numberValue ?? 0)) more), `wokctl abort` discards it")
         }
+        if let store = snapshot["historyStore"]?.objectValue, store["ok"]?.boolValue == false {
+            lines.append("  History:  " + Terminal.danger(store["error"]?.stringValue ?? "not being written"))
+        }
         if let prompt = snapshot["prompt"]?.stringValue {
             lines.append(Terminal.alert(">>> \(prompt)"))
         }
@@ -75,53 +78,19 @@ struct ChartSample {
     var burnerOn: Bool
 }
 
-/// A character chart of the wok's temperature (•) against the target (─) over the last minutes,
-/// with the burner as a strip beneath (█ on).
+/// The wok's temperature against the target over the last minutes, in braille (see
+/// `BrailleChart`), with the burner's share of time on as a strip beneath.
 enum TemperatureChart {
     static func render(_ samples: [ChartSample], width: Int, height: Int, windowSeconds: Double) -> [String] {
-        let labelWidth = 7
-        let columns = max(10, width - labelWidth - 1)
         guard let last = samples.last else { return ["(no readings yet)"] }
-        let start = last.timeSeconds - windowSeconds
-        let visible = samples.filter { $0.timeSeconds >= start }
-        let values = visible.flatMap { [$0.temperatureC, $0.targetC].compactMap { $0 } }
-        guard var low = values.min(), var high = values.max() else { return ["(no readings yet)"] }
-        // At least 20 °C of span, so noise does not fill the screen.
-        if high - low < 20 {
-            let middle = (high + low) / 2
-            low = middle - 10
-            high = middle + 10
+        let start = max(samples.first?.timeSeconds ?? 0, last.timeSeconds - windowSeconds)
+        let points = samples.map {
+            ChartPointConversion.point(timeSeconds: $0.timeSeconds, temperatureC: $0.temperatureC, targetC: $0.targetC, burnerOn: $0.burnerOn)
         }
-        low -= (high - low) * 0.05
-        high += (high - low) * 0.05
-        var grid = Array(repeating: Array(repeating: Character(" "), count: columns), count: height)
-        var strip = Array(repeating: Character(" "), count: columns)
-        func row(_ celsius: Double) -> Int {
-            let fraction = (celsius - low) / (high - low)
-            return min(height - 1, max(0, height - 1 - Int((fraction * Double(height - 1)).rounded())))
-        }
-        for column in 0..<columns {
-            let from = start + windowSeconds * Double(column) / Double(columns)
-            let to = start + windowSeconds * Double(column + 1) / Double(columns)
-            let bucket = visible.filter { $0.timeSeconds >= from && $0.timeSeconds < to }
-            guard !bucket.isEmpty else { continue }
-            if let target = bucket.compactMap(\.targetC).last { grid[row(target)][column] = "─" }
-            let temperatures = bucket.compactMap(\.temperatureC)
-            if !temperatures.isEmpty {
-                let mean = temperatures.reduce(0, +) / Double(temperatures.count)
-                grid[row(mean)][column] = "•"
-            }
-            if bucket.contains(where: \.burnerOn) { strip[column] = "█" }
-        }
-        var lines: [String] = []
-        for (index, cells) in grid.enumerated() {
-            let celsius = high - (high - low) * Double(index) / Double(max(1, height - 1))
-            let label = index == 0 || index == height - 1 || index == height / 2 ? "\(Int(celsius.rounded())) °C" : ""
-            lines.append(column(label, labelWidth, right: true) + "│" + String(cells))
-        }
-        lines.append(column("burner", labelWidth, right: true) + "│" + String(strip))
-        lines.append(column("", labelWidth) + "└" + String(repeating: "─", count: columns))
-        lines.append(column("", labelWidth) + " last \(clockText(min(windowSeconds, last.timeSeconds - (visible.first?.timeSeconds ?? last.timeSeconds)))) of cook time")
+        var lines = ChartPointConversion.chart(
+            points, width: width, height: height, startSeconds: start, endSeconds: max(start + 1, last.timeSeconds),
+            color: Terminal.isInteractive)
+        lines.append("        last \(clockText(last.timeSeconds - start)) of cook time")
         return lines
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import WokDaemon
 
 /// Standard output and error, and what kind of screen is on the other end.
 enum Terminal {
@@ -28,22 +29,9 @@ enum Terminal {
         writeAll(STDOUT_FILENO, "\r\u{1B}[2K" + text)
     }
 
-    /// Writes every byte, retrying short writes and interrupted calls; a closed pipe ends quietly.
+    /// A closed pipe ends output quietly.
     private static func writeAll(_ descriptor: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer in
-                write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-            }
-            if written > 0 {
-                offset += written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
-        }
+        writeFully(descriptor, Array(text.utf8))
     }
 
     static func bold(_ text: String) -> String { isInteractive ? "\u{1B}[1m\(text)\u{1B}[0m" : text }

@@ -17,6 +17,12 @@ let usage = """
       abort                        end the cook, burner off now
       ack                          acknowledge a latched fault once its cause is gone
 
+    The cook history (read from wokd's database; see wokctl history --help):
+      history                      one line per cook: when, recipe, duration, outcome
+      show COOK                    a cook's stages (target, reached, overshoot, hold error), faults, chart
+      export COOK --csv|--json     a cook's samples and events
+      plot COOK -o FILE.svg|.png   a picture of a cook; --compare A B overlays two
+
     Offline commands:
       simulate [RECIPE]            cook a recipe against the simulated station (see simulate --help)
       recipes list                 list the recipes in the recipe directory
@@ -50,6 +56,8 @@ do throws(CommandFailure) {
         try WatchCommand.run(Array(arguments.dropFirst()))
     case let verb? where StationCommands.help[verb] != nil:
         try StationCommands.run(verb, Array(arguments.dropFirst()))
+    case let verb? where HistoryCommands.verbs.contains(verb):
+        try HistoryCommands.run(verb, Array(arguments.dropFirst()))
     case "hw":
         try HardwareCommand.run(Array(arguments.dropFirst()))
     case let verb?:

@@ -58,7 +58,7 @@ func residentKilobytes(_ pid: pid_t) -> Double? {
     return nil
 }
 
-func monotonic() -> Double { SystemMonotonicClock().nowSeconds() }
+func monotonic() -> Double { SystemLoopClock().nowSeconds() }
 
 // A private directory for the socket and state.
 var template = Array("/tmp/wokd-bench-XXXXXX".utf8CString)

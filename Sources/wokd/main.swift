@@ -1,11 +1,13 @@
 import Glibc
 import WokCore
 import WokDaemon
+import WokHistory
 import WokSimulator
 
 /// `wokd`: the wok station daemon. Wiring only: options, files, devices, then the runner.
 let usage = """
-    Usage: wokd [--config FILE] [--socket PATH] [--state-dir DIR] [--recipes DIR] [--verbose]
+    Usage: wokd [--config FILE] [--socket PATH] [--state-dir DIR] [--recipes DIR] [--history-max-mb N]
+                [--history-max-days N] [--no-history] [--verbose]
            wokd --simulate [--plant FILE|NAME] [--speed X] [--seed N] [--fault KIND@SECONDS]... [options above]
 
     Runs the station: reads the thermocouple, drives the burner relay, cooks what `wokctl start` asks,
@@ -13,7 +15,10 @@ let usage = """
 
       --config FILE      station file (default \(DefaultPaths.stationFile); --simulate falls back to the built-in station)
       --socket PATH      control socket (default \(DefaultPaths.controlSocket))
-      --state-dir DIR    where the interrupted-cook record lives (default \(DefaultPaths.stateDirectory))
+      --state-dir DIR    the interrupted-cook record and the history (default \(DefaultPaths.stateDirectory))
+      --history-max-mb N    keep the cook history under N megabytes, oldest cooks go first (default 256)
+      --history-max-days N  delete cooks older than N days (default 730; 0 keeps them by size alone)
+      --no-history       keep no cook history
       --recipes DIR      recipe directory for `start NAME` (default \(DefaultPaths.recipeDirectory))
       --simulate         drive the simulated station instead of real devices
       --plant FILE|NAME  simulated plant (a file, or a name from Simulator/Plants)
@@ -39,8 +44,8 @@ if raw.contains("--help") || raw.contains("-h") {
 let args: Arguments
 do {
     args = try Arguments(
-        raw, valued: ["config", "socket", "state-dir", "recipes", "plant", "speed", "seed", "fault"],
-        flags: ["simulate", "verbose", "help"])
+        raw, valued: ["config", "socket", "state-dir", "recipes", "plant", "speed", "seed", "fault", "history-max-mb", "history-max-days"],
+        flags: ["simulate", "verbose", "help", "no-history"])
 } catch {
     fail("\(error.message); see wokd --help", 2)
 }
@@ -130,22 +135,53 @@ if let name = station.daemon.group {
     socketGroup = gid
 }
 
-let clock = SystemMonotonicClock()
+// The cook history. A history that cannot be opened costs the history, never the station.
+var retention = HistoryRetention.standard
+if let text = args.value("history-max-mb") {
+    guard let megabytes = Double(text), megabytes >= 1, megabytes <= 1_000_000 else {
+        fail("--history-max-mb must be a number from 1 to 1000000, not \"\(text)\"", 2)
+    }
+    retention.maxBytes = Int(megabytes * 1_048_576)
+}
+if let text = args.value("history-max-days") {
+    guard let days = Double(text), days >= 0, days <= 100_000 else {
+        fail("--history-max-days must be a number from 0 to 100000, not \"\(text)\"", 2)
+    }
+    retention.maxAgeDays = days == 0 ? nil : days
+}
+let journal: any CookJournal
+if args.has("no-history") {
+    journal = NoCookJournal(reason: nil)
+} else {
+    let historyPath = stateDirectory + "/" + HistoryReader.fileName
+    do {
+        journal = try HistoryWriter(path: historyPath, retention: retention, nowUnixSeconds: wallClockSeconds()) { failure in
+            log.write(.error, failure)
+        }
+    } catch {
+        log.write(.error, "the cook history at \(historyPath) cannot be opened: \(error); cooking without one")
+        journal = NoCookJournal(reason: "\(error)")
+    }
+}
+
+let clock = SystemLoopClock()
 let core: DaemonCore
 do {
     core = try DaemonCore(
         station: station, devices: devices, recipeDirectory: args.value("recipes") ?? DefaultPaths.recipeDirectory,
         speed: speed, isSimulated: simulate, records: FileCookRecordStore(directory: stateDirectory), log: log,
-        nowSeconds: 0, wallClock: wallClockSeconds)
+        nowSeconds: 0, wallClock: wallClockSeconds, journal: journal)
 } catch {
     fail("the burner could not be switched off at start: \(error); not starting", 1)
 }
 log.write(.info, "station \"\(station.name)\" from \(stationSource); state in \(stateDirectory)")
 
+var runnerOptions = DaemonRunnerOptions(socketPath: socketPath, socketGroupID: socketGroup, speed: speed)
+runnerOptions.stationTimeFollowsTicks = simulate
 let runner: DaemonRunner
 do {
     runner = try DaemonRunner(
-        core: core, options: DaemonRunnerOptions(socketPath: socketPath, socketGroupID: socketGroup, speed: speed),
+        core: core, options: runnerOptions,
         log: log, clock: clock)
 } catch {
     _ = core.shutdown(reason: "start-up failed")

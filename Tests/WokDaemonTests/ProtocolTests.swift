@@ -1,5 +1,6 @@
 import Testing
 import WokCore
+import WokSimulator
 @testable import WokDaemon
 
 @Suite struct ProtocolTests {
@@ -38,6 +39,15 @@ import WokCore
         let error = decodeError(line)
         #expect(error?.code == code, "\(line.prefix(40))")
         #expect(error?.message.contains(words) == true, "\(error?.message ?? "no error")")
+    }
+
+    @Test func anIdThatIsNotANumberOrStringIsNotEchoed() {
+        guard case .failure(let failure) = ControlRequest.decode(#"{"v":1,"id":{"code":"x"}}"#) else {
+            Issue.record("decoded")
+            return
+        }
+        #expect(failure.id == .null)
+        #expect(failure.error.code == .invalidRequest)
     }
 
     @Test func theIdOfABadRequestIsEchoedWhenItCanBeRead() {
@@ -99,5 +109,37 @@ import WokCore
         for bad in ["", "../x", ".hidden", "a/b", "a b", String(repeating: "a", count: 101)] {
             #expect(!RecipeSource.isPlainName(bad), "\(bad)")
         }
+    }
+}
+
+/// The seeded mutation harness over real protocol lines: every mutant decodes, or is refused with
+/// a known code and a message, and a decoded request survives re-encoding.
+@Suite struct ProtocolFuzzTests {
+    static var corpus: [[UInt8]] {
+        let directory = CoreRig.root + "/Tests/fuzz/corpus/protocol"
+        let names = (try? listDirectory(directory)) ?? []
+        return names.sorted().compactMap { try? readSmallFile(directory + "/" + $0, maxBytes: 1 << 16) }.map { Array($0.utf8) }
+    }
+
+    @Test func mutatedRequestLinesAreDecodedOrRefusedClearly() throws {
+        let corpus = Self.corpus
+        try #require(corpus.count >= 4, "the protocol corpus is in Tests/fuzz/corpus/protocol")
+        var refused = 0
+        var decoded = 0
+        for input in fuzzInputs(seed: 11, count: 600, corpus: corpus) {
+            let text = String(decoding: input, as: UTF8.self)
+            for line in text.split(separator: "\n") {
+                switch ControlRequest.decode(String(line)) {
+                case .success(let request):
+                    decoded += 1
+                    #expect(try ControlRequest.decode(request.line).get() == request)
+                case .failure(let failure):
+                    refused += 1
+                    #expect(!failure.error.message.isEmpty)
+                    #expect(ControlMessage.decode(ControlReply.error(id: failure.id, failure.error)) != nil)
+                }
+            }
+        }
+        #expect(decoded > 0 && refused > 0, "the mutations reach both paths")
     }
 }

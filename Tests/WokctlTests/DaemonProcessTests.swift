@@ -13,6 +13,7 @@ import WokDaemon
         // Let both watchers subscribe before anything happens.
         usleep(300_000)
 
+        let startedAt = Date()
         let start = try daemon.wokctl(["start", "caramelised-pork-mince"])
         #expect(start.status == 0, "\(start.err)")
 
@@ -32,14 +33,12 @@ import WokDaemon
         try daemon.wait(stationSeconds: 900, "the cook to finish") { $0.state == "done" }
         let done = try daemon.status()
         #expect(done.burner == "off")
-        // The loop kept ticking under the load. At 60x its period is 4 ms of real time, so on two
-        // busy cores some deadlines slip (a slipped tick is skipped, not bunched); the jitter at
-        // real-time speed is wokd-bench's to measure. What must hold is the cook's own timing, below.
-        let loop = try #require(done["loop"] as? [String: Any])
-        let ticks = try #require(loop["ticks"] as? Int)
+        // The loop kept its pace under the load: simulated station time advances one period per
+        // tick, so a starved loop would show as a cook far slower than 60x. The bound leaves room
+        // for the rest of the suite running beside it on two cores (measured: 17 s alone, 28 s so).
+        let realSeconds = Date().timeIntervalSince(startedAt)
         let stationSeconds = try #require(done["timeSeconds"] as? Double)
-        let scheduled = stationSeconds / 0.25
-        #expect(Double(ticks) >= scheduled * 0.5, "only \(ticks) of \(Int(scheduled)) ticks ran")
+        #expect(realSeconds <= stationSeconds / 20, "\(stationSeconds) s of cook took \(realSeconds) s at 60x")
 
         let served = pollers.stop()
         #expect(served.failures == [], "pollers saw errors")
@@ -94,6 +93,14 @@ import WokDaemon
         #expect(answer.state == "idle")
         #expect(try daemon.wokctl(["abort"]).status == 7, "nothing left to abort")
         #expect(daemon.log.contains("aborted the cook; burner off"))
+        // A recipe by a path relative to the caller goes to the daemon as an absolute path.
+        let byPath = try daemon.wokctl(["start", "recipes/reheat.json", "--json"])
+        #expect(byPath.status == 0, "\(byPath.err)")
+        #expect(try DaemonProcess.object(byPath.out)["recipe"] as? String == "Reheat caramelised pork mince")
+        #expect(daemon.log.contains(Wokctl.repositoryRoot.appendingPathComponent("recipes/reheat.json").path))
+        #expect(try daemon.wokctl(["start", "reheat"]).status == 7, "a cook is already running")
+        #expect(try daemon.wokctl(["abort"]).status == 0)
+        #expect(try daemon.wokctl(["start", "no-such-dish"]).status == 3, "an unknown recipe is invalid input")
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit() == 0)
         daemon.cleanUp()
@@ -224,6 +231,74 @@ import WokDaemon
         second.cleanUp()
     }
 
+    @Test func onlyTheSocketsOwnerAndGroupMayTalkAndChange() throws {
+        // Needs root to act as other users (the tests run as root here and in CI).
+        try #require(getuid() == 0, "this test switches users with runuser, which needs root")
+        let station = NSTemporaryDirectory() + "wokd-station-\(getpid()).json"
+        try #"{"schema": 1, "daemon": {"group": "nogroup"}}"#.write(toFile: station, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: station) }
+        let daemon = try DaemonProcess(speed: 20, extra: ["--config", station])
+        chmod(daemon.directory, 0o755)
+        var info = stat()
+        #expect(stat(daemon.socket, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o660)
+        #expect(info.st_gid == 65534, "the socket belongs to the station's group")
+
+        func wokctl(as user: String, _ arguments: [String]) throws -> (status: Int32, err: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", user, "--", Wokctl.binary.path] + arguments + ["--socket", daemon.socket]
+            process.currentDirectoryURL = Wokctl.repositoryRoot
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        // nobody's group is nogroup: it may watch and steer.
+        #expect(try wokctl(as: "nobody", ["status"]).status == 0)
+        #expect(try wokctl(as: "nobody", ["start", "reheat"]).status == 0)
+        #expect(daemon.log.contains("uid 65534 (nobody)"), "the log says who started the cook")
+        // The daemon user is in neither: the kernel refuses the connection.
+        let outsider = try wokctl(as: "daemon", ["abort"])
+        #expect(outsider.status == 6)
+        #expect(outsider.err.contains("permission denied"))
+        #expect(try daemon.status().state != "idle", "the outsider changed nothing")
+        #expect(try daemon.wokctl(["abort"]).status == 0)
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        daemon.cleanUp()
+    }
+
+    @Test func watchOnATerminalRedrawsInPlaceWithTheStagesAndTheLoudPrompt() throws {
+        let daemon = try DaemonProcess(speed: 50)
+        #expect(try daemon.wokctl(["start", "caramelised-pork-mince"]).status == 0)
+        // The caramel asks the cook to add the sugar: a prompt to show loudly.
+        try daemon.wait(stationSeconds: 300, "the caramel") { $0.stageIndex == 1 && $0["prompt"] is String }
+        // `script` gives watch a pseudo-terminal, as a person's terminal would.
+        let transcript = daemon.directory + "/typescript"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qc", "stty cols 100 rows 50; exec \(Wokctl.binary.path) watch --socket \(daemon.socket)", transcript]
+        process.currentDirectoryURL = Wokctl.repositoryRoot
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        usleep(1_500_000)
+        process.terminate()
+        process.waitUntilExit()
+        let screen = try String(decoding: Data(contentsOf: URL(fileURLWithPath: transcript)), as: UTF8.self)
+        #expect(screen.components(separatedBy: "\u{1B}[H").count > 3, "it redraws in place, several times a second")
+        #expect(screen.contains("✓ 1. Preheat the wok"))
+        #expect(screen.contains("▶ 2. Caramel"))
+        #expect(screen.contains("YOUR TURN"))
+        #expect(screen.contains("\u{7}"), "a new prompt rings the bell")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        daemon.cleanUp()
+    }
+
     @Test func wokctlSaysClearlyWhenTheDaemonIsNotRunning() throws {
         let result = try Wokctl.run(["status", "--socket", "/tmp/no-such-wokd-\(getpid())/control.sock"])
         #expect(result.status == 5)
@@ -297,5 +372,47 @@ final class PollerGroup: @unchecked Sendable {
         lock.withLock { running = false }
         finished.wait()
         return lock.withLock { (sent, answered, failures) }
+    }
+}
+
+@Suite struct HelpTests {
+    @Test(arguments: ["status", "watch", "start", "next", "hold", "resume", "abort", "ack", "simulate", "recipes", "hw"])
+    func everyCommandExplainsItself(verb: String) throws {
+        let result = try Wokctl.run([verb, "--help"])
+        #expect(result.status == 0)
+        #expect(result.out.hasPrefix("Usage: wokctl \(verb)"), "\(result.out.prefix(80))")
+    }
+
+    @Test func wokdExplainsItselfAndRefusesNonsense() throws {
+        let help = Process()
+        help.executableURL = DaemonProcess.wokd
+        help.arguments = ["--help"]
+        let output = Pipe()
+        help.standardOutput = output
+        try help.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        help.waitUntilExit()
+        #expect(help.terminationStatus == 0)
+        #expect(text.hasPrefix("Usage: wokd"))
+
+        for (arguments, status, words) in [
+            (["--bogus"], Int32(2), "unknown option --bogus"),
+            (["--speed", "5"], 2, "only applies with --simulate"),
+            (["--simulate", "--speed", "fast"], 2, "--speed must be a number"),
+            (["--simulate", "--fault", "meltdown@3"], 2, "unknown fault kind"),
+            (["--config", "/nonexistent/station.json"], 3, "station file"),
+            (["--config", Wokctl.repositoryRoot.appendingPathComponent("config/station.json").path, "--socket", "/tmp/wokd-nodev-\(getpid()).sock"], 1, "cannot open the station's devices"),
+        ] {
+            let process = Process()
+            process.executableURL = DaemonProcess.wokd
+            process.arguments = arguments
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == status, "\(arguments): \(message)")
+            #expect(message.contains(words), "\(arguments): \(message)")
+        }
     }
 }

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Builds and runs libFuzzer targets (swiftc -sanitize=fuzzer,address), outside `swift build`.
 #
-#   Tests/fuzz/run.sh [SECONDS] [TARGET...]      default: 20 s each for recipe and station
+#   Tests/fuzz/run.sh [SECONDS] [TARGET...]      default: 20 s each for recipe, station and protocol
 #
 # A target NAME is Tests/fuzz/targets/NAME.swift (defining LLVMFuzzerTestOneInput) compiled into one
 # module with the files and folders listed in NAME.sources, seeded from the files matched by the
-# globs in NAME.corpus. To fuzz another input (the socket protocol's request decoder, say), add those
-# three files. FUZZ_OPT=-O builds optimised (slower to build, faster to run). Findings (crashing or
-# hanging inputs) land in .build/fuzz/NAME/findings and fail the run.
+# globs in NAME.corpus. Imports of the project's own modules are dropped, since all is one module.
+# FUZZ_OPT=-O builds optimised (slower to build, faster to run). Findings (crashing or hanging
+# inputs) land in .build/fuzz/NAME/findings and fail the run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-20}"
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(recipe station)
+((${#targets[@]})) || targets=(recipe station protocol)
 opt="${FUZZ_OPT:--Onone}"
 status=0
 for name in "${targets[@]}"; do
@@ -28,6 +28,15 @@ for name in "${targets[@]}"; do
             sources+=("$entry")
         fi
     done < "Tests/fuzz/targets/$name.sources"
+    # Everything compiles into one module, so imports of the project's own modules go.
+    rm -rf "$dir/src" && mkdir -p "$dir/src"
+    copies=()
+    for index in "${!sources[@]}"; do
+        copy="$dir/src/$index-$(basename "${sources[$index]}")"
+        sed -E '/^(public |internal |package )?import Wok/d' "${sources[$index]}" > "$copy"
+        copies+=("$copy")
+    done
+    sources=("${copies[@]}")
     echo "fuzz $name: building ${#sources[@]} files ($opt)" >&2
     nice -n 10 swiftc "$opt" -sanitize=fuzzer,address -parse-as-library -swift-version 6 \
         -enable-upcoming-feature ExistentialAny -enable-upcoming-feature InternalImportsByDefault \

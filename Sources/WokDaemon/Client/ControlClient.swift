@@ -106,7 +106,7 @@ public final class ControlClient {
 
     /// One raw line from the daemon.
     public func readLine(timeoutSeconds: Double?) throws(ControlClientError) -> String? {
-        let deadline = timeoutSeconds.map { SystemMonotonicClock().nowSeconds() + $0 }
+        let deadline = timeoutSeconds.map { SystemLoopClock().nowSeconds() + $0 }
         while true {
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: buffer[..<newline], as: UTF8.self)
@@ -115,7 +115,7 @@ public final class ControlClient {
             }
             var waitMilliseconds: Int32 = -1
             if let deadline {
-                let left = deadline - SystemMonotonicClock().nowSeconds()
+                let left = deadline - SystemLoopClock().nowSeconds()
                 if left <= 0 { return nil }
                 waitMilliseconds = Int32(min(left * 1000, 60_000).rounded(.up))
             }

@@ -30,18 +30,7 @@ public final class StandardErrorLog: LogSink {
     public func write(_ priority: LogPriority, _ message: String) {
         guard priority <= threshold else { return }
         // One write per line, so lines from a crash-looping daemon never interleave mid-line.
-        var bytes = Array("<\(priority.rawValue)>\(message.replacing("\n", with: " | "))\n".utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.write(STDERR_FILENO, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
-            if written > 0 {
-                offset += written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
-        }
+        writeFully(STDERR_FILENO, Array("<\(priority.rawValue)>\(message.replacing("\n", with: " | "))\n".utf8))
     }
 }
 

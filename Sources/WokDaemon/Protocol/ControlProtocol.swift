@@ -133,7 +133,10 @@ extension ControlRequest {
         }
         switch id {
         case .null, .number, .string: break
-        default: return failure(.invalidRequest, "field \"id\" must be a number or a string, not \(id.typeName)")
+        default:
+            // An id that is not a number or string is not echoed: the answer carries null.
+            return .failure(RequestDecodingError(
+                id: .null, error: ControlError(.invalidRequest, "field \"id\" must be a number or a string, not \(id.typeName)")))
         }
         if let version = object["v"] {
             guard let number = version.numberValue else {

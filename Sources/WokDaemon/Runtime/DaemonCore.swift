@@ -1,4 +1,5 @@
 public import WokCore
+public import WokHistory
 
 /// Who sent a request, as the kernel vouches for it, and whether they may change anything.
 public struct Peer: Sendable, Equatable, CustomStringConvertible {
@@ -24,6 +25,8 @@ public final class DaemonCore {
     private var devices: any DaemonDevices
     private let log: any LogSink
     private let records: any CookRecordStore
+    /// The cook history (issue 6); nil keeps none.
+    private let journal: (any CookJournal)?
     private let wallClock: () -> Double
     /// A cook that was running when the daemon last stopped; cleared by resume, start or expiry.
     public private(set) var interrupted: CookRecord?
@@ -38,8 +41,10 @@ public final class DaemonCore {
     /// logged and offered for `resume`, never continued by itself.
     public init(
         station: Station, devices: any DaemonDevices, recipeDirectory: String, speed: Double, isSimulated: Bool,
-        records: any CookRecordStore, log: any LogSink, nowSeconds: Double, wallClock: @escaping () -> Double
+        records: any CookRecordStore, log: any LogSink, nowSeconds: Double, wallClock: @escaping () -> Double,
+        journal: (any CookJournal)? = nil
     ) throws(RelayFailure) {
+        self.journal = journal
         self.station = station
         self.devices = devices
         self.recipeDirectory = recipeDirectory
@@ -63,6 +68,8 @@ public final class DaemonCore {
             log.write(.warning, "\(error); ignoring it")
             try? records.clear()
         }
+        // History: a cook the last daemon left running is closed as interrupted.
+        journal?.closeInterruptedCooks(reason: "wokd stopped during the cook (a crash, a kill or a power cut)", unixSeconds: wallClock())
     }
 
     // MARK: Ticks
@@ -75,12 +82,20 @@ public final class DaemonCore {
         lastReport = report
         history.observe(.init(
             timeSeconds: now, temperatureC: report.measuredC, targetC: report.targetC, burnerOn: report.burner.isOn))
+        // History: every tick of a running cook, before its events (the last tick's too).
+        if running != nil {
+            journal?.sampled(CookSample(
+                timeSeconds: now, measuredC: report.measuredC, targetC: report.targetC, burnerOn: report.burner.isOn,
+                duty: report.duty, trueC: isSimulated ? devices.trueTemperatureC : nil))
+        }
         for event in report.events { record(event, at: now) }
         expireInterruptedCook()
         return report
     }
 
     private func record(_ event: CookEvent, at now: Double) {
+        // History: committed before anyone hears of the event, so no event seen is ever lost.
+        journal?.recorded(event, stationSeconds: now)
         log.write(Self.priority(of: event), event.description)
         pendingEvents.append(eventJSON(event, at: now))
         switch event {
@@ -96,10 +111,25 @@ public final class DaemonCore {
             if running != nil {
                 running = nil
                 do { try records.clear() } catch { log.write(.error, "\(error)") }
+                let (outcome, reason) = Self.outcome(of: event)
+                journal?.cookEnded(outcome, reason: reason, stationSeconds: now, unixSeconds: wallClock())  // History.
             }
         default:
             break
         }
+    }
+
+    private static func outcome(of event: CookEvent) -> (HistoryOutcome, String?) {
+        switch event {
+        case .cookAborted(let reason): (.aborted, reason)
+        case .faultLatched(let fault): (.fault, "\(fault.kind.rawValue): \(fault.reason)")
+        default: (.completed, nil)
+        }
+    }
+
+    /// Commits the history's buffered samples when it is time (the runner calls it every turn).
+    public func flushJournal(realSeconds: Double) {
+        journal?.flush(realSeconds: realSeconds)
     }
 
     private func save(_ record: CookRecord) {
@@ -247,6 +277,11 @@ public final class DaemonCore {
         running = record
         interrupted = nil
         save(record)
+        // History: the cook's row and its planned stages.
+        journal?.cookStarted(CookStart(
+            recipeName: recipe.name, recipeDocument: document, recipeSource: source, station: station.name,
+            startedBy: peer.description, startedAtUnixSeconds: wall, stationSeconds: now, firstStageIndex: stage,
+            stages: recipe.stages.map { PlannedStage(name: $0.name, targetC: station.targetC(for: $0.heat)) }))
         let from = stage == 0 ? "" : " from stage \(stage + 1) \"\(recipe.stages[stage].name)\""
         log.write(.notice, "\(peer) started \"\(recipe.name)\"\(from) (\(source))")
         return .success(.object(snapshot()))
@@ -260,7 +295,9 @@ public final class DaemonCore {
     public func shutdown(reason: String) -> Bool {
         if let record = running {
             log.write(.warning, "\(reason) during the cook \"\(record.recipeName)\" (stage \(record.stageIndex + 1)); the cook is interrupted")
+            journal?.cookEnded(.interrupted, reason: "wokd stopped (\(reason))", stationSeconds: nowSeconds, unixSeconds: wallClock())
         }
+        journal?.flushNow()  // History.
         for attempt in 1...3 {
             do {
                 try devices.switchBurnerOff()
@@ -338,6 +375,7 @@ public final class DaemonCore {
             ("station", .string(station.name)),
             ("simulated", .bool(isSimulated)),
             ("speed", .number(speed)),
+            ("historyStore", journal?.statusJSON ?? .null),
         ]
         if let trueC = devices.trueTemperatureC, isSimulated { members.append(("trueTemperatureC", .number(trueC))) }
         return JSONObject(members)

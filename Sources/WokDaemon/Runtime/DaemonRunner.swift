@@ -9,6 +9,10 @@ public struct DaemonRunnerOptions: Sendable {
     public var socketGroupID: UInt32?
     /// Station seconds per real second.
     public var speed: Double
+    /// Whether station time advances one control period per tick (a simulation) rather than with
+    /// the clock (real devices). A simulated station at 60x must not read an 18 ms hiccup of the
+    /// host as a one-second stall of its loop; under load it runs a little slower instead.
+    public var stationTimeFollowsTicks = false
     /// Most clients at once; more are told so and disconnected.
     public var maxClients: Int = 128
 
@@ -39,7 +43,7 @@ public final class DaemonRunner {
     private let core: DaemonCore
     private let options: DaemonRunnerOptions
     private let log: any LogSink
-    private let clock: any MonotonicClock
+    private let clock: any LoopClock
     private let notifier: SystemdNotifier
     private let listener: UnixListener
     private let signals: Int32
@@ -53,7 +57,7 @@ public final class DaemonRunner {
     private static let snapshotIntervalSeconds = 0.1
 
     public init(
-        core: DaemonCore, options: DaemonRunnerOptions, log: any LogSink, clock: any MonotonicClock = SystemMonotonicClock(),
+        core: DaemonCore, options: DaemonRunnerOptions, log: any LogSink, clock: any LoopClock = SystemLoopClock(),
         notifier: SystemdNotifier = SystemdNotifier()
     ) throws(DaemonStartError) {
         self.core = core
@@ -82,19 +86,24 @@ public final class DaemonRunner {
         let periodSeconds = core.station.control.periodSeconds / options.speed
         let origin = clock.nowSeconds()
         var deadline = origin
+        var tickedStationSeconds = 0.0
         notifier.ready(status: core.statusLine)
         log.write(.notice, "ready: \(core.devicesSummary), socket \(options.socketPath), tick every \(formatNumber(core.station.control.periodSeconds)) s of station time at \(formatNumber(options.speed))x")
         while true {
             var now = clock.nowSeconds()
             if now >= deadline {
-                // Station time comes from the clock, not the deadline: a late tick shows its gap.
-                core.tick(nowSeconds: (now - origin) * options.speed)
+                // On real devices station time comes from the clock, not the deadline, so a late
+                // tick shows its gap to the safety monitor.
+                let stationSeconds = options.stationTimeFollowsTicks ? tickedStationSeconds : (now - origin) * options.speed
+                core.tick(nowSeconds: stationSeconds)
+                tickedStationSeconds += core.station.control.periodSeconds
                 cachedSnapshot = nil
                 let late = now - deadline
                 let missed = Int(late / periodSeconds)
                 statistics.record(latenessSeconds: late, missed: missed)
                 deadline += periodSeconds * Double(missed + 1)
                 afterTick(realSeconds: now)
+                core.flushJournal(realSeconds: now)  // History: samples committed at least every second.
                 now = clock.nowSeconds()
             }
             var fds = pollDescriptors()

@@ -45,23 +45,29 @@ public func readSmallFile(_ path: String, maxBytes: Int) throws(FileReadError) -
     return text
 }
 
+/// Writes every byte to a descriptor, resuming short writes and interrupted calls; false when the
+/// descriptor refuses (a closed pipe, a full disk), with errno set.
+@discardableResult
+public func writeFully(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
+        if written > 0 {
+            offset += written
+        } else if !(written < 0 && errno == EINTR) {
+            return false
+        }
+    }
+    return true
+}
+
 /// Replaces a file so that a crash at any moment leaves either the old or the new contents:
 /// write a temporary file beside it, flush it to the disk, rename it over the old one.
 public func writeFileAtomically(_ path: String, _ text: String, mode: UInt32 = 0o640) throws(SystemError) {
     let temporary = path + ".tmp"
     let fd = try retryingInterrupts("open", temporary) { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode) }
     var failure: SystemError?
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count, failure == nil {
-        do {
-            offset += try retryingInterrupts("write", temporary) {
-                bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
-            }
-        } catch {
-            failure = error
-        }
-    }
+    if !writeFully(fd, Array(text.utf8)) { failure = .last("write", temporary) }
     if failure == nil, fsync(fd) != 0 { failure = .last("fsync", temporary) }
     close(fd)
     if failure == nil, rename(temporary, path) != 0 { failure = .last("rename", path) }

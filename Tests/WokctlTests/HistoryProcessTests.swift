@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+import WokCore
+import WokDaemon
+import WokHistory
+import WokSimulator
+
+/// The history as people meet it: a real `wokd --simulate` writing it, `kill -9` at random
+/// moments, and `wokctl history/show/export/plot` reading it; plots checked as pictures.
+@Suite(.serialized) struct HistoryProcessTests {
+    /// The measured temperature's colour in plots (CookPlotting.measuredColor, #d62728).
+    static let measuredRGB = (214, 39, 40)
+    /// The plotting area of a 1000×560 plot with one strip (SVGRenderer.Layout).
+    static let axesBox = (x0: 64, y0: 64, x1: 976, y1: 482)
+
+    @Test func killMinus9MidCookLosesAtMostOneSecondOfSamplesAndNoEvent() throws {
+        let speed = 20.0
+        var random = SplitMix64(seed: 6)
+        for round in 1...3 {
+            let daemon = try DaemonProcess(speed: speed)
+            defer { daemon.cleanUp() }
+            let started = try daemon.wokctl(["start", "caramelised-pork-mince"])
+            #expect(started.status == 0, "\(started.err)")
+            let first = try daemon.status()
+            let stage = try #require(first["stage"] as? [String: Any])
+            let cookStartStation = try #require(first["timeSeconds"] as? Double) - (stage["elapsedSeconds"] as? Double ?? 0)
+            // A random moment 0.3 to 1.3 real seconds into the cook (6 to 26 s of station time).
+            usleep(useconds_t(300_000 + random.next() % 1_000_000))
+            let last = try daemon.status()
+            let killedAtStation = try #require(last["timeSeconds"] as? Double)
+            daemon.signal(SIGKILL)
+            #expect(daemon.waitForExit() != nil)
+
+            let reader = try HistoryReader(path: daemon.stateDirectory + "/" + HistoryReader.fileName)
+            let cook = try #require(try reader.cook(id: 1))
+            #expect(cook.summary.outcome == .running, "nobody closed it: the daemon was killed")
+            let lastSample = try #require(cook.samples.last?.timeSeconds)
+            let killedAt = killedAtStation - cookStartStation
+            // At most one real second of samples lost (`speed` station seconds), plus one tick of slack.
+            #expect(lastSample >= killedAt - speed * 1.0 - 0.25, "round \(round): last sample \(lastSample) s, killed after \(killedAt) s")
+            // Every event the daemon logged is in the history (it commits before it logs).
+            let stored = Set(cook.events.map(\.message))
+            let logged = daemon.log.split(separator: "\n").compactMap { line -> String? in
+                guard let close = line.firstIndex(of: ">") else { return nil }
+                return String(line[line.index(after: close)...])
+            }
+            let eventsLogged = logged.filter { line in
+                line.hasPrefix("cook started") || line.hasPrefix("stage ") || line.hasPrefix("FAULT") || line.hasPrefix("cook ")
+            }
+            #expect(!eventsLogged.isEmpty)
+            for line in eventsLogged { #expect(stored.contains(line), "round \(round): \"\(line)\" was logged but not stored") }
+        }
+    }
+
+    @Test func wokctlReadsAStoredCookAndPlotsIt() throws {
+        let directory = NSTemporaryDirectory() + "wok-history-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/" + HistoryReader.fileName
+        try VirtualDaemon.cook(into: path)
+        let db = ["--db", path]
+
+        let history = try Wokctl.run(["history"] + db)
+        #expect(history.status == 0, "\(history.err)")
+        #expect(history.out.contains("Vietnamese caramelised pork"))
+        #expect(history.out.contains("completed"))
+
+        let show = try Wokctl.run(["show", "last"] + db)
+        #expect(show.status == 0, "\(show.err)")
+        #expect(show.out.contains("Brown the pork"))
+        #expect(show.out.contains("hold err"))
+        #expect(show.out.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "a braille chart")
+
+        let csv = try Wokctl.run(["export", "1", "--csv"] + db)
+        #expect(csv.out.hasPrefix("time_s,stage,target_c,measured_c,burner,duty,true_c,events\n"))
+        #expect(csv.out.split(separator: "\n").count > 3000)
+        let json = try Wokctl.run(["export", "1", "--json"] + db)
+        let object = try DaemonProcess.object(json.out)
+        #expect((object["samples"] as? [Any])?.count ?? 0 > 3000)
+
+        let svg = directory + "/cook.svg"
+        let plotted = try Wokctl.run(["plot", "last", "-o", svg] + db)
+        #expect(plotted.status == 0, "\(plotted.err)")
+        #expect(try PictureCheck.xmlProblem(svg) == nil)
+
+        let png = directory + "/cook.png"
+        let converted = try Wokctl.run(["plot", "1", "-o", png] + db)
+        #expect(converted.status == 0, "\(converted.err)")
+        try Self.expectTemperatureLineInsideTheAxes(png)
+
+        let missing = try Wokctl.run(["show", "7"] + db)
+        #expect(missing.status == 1)
+        #expect(missing.err.contains("no cook 7"))
+    }
+
+    @Test func simulatePlotDrawsTheCookWithItsTrueTemperature() throws {
+        let directory = NSTemporaryDirectory() + "wok-plot-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let svg = directory + "/sim.svg"
+        let result = try Wokctl.run(["simulate", "--plot", svg])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(try PictureCheck.xmlProblem(svg) == nil)
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(text.contains("data-label=\"wok (true)\""))
+        #expect(text.contains("data-label=\"wok (measured)\""))
+        #expect(text.contains("Brown the pork"))
+
+        let png = directory + "/sim.png"
+        #expect(try Wokctl.run(["simulate", "--plot", png]).status == 0)
+        try Self.expectTemperatureLineInsideTheAxes(png)
+    }
+
+    static func expectTemperatureLineInsideTheAxes(_ png: String) throws {
+        let figures = try PictureCheck.png(png, rgb: measuredRGB, box: axesBox)
+        #expect(figures.width == 1000 && figures.height == 560)
+        #expect(figures.distinctColors > 20, "not blank")
+        #expect(figures.colorInBox > 1000, "the measured line is drawn inside the axes")
+        // Outside the axes only the legend's short swatch has the line's colour.
+        #expect(figures.colorOutsideBox < 200)
+    }
+}
+
+/// The simulator's generator, repeated here so the test needs no simulator import.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A daemon core in virtual time writing a history: a whole cook in well under a second, with
+/// the kitchen helper and a confirmation, as `wokd --simulate` would write it.
+enum VirtualDaemon {
+    static func cook(into path: String) throws {
+        let writer = try HistoryWriter(path: path, nowUnixSeconds: 1_750_000_000)
+        let core = try DaemonCore(
+            station: .standard, devices: try SimulatedDaemonDevices(plant: PlantParameters(), seed: 5),
+            recipeDirectory: Wokctl.repositoryRoot.appendingPathComponent("recipes").path, speed: 1, isSimulated: true,
+            records: MemoryCookRecordStore(), log: MemoryLog(), nowSeconds: 0, wallClock: { 1_750_000_000 }, journal: writer)
+        let cook = Peer(description: "uid 1000 (cook) pid 42", mayChange: true)
+        _ = core.handle(ControlRequest(id: 1, method: .start, params: ["recipe": "caramelised-pork-mince"]), from: cook)
+        var now = 0.0
+        while now < 3600, core.state != .done, core.state != .fault {
+            now += 0.25
+            core.tick(nowSeconds: now)
+            core.flushJournal(realSeconds: now)
+            if core.state == .waitingForCook {
+                _ = core.handle(ControlRequest(id: 2, method: .next, params: JSONObject()), from: cook)
+            }
+        }
+        _ = core.shutdown(reason: "test done")
+    }
+}
