@@ -11,6 +11,9 @@ struct CoreRig {
     let core: DaemonCore
     let log = MemoryLog()
     let records: MemoryCookRecordStore
+    /// The simulated relay itself (a shared reference), so a test can break it or read it.
+    let relay: SimulatedRelay
+    let valve: SimulatedValve
     var now = 0.0
     let cook = Peer(description: "uid 1000 (cook) pid 42", mayChange: true)
     let stranger = Peer(description: "uid 2000 (guest) pid 43", mayChange: false)
@@ -18,6 +21,8 @@ struct CoreRig {
     init(record: CookRecord? = nil, wallSeconds: Double = 1_000_000, station: Station = .standard, faults: [FaultInjection] = []) throws {
         records = MemoryCookRecordStore(record: record)
         let devices = try SimulatedDaemonDevices(plant: PlantParameters(), seed: 3, faults: faults)
+        relay = devices.world.relay
+        valve = devices.world.valve
         core = try DaemonCore(
             station: station, devices: devices, recipeDirectory: Self.recipes, speed: 1, isSimulated: true,
             records: records, log: log, nowSeconds: 0, wallClock: { wallSeconds })
@@ -117,6 +122,42 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
         #expect(rig.core.burnerIsOn == false)
         #expect(answer.objectValue?["state"]?.stringValue == "idle")
         #expect(rig.records.record == nil)
+    }
+
+    @Test func shutdownMidCookTurnsTheBurnerOffAndKeepsTheCookAsInterrupted() throws {
+        var rig = try CoreRig()
+        _ = try rig.ask(.start, ["recipe": "caramelised-pork-mince"]).get()
+        rig.run(seconds: 5)
+        #expect(rig.relay.command == .on, "the preheat runs at full power")
+        #expect(rig.core.shutdown(reason: "SIGTERM"))
+        #expect(rig.relay.command == .off)
+        #expect(rig.records.record?.stageIndex == 0, "the cook stays recorded for a person to resume")
+        #expect(rig.log.lines.contains { $0.message.contains("burner off; stopping (SIGTERM)") })
+    }
+
+    @Test func aRelayThatRefusesOffAtShutdownIsReportedNotHidden() throws {
+        var rig = try CoreRig()
+        _ = try rig.ask(.start, ["recipe": "caramelised-pork-mince"]).get()
+        rig.run(seconds: 5)
+        rig.relay.failure = "driver gone"
+        #expect(rig.core.shutdown(reason: "SIGTERM") == false, "wokd exits 1 and the kernel's release is the last defence")
+        #expect(rig.log.lines.filter { $0.priority == .error && $0.message.contains("switching the burner off failed") }.count == 3)
+    }
+
+    @Test func aRelayThatStopsObeyingMidCookLatchesAFaultAndTheValveStopsTheGas() throws {
+        var rig = try CoreRig()
+        _ = try rig.ask(.start, ["recipe": "caramelised-pork-mince"]).get()
+        rig.run(seconds: 5)
+        #expect(rig.valve.isOpen, "the valve is open while a cook runs")
+        rig.relay.failure = "line lost"
+        rig.run(seconds: 1)
+        let snapshot = rig.core.snapshot()
+        #expect(state(snapshot) == "fault")
+        #expect(snapshot["fault"]?.objectValue?["kind"]?.stringValue == "relay-failure")
+        // The relay refuses even "off", so the status says it is on, truthfully; the gas is stopped
+        // by the shut-off valve, which only the safety monitor drives.
+        #expect(snapshot["burner"]?.stringValue == "on")
+        #expect(rig.valve.isOpen == false)
     }
 
     @Test func aPeerOutsideTheGroupMayWatchButNotChange() throws {
