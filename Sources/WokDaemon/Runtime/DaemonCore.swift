@@ -293,21 +293,23 @@ public final class DaemonCore {
     /// as interrupted. Returns false when the relay refused to switch off (the caller must say so
     /// loudly; the kernel releasing the line on exit is the last defence).
     public func shutdown(reason: String) -> Bool {
+        // The burner first: nothing else (the log, the disk) may delay it.
+        var isOff = false
+        for attempt in 1...3 where !isOff {
+            do {
+                try devices.switchBurnerOff()
+                isOff = true
+            } catch {
+                log.write(.error, "switching the burner off failed (attempt \(attempt) of 3): \(error)")
+            }
+        }
         if let record = running {
             log.write(.warning, "\(reason) during the cook \"\(record.recipeName)\" (stage \(record.stageIndex + 1)); the cook is interrupted")
             journal?.cookEnded(.interrupted, reason: "wokd stopped (\(reason))", stationSeconds: nowSeconds, unixSeconds: wallClock())
         }
         journal?.flushNow()  // History.
-        for attempt in 1...3 {
-            do {
-                try devices.switchBurnerOff()
-                log.write(.notice, "burner off; stopping (\(reason))")
-                return true
-            } catch {
-                log.write(.error, "switching the burner off failed (attempt \(attempt) of 3): \(error)")
-            }
-        }
-        return false
+        if isOff { log.write(.notice, "burner off; stopping (\(reason))") }
+        return isOff
     }
 
     // MARK: Views
