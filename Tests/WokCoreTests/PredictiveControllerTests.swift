@@ -96,10 +96,11 @@ private struct TestWok {
         var fullPowerAt: [Double] = []
         while now < seconds {
             if let at = extraLoadAt, now >= at, now < at + 0.25 { wok.load += extraLoad }
-            let duty = controller.duty(for: ControlInput(
-                nowSeconds: now, measuredC: wok.junctionC, targetC: targetC, expectedLoadGrams: expectedGrams(now)))
+            let duty = controller.drive(
+                ControlInput(nowSeconds: now, measuredC: wok.junctionC, targetC: targetC, expectedLoadGrams: expectedGrams(now)),
+                modulator: &modulator)
             if duty >= 1 { fullPowerAt.append(now) }
-            on = modulator.output(duty: duty, nowSeconds: now).isOn
+            on = modulator.command.isOn
             wok.run(seconds: 0.25, relayOn: on)
             now += 0.25
             if now > seconds / 2 {

@@ -41,20 +41,24 @@ public enum Controller: Sendable {
         }
     }
 
-    /// The duty to apply until the next tick.
-    public mutating func duty(for input: ControlInput) -> Double {
+    /// One tick: the duty to apply until the next tick, driven through the station's relay
+    /// modulator (which then holds the relay command). The baselines only hand it a duty; the
+    /// default controller also shapes its windows.
+    public mutating func drive(_ input: ControlInput, modulator: inout RelayModulator) -> Double {
         switch self {
         case .standard(var controller):
-            let duty = controller.duty(for: input)
+            let duty = controller.drive(input, modulator: &modulator)
             self = .standard(controller)
             return duty
         case .onoff(var controller):
             let duty = controller.duty(for: input)
             self = .onoff(controller)
+            _ = modulator.output(duty: duty, nowSeconds: input.nowSeconds)
             return duty
         case .pidPlain(var controller):
             let duty = controller.duty(for: input)
             self = .pidPlain(controller)
+            _ = modulator.output(duty: duty, nowSeconds: input.nowSeconds)
             return duty
         }
     }

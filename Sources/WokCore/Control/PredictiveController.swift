@@ -6,9 +6,9 @@
 ///    steel's temperature and the load on it without the sensor's lag, and cuts the burner as
 ///    the modelled steel meets the target;
 /// 3. holds by planning each relay window as it starts: from the modelled temperature and
-///    load, the burn that ends the window at the top of a ripple centred on the target (it runs
-///    its own copy of the station's relay modulator, so it knows when windows start and how
-///    each kind of window is burnt);
+///    load, the burn that ends the window at the top of a ripple centred on the target (it
+///    drives the station's relay modulator itself, so it knows when windows start and how each
+///    kind of window is burnt);
 /// 4. goes back to full power when food lands: the recipe says food is coming, and the load
 ///    the model sees jumps; without an announcement only a clear fall below the band does it.
 public struct PredictiveController: Sendable {
@@ -56,15 +56,11 @@ public struct PredictiveController: Sendable {
     private enum Mode: Sendable { case idle, rising, holding, cooling }
     private var mode = Mode.idle
     private var observer: WokObserver?
-    /// The controller's own copy of the station's modulator, fed the same duties: it says when
-    /// a window starts and whether the burner is lit.
-    private var modulator: RelayModulator
     private var slowSlope: SlopeEstimator
     private var windowDuty = 0.5
     /// The modelled wok over the last relay window, for its mean.
-    private var recentWokC: [Double]
-    private var recentNext = 0
-    private var recentCount = 0
+    private var windowSumC = 0.0
+    private var windowSamples = 0
     /// Regular windows planned since the hold began (the mean error only counts after one).
     private var regularWindows = 0
     private var biasC = 0.0
@@ -79,7 +75,6 @@ public struct PredictiveController: Sendable {
     /// Running sum of how far readings fall below the model beyond their noise (a CUSUM test):
     /// food shows here a second or two before it shows in the load.
     private var unexplainedFallC = 0.0
-    private var relayClosedAtSeconds: Double?
 
     public init(settings: Station.ControlSettings, relay: Station.RelayTiming) {
         bandC = settings.bandC
@@ -88,9 +83,7 @@ public struct PredictiveController: Sendable {
         lagSeconds = settings.sensorLagSeconds
         deadTimeSeconds = settings.sensorDeadTimeSeconds
         ignitionDelaySeconds = settings.burnerIgnitionDelaySeconds
-        modulator = RelayModulator(timing: relay)
         slowSlope = SlopeEstimator(capacity: Int((Self.slowSlopeSeconds / settings.periodSeconds).rounded()))
-        recentWokC = Array(repeating: 0, count: max(1, Int((relay.windowSeconds / settings.periodSeconds).rounded())))
     }
 
     /// The modelled temperature of the wok itself (nil before the first reading).
@@ -98,7 +91,10 @@ public struct PredictiveController: Sendable {
     /// The modelled load (losses and food) as a share of full power: the duty that holds.
     public var estimatedSteadyDuty: Double? { observer?.steadyDuty }
 
-    public mutating func duty(for input: ControlInput) -> Double {
+    /// One tick: updates the model, decides the duty and drives the station's relay modulator
+    /// with it (choosing the length of a window that starts now, and ending a burn early when
+    /// the wok is already where the burn was meant to take it). Returns the duty.
+    public mutating func drive(_ input: ControlInput, modulator: inout RelayModulator) -> Double {
         let step = lastTime.map { max(0, input.nowSeconds - $0) } ?? 0
         lastTime = input.nowSeconds
         slowSlope.add(timeSeconds: input.nowSeconds, value: input.measuredC)
@@ -106,24 +102,21 @@ public struct PredictiveController: Sendable {
             lagSeconds: lagSeconds, deadTimeSeconds: deadTimeSeconds, periodSeconds: periodSeconds,
             fullPowerRateCPerSecond: Self.assumedFullPowerRateCPerSecond, startC: input.measuredC)
         var flameSeconds = 0.0
-        if modulator.command.isOn, let since = relayClosedAtSeconds {
-            flameSeconds = min(step, max(0, input.nowSeconds - (since + ignitionDelaySeconds)))
+        if modulator.command.isOn {
+            let litAt = modulator.lastSwitchSeconds + ignitionDelaySeconds
+            flameSeconds = min(step, max(0, input.nowSeconds - litAt))
         }
         model.update(measuredC: input.measuredC, seconds: step, flameSeconds: flameSeconds)
         observer = model
-        recentWokC[recentNext] = model.wokC
-        recentNext = (recentNext + 1) % recentWokC.count
-        recentCount = min(recentCount + 1, recentWokC.count)
+        windowSumC += model.wokC
+        windowSamples += 1
 
-        let duty = decide(input: input, model: model)
-        let wasOn = modulator.command.isOn
-        let isOn = modulator.output(duty: duty, nowSeconds: input.nowSeconds).isOn
-        if isOn && !wasOn { relayClosedAtSeconds = input.nowSeconds }
-        if !isOn { relayClosedAtSeconds = nil }
+        let duty = decide(input: input, model: model, modulator: modulator)
+        _ = modulator.output(duty: duty, nowSeconds: input.nowSeconds)
         return duty
     }
 
-    private mutating func decide(input: ControlInput, model: WokObserver) -> Double {
+    private mutating func decide(input: ControlInput, model: WokObserver, modulator: RelayModulator) -> Double {
         guard let target = input.targetC else {
             mode = .idle
             lastTarget = nil
@@ -164,11 +157,11 @@ public struct PredictiveController: Sendable {
             // Cut when the wok itself will be at the target by the middle of the next tick.
             if model.projectedC(afterSeconds: periodSeconds / 2, burnerOn: true) < target { return 1 }
             mode = .holding
-            return plannedDuty(targetC: target, model: model, nowSeconds: input.nowSeconds)
+            return plannedDuty(targetC: target, model: model, sampling: modulator.sampling(nowSeconds: input.nowSeconds))
         case .cooling:
             if model.projectedC(afterSeconds: periodSeconds / 2, burnerOn: false) > target - Self.coolingHandoverC { return 0 }
             mode = .holding
-            return plannedDuty(targetC: target, model: model, nowSeconds: input.nowSeconds)
+            return plannedDuty(targetC: target, model: model, sampling: modulator.sampling(nowSeconds: input.nowSeconds))
         case .holding:
             let below = target - wokC
             if below > Self.recoverBelowC || (foodLanded && below > Self.landingBurstBelowC) {
@@ -176,13 +169,13 @@ public struct PredictiveController: Sendable {
                 enterRising(at: input.nowSeconds)
                 return 1
             }
-            return plannedDuty(targetC: target, model: model, nowSeconds: input.nowSeconds)
+            return plannedDuty(targetC: target, model: model, sampling: modulator.sampling(nowSeconds: input.nowSeconds))
         }
     }
 
     /// The duty for the window the modulator is about to start (or the one under way): the burn
     /// that brings the wok to the top of a ripple centred on the target by the window's end.
-    private mutating func plannedDuty(targetC target: Double, model: WokObserver, nowSeconds now: Double) -> Double {
+    private mutating func plannedDuty(targetC target: Double, model: WokObserver, sampling: RelayModulator.Sampling) -> Double {
         let window = relay.windowSeconds
         let rate = model.fullPowerRateCPerSecond
         let load = min(max(model.loadCPerSecond, 0), rate)
@@ -190,15 +183,19 @@ public struct PredictiveController: Sendable {
         // Peak-to-peak ripple of a steady window at this load.
         let ripple = (rate - load) * steady * window
         let middleGoal = target + min(0, Self.rippleTopC - ripple / 2)
-        let sampling = modulator.sampling(nowSeconds: now)
         if sampling == .nextWindow {
             regularWindows += 1
-            if regularWindows >= 2, recentCount == recentWokC.count {
-                let mean = recentWokC.reduce(0, +) / Double(recentWokC.count)
+            // The modelled wok's mean over the window just ended.
+            if regularWindows >= 2, windowSamples > 0 {
+                let mean = windowSumC / Double(windowSamples)
                 biasC = min(max(biasC + Self.meanErrorGain * (middleGoal - mean), -Self.maxBiasC), Self.maxBiasC)
             }
         } else if sampling != .ignored {
             regularWindows = 0
+        }
+        if sampling != .ignored {
+            windowSumC = 0
+            windowSamples = 0
         }
         let peakGoal = middleGoal + ripple / 2 + biasC
         let wokC = model.wokC
@@ -216,6 +213,10 @@ public struct PredictiveController: Sendable {
             // On at once for `on`.
             onSeconds = (peakGoal - wokC) / max(rate - load, 1e-6)
         }
+        // A burn that leaves less than the relay's shortest off fills the whole window; round
+        // it to whichever is nearer, so a slowly rising wok does not sail past its target.
+        let fullest = window - relay.minOffSeconds
+        if onSeconds > fullest { onSeconds = onSeconds < fullest + relay.minOffSeconds / 2 ? fullest : window }
         onSeconds = min(max(onSeconds, 0), window)
         // Never 0 or 1 while holding: those switch the modulator at once, outside its windows.
         windowDuty = min(max(onSeconds / window, 0.01), 0.99)

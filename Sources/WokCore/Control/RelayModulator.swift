@@ -17,7 +17,8 @@ public struct RelayModulator: Sendable {
     /// Relay transitions so far, for wear accounting.
     public private(set) var switchCount = 0
 
-    private var lastSwitchSeconds = -Double.infinity
+    /// When the relay last changed (-infinity before the first change).
+    public private(set) var lastSwitchSeconds = -Double.infinity
     private var windowStartSeconds: Double?
     private var plannedOnSeconds = 0.0
     private var previousDuty = 0.0

@@ -132,8 +132,8 @@ public struct StationLoop: Sendable {
                 let input = ControlInput(
                     nowSeconds: now, measuredC: measured, targetC: current.targetC,
                     expectedLoadGrams: current.expectedLoadGrams)
-                duty = controller.duty(for: input)
-                wanted = modulator.output(duty: duty, nowSeconds: now)
+                duty = controller.drive(input, modulator: &modulator)
+                wanted = modulator.command
             }
         }
         var command = safety.gate(wanted, verdict: verdict)
