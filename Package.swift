@@ -61,8 +61,12 @@ let package = Package(
             name: "wokd-bench", dependencies: ["WokCore", "WokDaemon", "wokd"], path: "Sources/wokd-bench",
             swiftSettings: strict),
         // The kernel-level rig's plant: the thermal model against i2c-stub and gpio-sim, inside a VM.
+        // The logic is a library so it is tested; the executable only reads its command line.
+        .target(
+            name: "WokRigPlant", dependencies: ["WokCore", "WokHardware", "WokSimulator", "CWokI2C"],
+            path: "Sources/WokRigPlant", swiftSettings: strict),
         .executableTarget(
-            name: "wok-rig-plant", dependencies: ["WokCore", "WokHardware", "WokSimulator", "CWokI2C"],
+            name: "wok-rig-plant", dependencies: ["WokRigPlant", "WokSimulator"],
             path: "Sources/wok-rig-plant", swiftSettings: strict),
         .executableTarget(
             name: "wok-bench", dependencies: ["WokCore", "WokSimulator", "WokHistory"], path: "Sources/wok-bench",
@@ -79,6 +83,9 @@ let package = Package(
         .testTarget(
             name: "WokHistoryTests", dependencies: ["WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokPlot"],
             path: "Tests/WokHistoryTests"),
+        .testTarget(
+            name: "WokRigPlantTests", dependencies: ["WokRigPlant", "WokHardware", "WokSimulator"],
+            path: "Tests/WokRigPlantTests"),
         // Runs the built `wokctl` and `wokd` as a person would; depending on them makes SwiftPM build them first.
         .testTarget(name: "WokctlTests", dependencies: ["wokctl", "wokd", "WokCore", "WokSimulator", "WokDaemon", "WokHistory"], path: "Tests/WokctlTests"),
     ],

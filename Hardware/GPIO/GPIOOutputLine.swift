@@ -40,6 +40,10 @@ public enum GPIOChip {
     /// The libgpiod API the program was built against: 1 (libgpiod 1.x) or 2 (libgpiod 2.x).
     public static var apiVersion: Int { Int(wok_gpio_api_version()) }
 
+    /// The libgpiod library's own version, as the shared library loaded at run time reports it
+    /// (e.g. "1.6.3" or "2.1.3"): which library a built program really uses.
+    public static var libraryVersion: String { String(cString: wok_gpio_library_version()) }
+
     /// Reads a chip's label and line count.
     public static func info(chipPath: String) throws(GPIOError) -> GPIOChipInfo {
         var info = wok_gpio_chip_info()

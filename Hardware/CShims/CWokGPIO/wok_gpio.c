@@ -15,6 +15,14 @@
 
 int wok_gpio_api_version(void) { return WOK_GPIOD_API; }
 
+const char *wok_gpio_library_version(void) {
+#if WOK_GPIOD_API == 1
+    return gpiod_version_string();
+#else
+    return gpiod_api_version();
+#endif
+}
+
 // A failed libgpiod call leaves errno set; a call that failed without setting it is an EIO.
 static int failure(void) { return errno != 0 ? -errno : -EIO; }
 

@@ -36,6 +36,10 @@ typedef struct {
 /// The libgpiod API this shim was compiled against: 1 or 2.
 int wok_gpio_api_version(void);
 
+/// The version of the libgpiod library loaded at run time, e.g. "1.6.3" or "2.1.3": the API
+/// above is fixed when the shim is compiled, this tells which shared library the program got.
+const char *wok_gpio_library_version(void);
+
 /// Reads the chip's label and line count from `chip_path` (e.g. "/dev/gpiochip0"): 0 or -errno.
 int wok_gpio_read_chip_info(const char *chip_path, wok_gpio_chip_info *info);
 

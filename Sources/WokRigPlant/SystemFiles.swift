@@ -1,9 +1,10 @@
 // The few file operations the plant makes on sysfs and on its control directory.
 internal import Glibc
 
-enum SystemFiles {
+/// Small, bounded file operations on sysfs attributes and flag files.
+public enum SystemFiles {
     /// Reads at most `maxBytes` from a file (sysfs values, plant files); nil if it cannot be read.
-    static func read(_ path: String, maxBytes: Int) -> String? {
+    public static func read(_ path: String, maxBytes: Int) -> String? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -19,7 +20,7 @@ enum SystemFiles {
     }
 
     /// Writes `text` to an existing file (a sysfs attribute); false if it could not.
-    static func write(_ text: String, to path: String) -> Bool {
+    public static func write(_ text: String, to path: String) -> Bool {
         let descriptor = open(path, O_WRONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
@@ -28,18 +29,23 @@ enum SystemFiles {
     }
 
     /// Creates an empty file (a control flag); false if it could not.
-    static func touch(_ path: String) -> Bool {
+    public static func touch(_ path: String) -> Bool {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return false }
         close(descriptor)
         return true
     }
 
-    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    /// Whether anything exists at `path`.
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// A GPIO line's level from gpio-sim's `sim_gpioN/value`: 0, 1, or nil if unreadable.
-    static func lineLevel(_ path: String) -> Int? {
-        guard let text = read(path, maxBytes: 8) else { return nil }
+    public static func lineLevel(_ path: String) -> Int? {
+        read(path, maxBytes: 8).flatMap(parseLineLevel)
+    }
+
+    /// What a `value` attribute's text means: "0\n" is 0, "1\n" is 1, anything else nil.
+    public static func parseLineLevel(_ text: String) -> Int? {
         switch text.first {
         case "0": return 0
         case "1": return 1
