@@ -86,7 +86,7 @@ private struct TestWok {
     private func hold(
         targetC: Double, seconds: Double, wok: inout TestWok, expectedGrams: (Double) -> Double = { _ in 0 },
         extraLoadAt: Double? = nil, extraLoad: Double = 0
-    ) -> (meanErrorC: Double, fullPowerAt: [Double]) {
+    ) -> (meanErrorC: Double, fullPowerAt: [Double], burstDepthReachedAt: [Double], switchedAt: [Double]) {
         var controller = PredictiveController(settings: Station.ControlSettings(), relay: Station.RelayTiming())
         var modulator = RelayModulator(timing: Station.RelayTiming())
         var now = 0.0
@@ -94,12 +94,16 @@ private struct TestWok {
         var errorSum = 0.0
         var samples = 0
         var fullPowerAt: [Double] = []
+        var burstDepthReachedAt: [Double] = []
+        var switchedAt: [Double] = []
         while now < seconds {
             if let at = extraLoadAt, now >= at, now < at + 0.25 { wok.load += extraLoad }
             let duty = controller.drive(
                 ControlInput(nowSeconds: now, measuredC: wok.junctionC, targetC: targetC, expectedLoadGrams: expectedGrams(now)),
                 modulator: &modulator)
             if duty >= 1 { fullPowerAt.append(now) }
+            if wok.wokC < targetC - PredictiveController.landingBurstBelowC { burstDepthReachedAt.append(now) }
+            if modulator.command.isOn != on { switchedAt.append(now) }
             on = modulator.command.isOn
             wok.run(seconds: 0.25, relayOn: on)
             now += 0.25
@@ -108,7 +112,7 @@ private struct TestWok {
                 samples += 1
             }
         }
-        return (errorSum / Double(samples), fullPowerAt)
+        return (errorSum / Double(samples), fullPowerAt, burstDepthReachedAt, switchedAt)
     }
 
     @Test(arguments: [0.6, 1.0, 1.4])
@@ -129,9 +133,16 @@ private struct TestWok {
         let result = hold(
             targetC: 200, seconds: 140, wok: &wok, expectedGrams: { $0 >= 90 ? 110 : 0 }, extraLoadAt: landsAt,
             extraLoad: 0.9)
+        // A dip smaller than `landingBurstBelowC` is left to the next window's plan; once the
+        // wok is that far down, full power follows as soon as the model has seen the food (the
+        // reading shows it a second or two late).
         let reaction = result.fullPowerAt.first { $0 >= landsAt }
-        #expect(reaction != nil)
-        if let reaction { #expect(reaction - landsAt < 3.5, "full power \(reaction - landsAt) s after landing") }
+        let deepEnough = result.burstDepthReachedAt.first { $0 >= landsAt }
+        #expect(reaction != nil && deepEnough != nil)
+        if let reaction, let deepEnough {
+            #expect(reaction - deepEnough < 2, "full power \(reaction - deepEnough) s after the dip passed the burst depth")
+            #expect(reaction - landsAt < 6, "full power \(reaction - landsAt) s after landing")
+        }
         #expect(!result.fullPowerAt.contains { $0 > 60 && $0 < landsAt }, "no burst before the food")
     }
 
@@ -140,5 +151,25 @@ private struct TestWok {
         wok.load = 1.0
         let result = hold(targetC: 200, seconds: 140, wok: &wok, extraLoadAt: 100, extraLoad: 0.3)
         #expect(!result.fullPowerAt.contains { $0 > 60 })
+    }
+
+    @Test func holdingPacesItsWindowsSoABurstDoesNotPushSwitchingPastTwelveAMinute() {
+        var wok = TestWok()
+        wok.load = 1.0
+        let result = hold(
+            targetC: 200, seconds: 240, wok: &wok, expectedGrams: { $0 >= 90 ? 110 : 0 }, extraLoadAt: 100,
+            extraLoad: 0.9)
+        #expect(result.fullPowerAt.contains { $0 >= 100 }, "the food brought a burst")
+        // Every stretch of a minute or more from the settled hold on, burst included.
+        let switches = result.switchedAt.filter { $0 >= 40 }
+        for startIndex in switches.indices {
+            for endSeconds in stride(from: 100.0, through: 240, by: 20) where endSeconds - switches[startIndex] >= 60 {
+                let count = switches[startIndex...].filter { $0 < endSeconds }.count
+                let allowed = 12 * (endSeconds - switches[startIndex]) / 60
+                #expect(Double(count) <= allowed + 1, "\(count) switches from \(switches[startIndex]) s to \(endSeconds) s")
+            }
+        }
+        let total = switches.filter { $0 < 240 }.count
+        #expect(Double(total) <= 12 * 200 / 60, "\(total) switches in 200 s")
     }
 }

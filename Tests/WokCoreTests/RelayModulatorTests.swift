@@ -113,4 +113,71 @@ private func run(duty: Double, seconds: Double, timing: Station.RelayTiming = St
         }
         #expect(firstOn == 8.0)
     }
+
+    @Test func aLongerWindowAskedForKeepsOneBurnAndTheDuty() {
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        var onTicks = 0
+        var ticks = 0
+        var now = 0.0
+        // 12 s windows at duty 0.5 for two minutes.
+        while now < 120 {
+            if modulator.output(duty: 0.5, nowSeconds: now, windowSeconds: 12) == .on { onTicks += 1 }
+            ticks += 1
+            now += 0.25
+        }
+        #expect(abs(Double(onTicks) / Double(ticks) - 0.5) < 0.04)
+        // Two switches a 12 s window: 20 in 120 s (the station's 10 s window would make 24).
+        #expect(modulator.switchCount >= 18 && modulator.switchCount <= 21, "\(modulator.switchCount) switches")
+    }
+
+    @Test func aWindowIsNeverLongerThanItsCapOrShorterThanTheStations() {
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        var onsets: [Double] = []
+        var last = BurnerCommand.off
+        var now = 0.0
+        while now < 200 {
+            let wanted = now < 100 ? 1000.0 : 3.0
+            let command = modulator.output(duty: 0.5, nowSeconds: now, windowSeconds: wanted)
+            if command == .on && last == .off { onsets.append(now) }
+            last = command
+            now += 0.25
+        }
+        let gaps = zip(onsets.dropFirst(), onsets).map { $0 - $1 }
+        // A burn starts once a window: 20 s apart while asking for 1000 s, 10 s while asking for 3 s.
+        #expect(gaps.prefix(3).allSatisfy { abs($0 - 10 * RelayModulator.maxWindowMultiple) < 0.3 }, "\(gaps)")
+        #expect(gaps.suffix(3).allSatisfy { abs($0 - 10) < 0.3 }, "\(gaps)")
+    }
+
+    @Test func endingABurnEarlyTurnsOffNowAndTheNextWindowBurnsAgain() {
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        // Regular windows at duty 0.6 (off 4 s, then on 6 s); find a burn's first tick.
+        var now = 0.0
+        var burnStart: Double?
+        var last = BurnerCommand.off
+        while burnStart == nil, now < 60 {
+            let command = modulator.output(duty: 0.6, nowSeconds: now)
+            if now > 15, command == .on, last == .off { burnStart = now }
+            last = command
+            now += 0.25
+        }
+        guard let burnStart else {
+            Issue.record("no burn started")
+            return
+        }
+        let switches = modulator.switchCount
+        _ = modulator.output(duty: 0.6, nowSeconds: now)
+        modulator.endBurn(nowSeconds: now)
+        #expect(modulator.command == .on, "the 2 s minimum on time is not up yet")
+        var offAt: Double?
+        var onAgainAt: Double?
+        while now < burnStart + 15 {
+            now += 0.25
+            let command = modulator.output(duty: 0.6, nowSeconds: now)
+            if command == .off, offAt == nil { offAt = now }
+            if command == .on, offAt != nil, onAgainAt == nil { onAgainAt = now }
+        }
+        #expect(offAt == burnStart + 2, "off once the minimum on time was up")
+        #expect(onAgainAt == burnStart + 10, "the next window burns at its usual time")
+        #expect(modulator.switchCount == switches + 2)
+    }
 }

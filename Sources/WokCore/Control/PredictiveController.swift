@@ -29,10 +29,15 @@ public struct PredictiveController: Sendable {
     public static let referenceLoadSeconds = 10.0
     /// Share of the miss from the planned ripple a window corrects (1 would be dead-beat; less
     /// keeps the model's errors from rocking the hold).
-    public static let windowGain = 0.7
+    public static let windowGain = 0.5
     /// The ripple's top stays this close to the target: a wok whose ripple is wider than twice
     /// this holds its middle a little below the target rather than peaking far above it.
     public static let rippleTopC = 2.5
+    /// Once a hold has settled (two regular windows since it began, no food on its way), the
+    /// ripple's top may come this close instead, nearer centred: a smaller mean error. While food
+    /// is on its way a burn under way is ended at `rippleTopC`, so the wok is not at a peak when
+    /// the food lands.
+    public static let settledRippleTopC = 3.0
     /// Share of a window's mean error (of the modelled wok) carried into the next window's plan:
     /// it takes out what the model's shape gets wrong (the flame's ignition delay, a full-power
     /// rate measured a little low), which a model alone would leave as a steady offset.
@@ -41,7 +46,16 @@ public struct PredictiveController: Sendable {
     public static let maxBiasC = 4.0
     /// Announced food sends the burner to full power only when the wok is this far below the
     /// target: a smaller dip is cheaper to take out in the next window than with two extra clicks.
-    public static let landingBurstBelowC = 1.5
+    public static let landingBurstBelowC = 3.0
+    /// Relay switches a minute the holding windows are paced to: a little under the station's
+    /// wear limit of 12, so the extra switches of a burst or a cut are paid back by the windows
+    /// after them instead of pushing a stage over the limit.
+    public static let pacedSwitchesPerMinute = 11.6
+    /// The longest a window is stretched to pay back switches, in station windows: a debt is
+    /// spread over several windows, since a long window lets the wok fall far before its burn.
+    public static let longestPacedWindow = 1.1
+    /// Switches that may be saved up and spent at once (by a burst, say).
+    public static let savedSwitchesAtMost = 1.0
     /// When cooling down to a lower target, the burner comes back this far below it: the first
     /// burn then starts as the wok turns, without first overshooting downwards.
     public static let coolingHandoverC = 1.0
@@ -59,6 +73,11 @@ public struct PredictiveController: Sendable {
     private var slowSlope: SlopeEstimator
     private var windowDuty = 0.5
     /// The modelled wok over the last relay window, for its mean.
+    /// The length asked of a window that starts this tick (nil: the station's).
+    private var nextWindowSeconds: Double?
+    /// Switches the pace allows now: it grows at `pacedSwitchesPerMinute`, each switch spends one.
+    private var switchAllowance = 0.0
+    private var switchesSeen = 0
     private var windowSumC = 0.0
     private var windowSamples = 0
     /// Regular windows planned since the hold began (the mean error only counts after one).
@@ -111,8 +130,19 @@ public struct PredictiveController: Sendable {
         windowSumC += model.wokC
         windowSamples += 1
 
+        switchAllowance += step * Self.pacedSwitchesPerMinute / 60
+        // Nothing is saved up beyond the cap while no window is under way (a rise, say).
+        if mode != .holding { switchAllowance = min(switchAllowance, Self.savedSwitchesAtMost) }
+        nextWindowSeconds = nil
         let duty = decide(input: input, model: model, modulator: modulator)
-        _ = modulator.output(duty: duty, nowSeconds: input.nowSeconds)
+        _ = modulator.output(duty: duty, nowSeconds: input.nowSeconds, windowSeconds: nextWindowSeconds)
+        if mode == .holding, watchingForFood, modulator.command.isOn, let target = input.targetC,
+            model.projectedC(afterSeconds: periodSeconds / 2, burnerOn: true) > target + Self.rippleTopC
+        {
+            modulator.endBurn(nowSeconds: input.nowSeconds)
+        }
+        switchAllowance -= Double(modulator.switchCount - switchesSeen)
+        switchesSeen = modulator.switchCount
         return duty
     }
 
@@ -157,11 +187,11 @@ public struct PredictiveController: Sendable {
             // Cut when the wok itself will be at the target by the middle of the next tick.
             if model.projectedC(afterSeconds: periodSeconds / 2, burnerOn: true) < target { return 1 }
             mode = .holding
-            return plannedDuty(targetC: target, model: model, sampling: modulator.sampling(nowSeconds: input.nowSeconds))
+            return plannedDuty(targetC: target, model: model, sampling: modulator.sampling(nowSeconds: input.nowSeconds), burnerOn: modulator.command.isOn)
         case .cooling:
             if model.projectedC(afterSeconds: periodSeconds / 2, burnerOn: false) > target - Self.coolingHandoverC { return 0 }
             mode = .holding
-            return plannedDuty(targetC: target, model: model, sampling: modulator.sampling(nowSeconds: input.nowSeconds))
+            return plannedDuty(targetC: target, model: model, sampling: modulator.sampling(nowSeconds: input.nowSeconds), burnerOn: modulator.command.isOn)
         case .holding:
             let below = target - wokC
             if below > Self.recoverBelowC || (foodLanded && below > Self.landingBurstBelowC) {
@@ -169,20 +199,31 @@ public struct PredictiveController: Sendable {
                 enterRising(at: input.nowSeconds)
                 return 1
             }
-            return plannedDuty(targetC: target, model: model, sampling: modulator.sampling(nowSeconds: input.nowSeconds))
+            return plannedDuty(targetC: target, model: model, sampling: modulator.sampling(nowSeconds: input.nowSeconds), burnerOn: modulator.command.isOn)
         }
     }
 
     /// The duty for the window the modulator is about to start (or the one under way): the burn
     /// that brings the wok to the top of a ripple centred on the target by the window's end.
-    private mutating func plannedDuty(targetC target: Double, model: WokObserver, sampling: RelayModulator.Sampling) -> Double {
+    private mutating func plannedDuty(targetC target: Double, model: WokObserver, sampling: RelayModulator.Sampling, burnerOn: Bool) -> Double {
         let window = relay.windowSeconds
         let rate = model.fullPowerRateCPerSecond
         let load = min(max(model.loadCPerSecond, 0), rate)
         let steady = min(max(model.steadyDuty, 0), 1)
+        // A regular window makes two switches and lasts until the pace has allowed them. The
+        // burn of the window ending now switches off at this tick: it is counted as spent.
+        var length = window
+        if sampling == .nextWindow {
+            let pendingOff = burnerOn ? 1.0 : 0.0
+            switchAllowance = min(switchAllowance, Self.savedSwitchesAtMost + pendingOff)
+            let paceRate = Self.pacedSwitchesPerMinute / 60
+            length = min(max(window, (2 + pendingOff - switchAllowance) / paceRate), Self.longestPacedWindow * window)
+            nextWindowSeconds = length
+        }
         // Peak-to-peak ripple of a steady window at this load.
-        let ripple = (rate - load) * steady * window
-        let middleGoal = target + min(0, Self.rippleTopC - ripple / 2)
+        let ripple = (rate - load) * steady * length
+        let settled = regularWindows >= 2 && !watchingForFood
+        let middleGoal = target + min(0, (settled ? Self.settledRippleTopC : Self.rippleTopC) - ripple / 2)
         if sampling == .nextWindow {
             regularWindows += 1
             // The modelled wok's mean over the window just ended.
@@ -204,8 +245,8 @@ public struct PredictiveController: Sendable {
         case .ignored:
             return windowDuty
         case .nextWindow:
-            // Off for `window - on`, then on: ends at wok - load × window + rate × on.
-            onSeconds = steady * window + Self.windowGain * (peakGoal - wokC) / rate
+            // Off for `length - on`, then on: ends at wok - load × length + rate × on.
+            onSeconds = steady * length + Self.windowGain * (peakGoal - wokC) / rate
         case .afterFullPower:
             // Off for half of `window - on`, then on.
             onSeconds = (peakGoal - wokC + load * window / 2) / max(rate - load / 2, 1e-6)
@@ -215,11 +256,11 @@ public struct PredictiveController: Sendable {
         }
         // A burn that leaves less than the relay's shortest off fills the whole window; round
         // it to whichever is nearer, so a slowly rising wok does not sail past its target.
-        let fullest = window - relay.minOffSeconds
-        if onSeconds > fullest { onSeconds = onSeconds < fullest + relay.minOffSeconds / 2 ? fullest : window }
-        onSeconds = min(max(onSeconds, 0), window)
+        let fullest = length - relay.minOffSeconds
+        if onSeconds > fullest { onSeconds = onSeconds < fullest + relay.minOffSeconds / 2 ? fullest : length }
+        onSeconds = min(max(onSeconds, 0), length)
         // Never 0 or 1 while holding: those switch the modulator at once, outside its windows.
-        windowDuty = min(max(onSeconds / window, 0.01), 0.99)
+        windowDuty = min(max(onSeconds / length, 0.01), 0.99)
         return windowDuty
     }
 

@@ -11,7 +11,12 @@
 /// - leaving zero power (a wok that cooled down to its target) starts a window at its burn.
 /// Pulses too short for the relay are carried into the next window instead of being lost, so a
 /// small duty still heats.
+///
+/// A controller that plans whole windows may make a window longer than the station's, to spend
+/// fewer switches, and end a window's burn early: a window still has one burn.
 public struct RelayModulator: Sendable {
+    /// The longest window a controller may ask for, in station windows.
+    public static let maxWindowMultiple = 2.0
     public let timing: Station.RelayTiming
     public private(set) var command: BurnerCommand = .off
     /// Relay transitions so far, for wear accounting.
@@ -20,6 +25,10 @@ public struct RelayModulator: Sendable {
     /// When the relay last changed (-infinity before the first change).
     public private(set) var lastSwitchSeconds = -Double.infinity
     private var windowStartSeconds: Double?
+    /// Length of the window under way (the station's unless a controller asked for longer).
+    private var currentWindowSeconds: Double
+    /// The window's burn was ended early: the rest of the window is off.
+    private var burnEnded = false
     private var plannedOnSeconds = 0.0
     private var previousDuty = 0.0
     /// On-time owed by earlier windows whose pulse was too short for the relay.
@@ -27,13 +36,22 @@ public struct RelayModulator: Sendable {
 
     public init(timing: Station.RelayTiming) {
         self.timing = timing
+        currentWindowSeconds = timing.windowSeconds
     }
 
-    /// Chooses the relay state for this tick.
-    public mutating func output(duty requested: Double, nowSeconds now: Double) -> BurnerCommand {
+    /// Chooses the relay state for this tick. `windowSeconds` is the length of a window that
+    /// starts at this call, kept between the station's window and `maxWindowMultiple` of it
+    /// (nil: the station's).
+    public mutating func output(duty requested: Double, nowSeconds now: Double, windowSeconds: Double? = nil) -> BurnerCommand {
         let duty = requested.isFinite ? min(max(requested, 0), 1) : 0
-        let window = timing.windowSeconds
         defer { previousDuty = duty }
+        let sampling = sampling(nowSeconds: now)
+        let endingWindowSeconds = currentWindowSeconds
+        if sampling != .ignored {
+            let wanted = windowSeconds.flatMap { $0.isFinite ? $0 : nil } ?? timing.windowSeconds
+            currentWindowSeconds = min(max(wanted, timing.windowSeconds), Self.maxWindowMultiple * timing.windowSeconds)
+        }
+        let window = currentWindowSeconds
 
         if duty >= 1 {
             windowStartSeconds = nil
@@ -46,7 +64,7 @@ public struct RelayModulator: Sendable {
             set(.off, now: now)
             return command
         }
-        switch sampling(nowSeconds: now) {
+        switch sampling {
         case .afterFullPower:
             // Start halfway through the off part: the wok is at its target as the burner cuts,
             // so it dips half a ripple below and comes back, centred on the target.
@@ -58,15 +76,23 @@ public struct RelayModulator: Sendable {
             windowStartSeconds = now - (window - plannedOnSeconds)
         case .nextWindow:
             // Keep the cadence unless the loop fell far behind.
-            let start = windowStartSeconds ?? now
-            startWindow(at: now - start < 2 * window ? start + window : now, duty: duty)
+            let next = (windowStartSeconds ?? now) + endingWindowSeconds
+            startWindow(at: now - next < window ? next : now, duty: duty)
         case .ignored:
             break
         }
         let elapsed = now - (windowStartSeconds ?? now)
-        let wanted: BurnerCommand = plannedOnSeconds > 0 && elapsed + 1e-9 >= window - plannedOnSeconds ? .on : .off
-        set(wanted, now: now)
+        let burning = plannedOnSeconds > 0 && elapsed + 1e-9 >= window - plannedOnSeconds && !burnEnded
+        set(burning ? .on : .off, now: now)
         return command
+    }
+
+    /// Ends the burn of the window under way now (or as soon as the relay's minimum on time is
+    /// up); the rest of the window stays off. It adds no switch: the burn had to end anyway.
+    public mutating func endBurn(nowSeconds now: Double) {
+        guard windowStartSeconds != nil, previousDuty > 0, previousDuty < 1 else { return }
+        burnEnded = true
+        set(.off, now: now)
     }
 
     /// What the modulator does with a duty strictly between 0 and 1 given at `now`.
@@ -88,7 +114,7 @@ public struct RelayModulator: Sendable {
         if previousDuty >= 1 { return .afterFullPower }
         if previousDuty <= 0 { return .afterOff }
         guard let start = windowStartSeconds else { return .afterFullPower }
-        return now >= start + timing.windowSeconds - 1e-9 ? .nextWindow : .ignored
+        return now >= start + currentWindowSeconds - 1e-9 ? .nextWindow : .ignored
     }
 
     /// Forces the relay off now, ignoring the minimum on time (safety and stops come first).
@@ -115,8 +141,9 @@ public struct RelayModulator: Sendable {
     }
 
     private mutating func startWindow(at start: Double, duty: Double) {
-        let window = timing.windowSeconds
+        let window = currentWindowSeconds
         windowStartSeconds = start
+        burnEnded = false
         var onSeconds = duty * window + carrySeconds
         if onSeconds < timing.minOnSeconds { onSeconds = 0 }
         if onSeconds > window - timing.minOffSeconds { onSeconds = window }
