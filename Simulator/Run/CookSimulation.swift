@@ -44,6 +44,8 @@ public struct TraceRow: Sendable {
     public var trueC: Double
     public var burner: BurnerCommand
     public var duty: Double
+    /// The default controller's model of the wok itself (nil for the baselines).
+    public var modelledC: Double?
     public var events: [CookEvent]
 }
 
@@ -258,7 +260,8 @@ public struct CookSimulation {
             timeSeconds: now, stageIndex: report?.stageIndex,
             stageName: report?.stageIndex.map { config.recipe.stages[$0].name }, state: report?.state ?? lastReport?.state ?? .idle,
             targetC: report?.targetC, measuredC: report?.measuredC, trueC: world.plant.wokC, burner: burner,
-            duty: report?.duty ?? lastReport?.duty ?? 0, events: report?.events ?? [])
+            duty: report?.duty ?? lastReport?.duty ?? 0, modelledC: loop.controller.estimatedWokC,
+            events: report?.events ?? [])
         trackFaults()
         maxTrueC = max(maxTrueC, world.plant.wokC)
         if let until = tailUntilSeconds, now >= until { isFinished = true }

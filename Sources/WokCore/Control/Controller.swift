@@ -33,6 +33,12 @@ public enum Controller: Sendable {
         }
     }
 
+    /// The default controller's model of the wok itself (nil for the baselines, which have none).
+    public var estimatedWokC: Double? {
+        if case .standard(let controller) = self { return controller.estimatedWokC }
+        return nil
+    }
+
     public var kind: ControllerKind {
         switch self {
         case .standard: .standard

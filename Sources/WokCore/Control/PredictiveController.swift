@@ -238,7 +238,10 @@ public struct PredictiveController: Sendable {
             windowSumC = 0
             windowSamples = 0
         }
-        let peakGoal = middleGoal + ripple / 2 + biasC
+        var peakGoal = middleGoal + ripple / 2 + biasC
+        // The window that follows full power is where overshoot is made: the correction learnt
+        // in an earlier hold may lower its peak but never lift it past the cautious top.
+        if sampling == .afterFullPower { peakGoal = min(peakGoal, target + Self.rippleTopC) }
         let wokC = model.wokC
         var onSeconds: Double
         switch sampling {
@@ -254,10 +257,15 @@ public struct PredictiveController: Sendable {
             // On at once for `on`.
             onSeconds = (peakGoal - wokC) / max(rate - load, 1e-6)
         }
-        // A burn that leaves less than the relay's shortest off fills the whole window; round
-        // it to whichever is nearer, so a slowly rising wok does not sail past its target.
+        // A burn that leaves less than the relay's shortest off fills the whole window. That is
+        // allowed only if a whole window at full power would not carry the wok past the planned
+        // peak; otherwise the window keeps its shortest off, so a wok climbing slowly under a
+        // heavy load does not sail past its target.
         let fullest = length - relay.minOffSeconds
-        if onSeconds > fullest { onSeconds = onSeconds < fullest + relay.minOffSeconds / 2 ? fullest : length }
+        if onSeconds > fullest {
+            let wholeWindowEndC = wokC + (rate - load) * length
+            onSeconds = wholeWindowEndC <= peakGoal ? length : fullest
+        }
         onSeconds = min(max(onSeconds, 0), length)
         // Never 0 or 1 while holding: those switch the modulator at once, outside its windows.
         windowDuty = min(max(onSeconds / length, 0.01), 0.99)
