@@ -172,4 +172,41 @@ private struct TestWok {
         let total = switches.filter { $0 < 240 }.count
         #expect(Double(total) <= 12 * 200 / 60, "\(total) switches in 200 s")
     }
+
+    @Test func aWokClimbingSlowlyUnderAHeavyLoadArrivesWithoutBurningThroughAWindow() {
+        // The empty wok rises from cold (the controller learns its full-power rate), holds, and
+        // then a heavy load lands: back at full power it gains only about 0.3 °C/s, so a whole
+        // window at full power would carry it 3 °C past the target.
+        var wok = TestWok()
+        wok.wokC = 120
+        wok.junctionC = 120
+        wok.delay = Array(repeating: 120, count: 6)
+        wok.load = 0.4
+        var controller = PredictiveController(settings: Station.ControlSettings(), relay: Station.RelayTiming())
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        let landsAt = 150.0
+        var now = 0.0
+        var backAt: Double?
+        var arrivalPeakC = -Double.infinity
+        var turned = false
+        var highestSettledC = -Double.infinity
+        while now < 320 {
+            if now >= landsAt, now < landsAt + 0.25 { wok.load = 2.2 }
+            _ = controller.drive(
+                ControlInput(nowSeconds: now, measuredC: wok.junctionC, targetC: 200, expectedLoadGrams: now >= 140 ? 500 : 0),
+                modulator: &modulator)
+            let before = wok.wokC
+            wok.run(seconds: 0.25, relayOn: modulator.command.isOn)
+            now += 0.25
+            if now > landsAt + 5, backAt == nil, wok.wokC >= 197 { backAt = now }
+            guard backAt != nil else { continue }
+            // The arrival's overshoot runs to the wok's first turn, as the simulator measures it.
+            if !turned { arrivalPeakC = max(arrivalPeakC, wok.wokC) }
+            if wok.wokC < before { turned = true }
+            if turned { highestSettledC = max(highestSettledC, wok.wokC) }
+        }
+        #expect(backAt != nil, "the wok came back to its band")
+        #expect(arrivalPeakC - 200 <= 2.5, "the arrival peaked \(arrivalPeakC - 200) °C over the target")
+        #expect(highestSettledC - 200 <= 3.5, "the hold peaked \(highestSettledC - 200) °C over the target")
+    }
 }

@@ -180,4 +180,25 @@ private func run(duty: Double, seconds: Double, timing: Station.RelayTiming = St
         #expect(onAgainAt == burnStart + 10, "the next window burns at its usual time")
         #expect(modulator.switchCount == switches + 2)
     }
+
+    @Test func fullPowerPaysTheBurnStillOwedSoTheNextWindowKeepsItsOffPart() {
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        var now = 0.0
+        // A duty too small for one pulse leaves a burn owed...
+        while now < 10 {
+            _ = modulator.output(duty: 0.05, nowSeconds: now)
+            now += 0.25
+        }
+        // ...then full power, then a window of 85 %: it must still cut for its off part.
+        while now < 30 {
+            _ = modulator.output(duty: 1, nowSeconds: now)
+            now += 0.25
+        }
+        var offTicks = 0
+        while now < 40 {
+            if modulator.output(duty: 0.85, nowSeconds: now) == .off { offTicks += 1 }
+            now += 0.25
+        }
+        #expect(offTicks >= 4, "off for \(offTicks) ticks of the window after full power")
+    }
 }

@@ -223,7 +223,8 @@ public struct PredictiveController: Sendable {
         // Peak-to-peak ripple of a steady window at this load.
         let ripple = (rate - load) * steady * length
         let settled = regularWindows >= 2 && !watchingForFood
-        let middleGoal = target + min(0, (settled ? Self.settledRippleTopC : Self.rippleTopC) - ripple / 2)
+        let topC = target + (settled ? Self.settledRippleTopC : Self.rippleTopC)
+        let middleGoal = min(target, topC - ripple / 2)
         if sampling == .nextWindow {
             regularWindows += 1
             // The modelled wok's mean over the window just ended.
@@ -258,13 +259,14 @@ public struct PredictiveController: Sendable {
             onSeconds = (peakGoal - wokC) / max(rate - load, 1e-6)
         }
         // A burn that leaves less than the relay's shortest off fills the whole window. That is
-        // allowed only if a whole window at full power would not carry the wok past the planned
-        // peak; otherwise the window keeps its shortest off, so a wok climbing slowly under a
-        // heavy load does not sail past its target.
+        // allowed only if a whole window at full power would carry the wok neither past the
+        // planned peak nor past the ripple's top (whatever correction the plan carries);
+        // otherwise the window keeps its shortest off, so a wok climbing slowly under a heavy
+        // load does not sail past its target.
         let fullest = length - relay.minOffSeconds
         if onSeconds > fullest {
             let wholeWindowEndC = wokC + (rate - load) * length
-            onSeconds = wholeWindowEndC <= peakGoal ? length : fullest
+            onSeconds = wholeWindowEndC <= min(peakGoal, topC) ? length : fullest
         }
         onSeconds = min(max(onSeconds, 0), length)
         // Never 0 or 1 while holding: those switch the modulator at once, outside its windows.

@@ -55,6 +55,9 @@ public struct RelayModulator: Sendable {
 
         if duty >= 1 {
             windowStartSeconds = nil
+            // Full power pays any burn still owed: carrying it past would overfill the window
+            // that follows (a wok arriving at its target would burn straight through it).
+            carrySeconds = 0
             set(.on, now: now)
             return command
         }
