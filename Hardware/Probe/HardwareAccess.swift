@@ -19,6 +19,9 @@ public protocol HardwareAccess {
     func requestOutput(_ settings: OutputLineSettings) throws(GPIOError) -> Line
     /// The libgpiod API in use (1 or 2), or nil where there is none.
     var gpioAPIVersion: Int? { get }
+    /// The version of the libgpiod actually loaded (say "2.1.3"), or nil where there is none:
+    /// a binary built for one major version will not run against the other.
+    var gpioLibraryVersion: String? { get }
 }
 
 /// The real devices: the converter through libi2c with bounded retries, lines through libgpiod.
@@ -61,6 +64,7 @@ public struct LinuxHardwareAccess: HardwareAccess {
     }
 
     public var gpioAPIVersion: Int? { GPIOChip.apiVersion }
+    public var gpioLibraryVersion: String? { GPIOChip.libraryVersion }
 }
 
 extension MCP9600Configuration {

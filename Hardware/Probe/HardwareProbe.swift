@@ -20,7 +20,7 @@ public struct HardwareProbe<Access: HardwareAccess> {
             thermocouple: probeThermocouple(devices.thermocouple),
             relay: probeLine(devices.relay),
             shutoffValve: devices.shutoffValve.map(probeLine),
-            gpioAPIVersion: access.gpioAPIVersion)
+            gpioAPIVersion: access.gpioAPIVersion, gpioLibraryVersion: access.gpioLibraryVersion)
     }
 
     /// Opens, identifies and configures the converter, then reads STATUS and both junctions.

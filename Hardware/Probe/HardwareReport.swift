@@ -11,6 +11,8 @@ public struct HardwareReport: Sendable, Equatable {
     public var shutoffValve: LineReport?
     /// The libgpiod API the program was built with (1 or 2), if any.
     public var gpioAPIVersion: Int?
+    /// The libgpiod loaded at run time (say "2.1.3"), if any.
+    public var gpioLibraryVersion: String?
 
     /// All problems, each prefixed with the device it concerns.
     public var problems: [String] {
@@ -25,7 +27,9 @@ public struct HardwareReport: Sendable, Equatable {
     public var lines: [String] {
         var lines = thermocouple.lines + relay.lines("relay")
         if let shutoffValve { lines += shutoffValve.lines("shut-off valve") }
-        if let gpioAPIVersion { lines.append("libgpiod API: v\(gpioAPIVersion)") }
+        if let gpioAPIVersion {
+            lines.append("libgpiod API: v\(gpioAPIVersion)" + (gpioLibraryVersion.map { " (library \($0))" } ?? ""))
+        }
         let problems = problems
         lines.append(problems.isEmpty ? "no problems found" : "\(problems.count) problem\(problems.count == 1 ? "" : "s"):")
         lines += problems.map { "  - \($0)" }
@@ -41,6 +45,7 @@ public struct HardwareReport: Sendable, Equatable {
         ]
         if let shutoffValve { object["shutoffValve"] = shutoffValve.json }
         object["gpiodAPI"] = gpioAPIVersion.map { .number(Double($0)) } ?? .null
+        object["gpiodLibrary"] = gpioLibraryVersion.map(JSONValue.string) ?? .null
         object["problems"] = .array(problems.map(JSONValue.string))
         return .object(object)
     }

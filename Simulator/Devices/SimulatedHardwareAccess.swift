@@ -59,6 +59,7 @@ public final class SimulatedHardwareAccess: HardwareAccess {
     }
 
     public var gpioAPIVersion: Int? { nil }
+    public var gpioLibraryVersion: String? { nil }
 }
 
 /// The bus as a device at one address: the simulated chip if it sits there, else nothing, and

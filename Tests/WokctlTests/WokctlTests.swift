@@ -160,6 +160,9 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
         #expect(problems[0].contains("no such bus"))
         #expect(problems[1].contains("no such GPIO chip"))
         #expect([1, 2].contains(object["gpiodAPI"] as? Int))
+        // The libgpiod actually loaded: on this machine bookworm's 1.6.
+        let library = try #require(object["gpiodLibrary"] as? String)
+        #expect(library.hasPrefix("\(object["gpiodAPI"] as? Int ?? 0)."), "library \(library)")
     }
 
     @Test func hwUsageErrors() throws {
