@@ -72,12 +72,12 @@ public struct PredictiveController: Sendable {
     private var observer: WokObserver?
     private var slowSlope: SlopeEstimator
     private var windowDuty = 0.5
-    /// The modelled wok over the last relay window, for its mean.
     /// The length asked of a window that starts this tick (nil: the station's).
     private var nextWindowSeconds: Double?
     /// Switches the pace allows now: it grows at `pacedSwitchesPerMinute`, each switch spends one.
     private var switchAllowance = 0.0
     private var switchesSeen = 0
+    /// The modelled wok summed over the window under way, for its mean.
     private var windowSumC = 0.0
     private var windowSamples = 0
     /// Regular windows planned since the hold began (the mean error only counts after one).
@@ -111,8 +111,8 @@ public struct PredictiveController: Sendable {
     public var estimatedSteadyDuty: Double? { observer?.steadyDuty }
 
     /// One tick: updates the model, decides the duty and drives the station's relay modulator
-    /// with it (choosing the length of a window that starts now, and ending a burn early when
-    /// the wok is already where the burn was meant to take it). Returns the duty.
+    /// with it (choosing the length of a window that starts now, and ending a burn early while
+    /// food is on its way). Returns the duty.
     public mutating func drive(_ input: ControlInput, modulator: inout RelayModulator) -> Double {
         let step = lastTime.map { max(0, input.nowSeconds - $0) } ?? 0
         lastTime = input.nowSeconds
@@ -187,11 +187,11 @@ public struct PredictiveController: Sendable {
             // Cut when the wok itself will be at the target by the middle of the next tick.
             if model.projectedC(afterSeconds: periodSeconds / 2, burnerOn: true) < target { return 1 }
             mode = .holding
-            return plannedDuty(targetC: target, model: model, sampling: modulator.sampling(nowSeconds: input.nowSeconds), burnerOn: modulator.command.isOn)
+            return plannedDuty(targetC: target, model: model, modulator: modulator, nowSeconds: input.nowSeconds)
         case .cooling:
             if model.projectedC(afterSeconds: periodSeconds / 2, burnerOn: false) > target - Self.coolingHandoverC { return 0 }
             mode = .holding
-            return plannedDuty(targetC: target, model: model, sampling: modulator.sampling(nowSeconds: input.nowSeconds), burnerOn: modulator.command.isOn)
+            return plannedDuty(targetC: target, model: model, modulator: modulator, nowSeconds: input.nowSeconds)
         case .holding:
             let below = target - wokC
             if below > Self.recoverBelowC || (foodLanded && below > Self.landingBurstBelowC) {
@@ -199,13 +199,16 @@ public struct PredictiveController: Sendable {
                 enterRising(at: input.nowSeconds)
                 return 1
             }
-            return plannedDuty(targetC: target, model: model, sampling: modulator.sampling(nowSeconds: input.nowSeconds), burnerOn: modulator.command.isOn)
+            return plannedDuty(targetC: target, model: model, modulator: modulator, nowSeconds: input.nowSeconds)
         }
     }
 
     /// The duty for the window the modulator is about to start (or the one under way): the burn
     /// that brings the wok to the top of a ripple centred on the target by the window's end.
-    private mutating func plannedDuty(targetC target: Double, model: WokObserver, sampling: RelayModulator.Sampling, burnerOn: Bool) -> Double {
+    private mutating func plannedDuty(
+        targetC target: Double, model: WokObserver, modulator: RelayModulator, nowSeconds now: Double
+    ) -> Double {
+        let sampling = modulator.sampling(nowSeconds: now)
         let window = relay.windowSeconds
         let rate = model.fullPowerRateCPerSecond
         let load = min(max(model.loadCPerSecond, 0), rate)
@@ -214,7 +217,7 @@ public struct PredictiveController: Sendable {
         // burn of the window ending now switches off at this tick: it is counted as spent.
         var length = window
         if sampling == .nextWindow {
-            let pendingOff = burnerOn ? 1.0 : 0.0
+            let pendingOff = modulator.command.isOn ? 1.0 : 0.0
             switchAllowance = min(switchAllowance, Self.savedSwitchesAtMost + pendingOff)
             let paceRate = Self.pacedSwitchesPerMinute / 60
             length = min(max(window, (2 + pendingOff - switchAllowance) / paceRate), Self.longestPacedWindow * window)
