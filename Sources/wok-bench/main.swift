@@ -72,10 +72,7 @@ let baseStation = Station.standard
 /// The station a builder would configure for a plant: the shipped station, with the sensor lag
 /// set to what a step test of that plant's thermocouple would measure (see docs/control.md).
 func station(for plant: PlantParameters) -> Station {
-    var station = baseStation
-    station.control.sensorLagSeconds = plant.sensor.lagSeconds
-    station.control.sensorDeadTimeSeconds = plant.sensor.deadTimeSeconds
-    return station
+    FaultCampaign.station(baseStation, for: plant)
 }
 if arguments.dropFirst().first == "trace" {
     exit(runTrace(Array(arguments.dropFirst(2)), plants: plants, station: station(for:)))
@@ -179,5 +176,36 @@ if arguments.contains("--stages") {
                 print("| \(name) | \(stage.name) | \(format(row.ratio)) | \(format(row.overshoot, 1)) | \(format(row.hold)) | \(format(row.switching, 1)) |")
             }
         }
+    }
+}
+
+// 4. With `--spread`: the default controller's scored hold errors over every stage of every cook,
+// as a distribution per plant. The worst cell above moves with the seed; the spread shows how
+// close a plant sits to the target.
+if arguments.contains("--spread") {
+    print()
+    print("Default controller, hold error of every scored stage over \(seedCount) seeds and both recipes:")
+    print("| plant | stages | mean °C | p90 °C | worst °C | over \(Scorecard.maxHoldMeanErrorC) °C |")
+    print("|---|---|---|---|---|---|")
+    for (name, plant) in plants {
+        var holds: [Double] = []
+        for recipe in recipes {
+            for seed in 1...UInt64(seedCount) {
+                let config = SimulationConfig(recipe: recipe, station: station(for: plant), plant: plant, controller: .standard, seed: seed)
+                guard var simulation = try? CookSimulation(config) else { fail("simulation did not start") }
+                for stage in simulation.run().stages where stage.targetC != nil {
+                    guard let toBand = stage.secondsToBand, stage.seconds - toBand >= Scorecard.minHoldSecondsToScore,
+                        let mean = stage.holdMeanAbsErrorC
+                    else { continue }
+                    holds.append(mean)
+                }
+            }
+        }
+        holds.sort()
+        guard let worst = holds.last else { continue }
+        let mean = holds.reduce(0, +) / Double(holds.count)
+        let p90 = holds[min(holds.count - 1, Int(Double(holds.count) * 0.9))]
+        let over = holds.filter { $0 > Scorecard.maxHoldMeanErrorC }.count
+        print("| \(name) | \(holds.count) | \(format(mean)) | \(format(p90)) | \(format(worst)) | \(over) |")
     }
 }

@@ -88,6 +88,23 @@ func simulate(_ config: SimulationConfig) throws -> SimulationResult {
         #expect(first.stages != other.stages)
     }
 
+    /// The control targets of docs/control.md (time into the band, overshoot, hold error, relay
+    /// switching) on every shipped plant, as `wok-bench` scores them, for a few seeds: the
+    /// benchmark runs more.
+    @Test func theDefaultControllerMeetsEveryTargetOnEveryShippedPlant() throws {
+        for plant in try shippedPlants() {
+            for name in try shippedRecipeNames() {
+                for seed in 1...3 as ClosedRange<UInt64> {
+                    let config = SimulationConfig(
+                        recipe: try shippedRecipe(name), station: FaultCampaign.station(.standard, for: plant.parameters),
+                        plant: plant.parameters, seed: seed)
+                    let card = Scorecard(try simulate(config))
+                    #expect(card.misses.isEmpty, "\(name) on \(plant.name), seed \(seed): missed \(card.misses)")
+                }
+            }
+        }
+    }
+
     @Test func theDefaultControllerBeatsBothBaselinesInTheWorstCase() throws {
         let recipes = try shippedRecipeNames().map(shippedRecipe)
         // Worst case over the shipped recipes and a few seeds: one lucky cook proves nothing.

@@ -8,12 +8,22 @@ public struct ControlInput: Sendable {
     /// Grams of food the recipe says land in the wok at this stage and that have not yet been
     /// seen to land: the controller reacts to the first sign of them instead of waiting.
     public var expectedLoadGrams: Double
+    /// Which stage of the recipe this is: the relay's switches are budgeted stage by stage.
+    public var stageIndex: Int
+    /// The least time the stage still has to run (a timed stage's clock, a confirm stage's
+    /// minimum); nil when the stage's end is not known in advance.
+    public var stageSecondsLeftAtLeast: Double?
 
-    public init(nowSeconds: Double, measuredC: Double, targetC: Double?, expectedLoadGrams: Double = 0) {
+    public init(
+        nowSeconds: Double, measuredC: Double, targetC: Double?, expectedLoadGrams: Double = 0, stageIndex: Int = 0,
+        stageSecondsLeftAtLeast: Double? = nil
+    ) {
         self.nowSeconds = nowSeconds
         self.measuredC = measuredC
         self.targetC = targetC
         self.expectedLoadGrams = expectedLoadGrams
+        self.stageIndex = stageIndex
+        self.stageSecondsLeftAtLeast = stageSecondsLeftAtLeast
     }
 }
 

@@ -8,7 +8,8 @@
 /// 3. holds by planning each relay window as it starts: from the modelled temperature and
 ///    load, the burn that ends the window at the top of a ripple centred on the target (it
 ///    drives the station's relay modulator itself, so it knows when windows start and how each
-///    kind of window is burnt);
+///    kind of window is burnt), with the windows paced so that each stage stays within the
+///    relay's switching budget;
 /// 4. goes back to full power when food lands: the recipe says food is coming, and the load
 ///    the model sees jumps; without an announcement only a clear fall below the band does it.
 public struct PredictiveController: Sendable {
@@ -27,17 +28,22 @@ public struct PredictiveController: Sendable {
     public static let landingFallNoiseMultiple = 4.0
     /// Seconds over which the reference load (before food) is averaged.
     public static let referenceLoadSeconds = 10.0
-    /// Share of the miss from the planned ripple a window corrects (1 would be dead-beat; less
-    /// keeps the model's errors from rocking the hold).
+    /// Share of the miss from the planned ripple a window corrects while the hold is unsettled
+    /// (1 would be dead-beat; less keeps the model's errors from rocking the hold while the
+    /// load is still moving).
     public static let windowGain = 0.5
+    /// The same share once the hold has settled: the plan then uses the load averaged over the
+    /// window just ended, which is steady enough to be taken whole, so each window ends where
+    /// it was planned to instead of creeping there over several.
+    public static let settledWindowGain = 1.0
     /// The ripple's top stays this close to the target: a wok whose ripple is wider than twice
     /// this holds its middle a little below the target rather than peaking far above it.
     public static let rippleTopC = 2.5
     /// Once a hold has settled (two regular windows since it began, no food on its way), the
-    /// ripple's top may come this close instead, nearer centred: a smaller mean error. While food
-    /// is on its way a burn under way is ended at `rippleTopC`, so the wok is not at a peak when
-    /// the food lands.
-    public static let settledRippleTopC = 3.0
+    /// ripple's top may come this close instead: the ripple is then centred on the target (the
+    /// smallest mean error) unless it is wider than twice this. While food is on its way a burn
+    /// under way is ended at `rippleTopC`, so the wok is not at a peak when the food lands.
+    public static let settledRippleTopC = 4.0
     /// Share of a window's mean error (of the modelled wok) carried into the next window's plan:
     /// it takes out what the model's shape gets wrong (the flame's ignition delay, a full-power
     /// rate measured a little low), which a model alone would leave as a steady offset.
@@ -47,15 +53,17 @@ public struct PredictiveController: Sendable {
     /// Announced food sends the burner to full power only when the wok is this far below the
     /// target: a smaller dip is cheaper to take out in the next window than with two extra clicks.
     public static let landingBurstBelowC = 3.0
-    /// Relay switches a minute the holding windows are paced to: a little under the station's
-    /// wear limit of 12, so the extra switches of a burst or a cut are paid back by the windows
-    /// after them instead of pushing a stage over the limit.
-    public static let pacedSwitchesPerMinute = 11.6
+    /// How far under the relay's wear limit the windows are paced, in switches a minute: a stage
+    /// may end part-way through a window, just after its burn began, and still be within its
+    /// budget.
+    public static let paceMarginPerMinute = 0.1
     /// The longest a window is stretched to pay back switches, in station windows: a debt is
     /// spread over several windows, since a long window lets the wok fall far before its burn.
-    public static let longestPacedWindow = 1.1
+    public static let longestPacedWindow = 1.2
     /// Switches that may be saved up and spent at once (by a burst, say).
     public static let savedSwitchesAtMost = 1.0
+    /// Control ticks a window must have lasted for its mean load to stand in for the present one.
+    static let fewestSamplesForMeanLoad = 9
     /// When cooling down to a lower target, the burner comes back this far below it: the first
     /// burn then starts as the wok turns, without first overshooting downwards.
     public static let coolingHandoverC = 1.0
@@ -77,8 +85,15 @@ public struct PredictiveController: Sendable {
     /// Switches the pace allows now: it grows at `pacedSwitchesPerMinute`, each switch spends one.
     private var switchAllowance = 0.0
     private var switchesSeen = 0
-    /// The modelled wok summed over the window under way, for its mean.
+    /// The pace the windows keep: a little under the relay's wear limit, which is two switches
+    /// a station window (12 a minute for 10 s windows).
+    let pacedSwitchesPerMinute: Double
+    /// The stage the last tick was in, and the least time it still had to run (nil: unknown).
+    private var stageIndex: Int?
+    private var stageSecondsLeft: Double?
+    /// The modelled wok and its load summed over the window under way, for their means.
     private var windowSumC = 0.0
+    private var windowLoadSum = 0.0
     private var windowSamples = 0
     /// Regular windows planned since the hold began (the mean error only counts after one).
     private var regularWindows = 0
@@ -102,6 +117,8 @@ public struct PredictiveController: Sendable {
         lagSeconds = settings.sensorLagSeconds
         deadTimeSeconds = settings.sensorDeadTimeSeconds
         ignitionDelaySeconds = settings.burnerIgnitionDelaySeconds
+        let wearLimitPerMinute = 2 * 60 / max(relay.windowSeconds, 1e-3)
+        pacedSwitchesPerMinute = max(wearLimitPerMinute - Self.paceMarginPerMinute, wearLimitPerMinute / 2)
         slowSlope = SlopeEstimator(capacity: Int((Self.slowSlopeSeconds / settings.periodSeconds).rounded()))
     }
 
@@ -128,16 +145,24 @@ public struct PredictiveController: Sendable {
         model.update(measuredC: input.measuredC, seconds: step, flameSeconds: flameSeconds)
         observer = model
         windowSumC += model.wokC
+        windowLoadSum += model.loadCPerSecond
         windowSamples += 1
 
-        switchAllowance += step * Self.pacedSwitchesPerMinute / 60
+        switchAllowance += step * pacedSwitchesPerMinute / 60
         // Nothing is saved up beyond the cap while no window is under way (a rise, say).
         if mode != .holding { switchAllowance = min(switchAllowance, Self.savedSwitchesAtMost) }
+        // Each stage's switches are counted against its own time (that is how a cook's relay
+        // wear is judged): what the stage before saved is not spent here; what it owes is paid.
+        if input.stageIndex != stageIndex { switchAllowance = min(switchAllowance, 0) }
+        stageIndex = input.stageIndex
+        stageSecondsLeft = input.stageSecondsLeftAtLeast
         nextWindowSeconds = nil
         let duty = decide(input: input, model: model, modulator: modulator)
         _ = modulator.output(duty: duty, nowSeconds: input.nowSeconds, windowSeconds: nextWindowSeconds)
+        // While food is on its way, a burn is ended before the wok passes the ripple's top; the
+        // next chance to end it is a tick away, so look a whole tick ahead.
         if mode == .holding, watchingForFood, modulator.command.isOn, let target = input.targetC,
-            model.projectedC(afterSeconds: periodSeconds / 2, burnerOn: true) > target + Self.rippleTopC
+            model.projectedC(afterSeconds: periodSeconds, burnerOn: true) > target + Self.rippleTopC
         {
             modulator.endBurn(nowSeconds: input.nowSeconds)
         }
@@ -211,21 +236,27 @@ public struct PredictiveController: Sendable {
         let sampling = modulator.sampling(nowSeconds: now)
         let window = relay.windowSeconds
         let rate = model.fullPowerRateCPerSecond
-        let load = min(max(model.loadCPerSecond, 0), rate)
-        let steady = min(max(model.steadyDuty, 0), 1)
-        // A regular window makes two switches and lasts until the pace has allowed them. The
-        // burn of the window ending now switches off at this tick: it is counted as spent.
+        let settled = regularWindows >= 2 && !watchingForFood
+        // The model's load swings with the relay (it learns from a reading that lags the
+        // flame), so at a window's start it can be off by a tenth of a degree a second, which a
+        // whole window turns into a degree. A settled hold plans with the load's mean over the
+        // window just ended instead, and takes the whole correction, once the full-power rate
+        // has been measured: with the assumed rate the load also soaks up the rate's error
+        // during each burn, and only the slower correction of the mean keeps the hold centred.
+        let planIsTrusted = settled && hasMeasuredFullPowerRate
+        var loadNow = model.loadCPerSecond
+        if planIsTrusted, sampling == .nextWindow, windowSamples >= Self.fewestSamplesForMeanLoad {
+            loadNow = windowLoadSum / Double(windowSamples)
+        }
+        let load = min(max(loadNow, 0), rate)
+        let steady = rate > 0 ? load / rate : 0
         var length = window
         if sampling == .nextWindow {
-            let pendingOff = modulator.command.isOn ? 1.0 : 0.0
-            switchAllowance = min(switchAllowance, Self.savedSwitchesAtMost + pendingOff)
-            let paceRate = Self.pacedSwitchesPerMinute / 60
-            length = min(max(window, (2 + pendingOff - switchAllowance) / paceRate), Self.longestPacedWindow * window)
+            length = pacedWindowSeconds(isOn: modulator.command.isOn)
             nextWindowSeconds = length
         }
         // Peak-to-peak ripple of a steady window at this load.
         let ripple = (rate - load) * steady * length
-        let settled = regularWindows >= 2 && !watchingForFood
         let topC = target + (settled ? Self.settledRippleTopC : Self.rippleTopC)
         let middleGoal = min(target, topC - ripple / 2)
         if sampling == .nextWindow {
@@ -240,6 +271,7 @@ public struct PredictiveController: Sendable {
         }
         if sampling != .ignored {
             windowSumC = 0
+            windowLoadSum = 0
             windowSamples = 0
         }
         var peakGoal = middleGoal + ripple / 2 + biasC
@@ -253,7 +285,8 @@ public struct PredictiveController: Sendable {
             return windowDuty
         case .nextWindow:
             // Off for `length - on`, then on: ends at wok - load × length + rate × on.
-            onSeconds = steady * length + Self.windowGain * (peakGoal - wokC) / rate
+            let gain = planIsTrusted ? Self.settledWindowGain : Self.windowGain
+            onSeconds = steady * length + gain * (peakGoal - wokC) / rate
         case .afterFullPower:
             // Off for half of `window - on`, then on.
             onSeconds = (peakGoal - wokC + load * window / 2) / max(rate - load / 2, 1e-6)
@@ -275,6 +308,25 @@ public struct PredictiveController: Sendable {
         // Never 0 or 1 while holding: those switch the modulator at once, outside its windows.
         windowDuty = min(max(onSeconds / length, 0.01), 0.99)
         return windowDuty
+    }
+
+    /// The length of a regular window starting now. It makes two switches (its burn's on, and
+    /// its off at the next window's start) and lasts until the pace has allowed them; the burn
+    /// of the window ending now switches off at this tick and is counted as spent. While the
+    /// stage's earliest end is ahead, whatever is owed is spread evenly over the windows before
+    /// it: for a given number of switches, equal windows make the smallest ripple.
+    private mutating func pacedWindowSeconds(isOn: Bool) -> Double {
+        let window = relay.windowSeconds
+        let pendingOff = isOn ? 1.0 : 0.0
+        switchAllowance = min(switchAllowance, Self.savedSwitchesAtMost + pendingOff)
+        let paceRate = pacedSwitchesPerMinute / 60
+        let owed = pendingOff - switchAllowance
+        var paced = (2 + owed) / paceRate
+        if let left = stageSecondsLeft, left > window {
+            let earned = paceRate * left - owed
+            paced = earned > 0 ? 2 * left / earned : .infinity
+        }
+        return min(max(window, paced), Self.longestPacedWindow * window)
     }
 
     private func loadJumped(_ model: WokObserver) -> Bool {

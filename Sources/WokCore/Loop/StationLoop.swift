@@ -131,7 +131,8 @@ public struct StationLoop: Sendable {
             if current.isRunning, let measured {
                 let input = ControlInput(
                     nowSeconds: now, measuredC: measured, targetC: current.targetC,
-                    expectedLoadGrams: current.expectedLoadGrams)
+                    expectedLoadGrams: current.expectedLoadGrams, stageIndex: current.stageIndex,
+                    stageSecondsLeftAtLeast: current.remainingSeconds)
                 duty = controller.drive(input, modulator: &modulator)
                 wanted = modulator.command
             }
