@@ -39,10 +39,11 @@ public struct PredictiveController: Sendable {
     /// The ripple's top stays this close to the target: a wok whose ripple is wider than twice
     /// this holds its middle a little below the target rather than peaking far above it.
     public static let rippleTopC = 2.5
-    /// Once a hold has settled (two regular windows since it began, no food on its way), the
-    /// ripple's top may come this close instead: the ripple is then centred on the target (the
-    /// smallest mean error) unless it is wider than twice this. While food is on its way a burn
-    /// under way is ended at `rippleTopC`, so the wok is not at a peak when the food lands.
+    /// Once a hold has settled (a regular window since it began, and no food on its way or the
+    /// food seen to land), the ripple's top may come this close instead: the ripple is then
+    /// centred on the target (the smallest mean error) unless it is wider than twice this. While
+    /// food is on its way a burn under way is ended at `rippleTopC`, so the wok is not at a peak
+    /// when the food lands.
     public static let settledRippleTopC = 4.0
     /// Share of a window's mean error (of the modelled wok) carried into the next window's plan:
     /// it takes out what the model's shape gets wrong (the flame's ignition delay, a full-power
@@ -64,6 +65,12 @@ public struct PredictiveController: Sendable {
     public static let savedSwitchesAtMost = 1.0
     /// Control ticks a window must have lasted for its mean load to stand in for the present one.
     static let fewestSamplesForMeanLoad = 9
+    /// The most the first arrival may raise the measured full-power rate by, as a share of it:
+    /// the losses near the room are a small part of a burner's heat.
+    public static let lossCorrectionAtMost = 0.25
+    /// The first rise must have climbed this far past where its rate was measured for the losses
+    /// it reveals to say anything about the losses at that point.
+    public static let lossCorrectionClimbC = 40.0
     /// When cooling down to a lower target, the burner comes back this far below it: the first
     /// burn then starts as the wok turns, without first overshooting downwards.
     public static let coolingHandoverC = 1.0
@@ -103,8 +110,18 @@ public struct PredictiveController: Sendable {
     private var lastTime: Double?
     private var risingSinceSeconds = 0.0
     private var hasMeasuredFullPowerRate = false
-    /// Watching for announced food: armed when a stage says food is coming, spent once seen.
+    /// The reading the first rise started from (the room, when the wok starts cold), and the
+    /// reading at the middle of the slope that measured the burner: what the losses at the
+    /// measurement are judged from at the first arrival.
+    private var firstRiseFromC: Double?
+    private var rateMeasuredAtC: Double?
+    private var hasCorrectedRateForLosses = false
+    /// Watching for announced food: armed when a stage says food is coming, spent by the burst
+    /// it brings (or when the recipe stops expecting it).
     private var watchingForFood = false
+    /// The announced food has been seen to land (with or without a burst): the hold no longer
+    /// waits for it.
+    private var foodSeen = false
     private var referenceLoad: Double?
     /// Running sum of how far readings fall below the model beyond their noise (a CUSUM test):
     /// food shows here a second or two before it shows in the load.
@@ -161,7 +178,7 @@ public struct PredictiveController: Sendable {
         _ = modulator.output(duty: duty, nowSeconds: input.nowSeconds, windowSeconds: nextWindowSeconds)
         // While food is on its way, a burn is ended before the wok passes the ripple's top; the
         // next chance to end it is a tick away, so look a whole tick ahead.
-        if mode == .holding, watchingForFood, modulator.command.isOn, let target = input.targetC,
+        if mode == .holding, watchingForFood, !foodSeen, modulator.command.isOn, let target = input.targetC,
             model.projectedC(afterSeconds: periodSeconds, burnerOn: true) > target + Self.rippleTopC
         {
             modulator.endBurn(nowSeconds: input.nowSeconds)
@@ -181,8 +198,12 @@ public struct PredictiveController: Sendable {
         let wokC = model.wokC
         if input.expectedLoadGrams > 0, input.expectedLoadGrams != lastExpectedGrams || target != lastTarget {
             watchingForFood = true
+            foodSeen = false
         }
-        if input.expectedLoadGrams <= 0 { watchingForFood = false }
+        if input.expectedLoadGrams <= 0 {
+            watchingForFood = false
+            foodSeen = false
+        }
         lastExpectedGrams = input.expectedLoadGrams
         if target != lastTarget {
             lastTarget = target
@@ -194,13 +215,18 @@ public struct PredictiveController: Sendable {
                 mode = .holding
             }
         }
-        if watchingForFood && mode == .holding {
+        // Food can land while the wok cools to a lower target, too: it is looked for then, though
+        // only a hold answers it with full power.
+        let lookingForFood = watchingForFood && (mode == .holding || mode == .cooling)
+        if lookingForFood {
             unexplainedFallC = max(0, unexplainedFallC - model.lastMissC - model.missRMSC)
         } else {
             unexplainedFallC = 0
         }
         let fallSeen = unexplainedFallC > Self.landingFallNoiseMultiple * model.missRMSC
-        let foodLanded = mode == .holding && watchingForFood && (fallSeen || loadJumped(model))
+        let landingSeen = lookingForFood && (fallSeen || loadJumped(model))
+        if landingSeen { foodSeen = true }
+        let foodLanded = mode == .holding && landingSeen
         updateReferenceLoad(model)
 
         switch mode {
@@ -208,10 +234,12 @@ public struct PredictiveController: Sendable {
             enterRising(at: input.nowSeconds)
             return 1
         case .rising:
+            if firstRiseFromC == nil { firstRiseFromC = input.measuredC }
             learnFullPowerRate(nowSeconds: input.nowSeconds)
             // Cut when the wok itself will be at the target by the middle of the next tick.
             if model.projectedC(afterSeconds: periodSeconds / 2, burnerOn: true) < target { return 1 }
             mode = .holding
+            correctRateForLosses(model: model)
             return plannedDuty(targetC: target, model: model, modulator: modulator, nowSeconds: input.nowSeconds)
         case .cooling:
             if model.projectedC(afterSeconds: periodSeconds / 2, burnerOn: false) > target - Self.coolingHandoverC { return 0 }
@@ -236,7 +264,7 @@ public struct PredictiveController: Sendable {
         let sampling = modulator.sampling(nowSeconds: now)
         let window = relay.windowSeconds
         let rate = model.fullPowerRateCPerSecond
-        let settled = regularWindows >= 2 && !watchingForFood
+        let settled = regularWindows >= 1 && (!watchingForFood || foodSeen)
         // The model's load swings with the relay (it learns from a reading that lags the
         // flame), so at a window's start it can be off by a tenth of a degree a second, which a
         // whole window turns into a degree. A settled hold plans with the load's mean over the
@@ -362,6 +390,27 @@ public struct PredictiveController: Sendable {
         let rate = slowSlope.slopePerSecond
         guard rate > 0 else { return }
         hasMeasuredFullPowerRate = true
+        rateMeasuredAtC = slowSlope.meanValue
         observer?.setFullPowerRate(rate)
+    }
+
+    /// The slope measured on the first rise is the burner's heat less the losses at that
+    /// temperature, so the model's full-power rate is short by those losses (about 6 % on the
+    /// light wok), and its ripples come out smaller than the wok's: its peaks lag the steel's by
+    /// half a degree, enough for a wok to pass its band just as food lands. By the first
+    /// arrival the model's load has grown by the losses gained since the measurement; losses
+    /// grow about in proportion to the wok's rise above the room, so that growth gives the
+    /// losses left out. Done once; the model's net heating is kept, so its load rises as much.
+    private mutating func correctRateForLosses(model: WokObserver) {
+        guard !hasCorrectedRateForLosses, hasMeasuredFullPowerRate, let startC = firstRiseFromC,
+            let measuredAtC = rateMeasuredAtC
+        else { return }
+        hasCorrectedRateForLosses = true
+        let gainedC = model.wokC - measuredAtC
+        let aboveStartC = measuredAtC - startC
+        guard gainedC >= Self.lossCorrectionClimbC, aboveStartC > 0, model.loadCPerSecond > 0 else { return }
+        let rate = model.fullPowerRateCPerSecond
+        let missing = min(model.loadCPerSecond * aboveStartC / gainedC, Self.lossCorrectionAtMost * rate)
+        observer?.setFullPowerRate(rate + missing)
     }
 }

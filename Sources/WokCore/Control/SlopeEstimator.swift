@@ -30,6 +30,14 @@ public struct SlopeEstimator: Sendable {
     /// Whether enough samples have arrived for a slope.
     public var isReady: Bool { count >= max(2, capacity / 2) }
 
+    /// The mean of the samples kept: the value at the middle of the fitted line.
+    public var meanValue: Double {
+        guard count > 0 else { return 0 }
+        var sum = 0.0
+        for index in 0..<count { sum += values[index] }
+        return sum / Double(count)
+    }
+
     /// Units of value per second; 0 until two samples have arrived.
     public var slopePerSecond: Double {
         guard count >= 2 else { return 0 }
