@@ -331,4 +331,66 @@ private struct TestWok {
             #expect(longest - shortest <= 0.75, "windows from \(shortest) s to \(longest) s")
         }
     }
+
+    @Test func theFirstArrivalAddsTheLossesTheRisesSlopeLeftOutOfTheBurnersRate() {
+        // Losses proportional to the rise above the room: near the room, where the slope is
+        // measured, they take about 7 % of the burner's 2.5 °C/s.
+        var wok = TestWok()
+        wok.wokC = 20
+        wok.junctionC = 20
+        wok.delay = Array(repeating: 20, count: 6)
+        wok.load = 0
+        wok.lossPerKelvin = 0.5 * wok.rate / 180
+        var controller = PredictiveController(settings: Station.ControlSettings(), relay: Station.RelayTiming())
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        var now = 0.0
+        var rateWhileRising: Double?
+        while now < 200 {
+            _ = controller.drive(ControlInput(nowSeconds: now, measuredC: wok.junctionC, targetC: 200), modulator: &modulator)
+            if wok.wokC < 150 { rateWhileRising = controller.estimatedFullPowerRateCPerSecond }
+            wok.run(seconds: 0.25, relayOn: modulator.command.isOn)
+            now += 0.25
+        }
+        let corrected = controller.estimatedFullPowerRateCPerSecond ?? 0
+        #expect(rateWhileRising != nil, "the rise measured the burner")
+        #expect((rateWhileRising ?? 9) < wok.rate * 0.96, "the slope alone gave \(rateWhileRising ?? 0) °C/s")
+        #expect(abs(corrected - wok.rate) < wok.rate * 0.02, "rate \(corrected) °C/s, the burner gives \(wok.rate)")
+    }
+
+    @Test func foodThatLandsWhileTheWokCoolsToALowerTargetIsSeenAndTheHoldSettles() {
+        // Held at 230 °C, then a stage at 200 °C whose cold, wet food lands four seconds in,
+        // while the burner is off: the hold that follows must not wait out the recipe's minute of
+        // expecting food with its ripple held low.
+        var wok = TestWok()
+        wok.wokC = 20
+        wok.junctionC = 20
+        wok.delay = Array(repeating: 20, count: 6)
+        wok.load = 0
+        wok.lossPerKelvin = 0.4 * wok.rate / 180
+        var controller = PredictiveController(settings: Station.ControlSettings(), relay: Station.RelayTiming())
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        let stageAt = 300.0
+        var now = 0.0
+        var signedSum = 0.0
+        var samples = 0.0
+        var reachedAt: Double?
+        while now < stageAt + 60 {
+            let inStage = now >= stageAt
+            if inStage, now < stageAt + 0.25 + 4, now >= stageAt + 4 { wok.load = 0.35 }
+            let input = ControlInput(
+                nowSeconds: now, measuredC: wok.junctionC, targetC: inStage ? 200 : 230,
+                expectedLoadGrams: inStage ? 60 : 0, stageIndex: inStage ? 1 : 0,
+                stageSecondsLeftAtLeast: inStage ? stageAt + 90 - now : nil)
+            _ = controller.drive(input, modulator: &modulator)
+            wok.run(seconds: 0.25, relayOn: modulator.command.isOn)
+            now += 0.25
+            if inStage, reachedAt == nil, wok.wokC <= 201 { reachedAt = now }
+            if let reachedAt, now > reachedAt + 15 {
+                signedSum += wok.wokC - 200
+                samples += 1
+            }
+        }
+        #expect(reachedAt != nil && samples > 80, "the wok came down to 200 °C and held")
+        #expect(abs(signedSum / max(samples, 1)) < 0.5, "the hold's middle sat \(signedSum / max(samples, 1)) °C off the target")
+    }
 }

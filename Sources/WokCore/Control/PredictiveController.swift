@@ -143,6 +143,8 @@ public struct PredictiveController: Sendable {
     public var estimatedWokC: Double? { observer?.wokC }
     /// The modelled load (losses and food) as a share of full power: the duty that holds.
     public var estimatedSteadyDuty: Double? { observer?.steadyDuty }
+    /// The burner's heating at full power as the model has it (°C/s, before losses).
+    public var estimatedFullPowerRateCPerSecond: Double? { observer?.fullPowerRateCPerSecond }
 
     /// One tick: updates the model, decides the duty and drives the station's relay modulator
     /// with it (choosing the length of a window that starts now, and ending a burn early while
