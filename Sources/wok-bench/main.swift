@@ -141,6 +141,15 @@ for (name, plant) in plants {
 print()
 print(defaultMisses == 0 ? "The default controller met every target on every plant." : "The default controller missed targets on \(defaultMisses) plant(s).")
 
+/// The stages of one default-controller cook of `recipe` on `plant` for each seed.
+func defaultControllerStages(_ recipe: Recipe, on plant: PlantParameters) -> [[StageMetrics]] {
+    (1...UInt64(seedCount)).map { seed in
+        let config = SimulationConfig(recipe: recipe, station: station(for: plant), plant: plant, controller: .standard, seed: seed)
+        guard var simulation = try? CookSimulation(config) else { fail("simulation did not start") }
+        return simulation.run().stages.filter { $0.targetC != nil }
+    }
+}
+
 // 3. With `--stages`: the default controller's worst figures per stage, to see which stage
 // decides each plant's row.
 if arguments.contains("--stages") {
@@ -151,10 +160,8 @@ if arguments.contains("--stages") {
     for (name, plant) in plants {
         for recipe in recipes {
             var rows: [String: (ratio: Double?, overshoot: Double, hold: Double?, switching: Double?)] = [:]
-            for seed in 1...UInt64(seedCount) {
-                let config = SimulationConfig(recipe: recipe, station: station(for: plant), plant: plant, controller: .standard, seed: seed)
-                guard var simulation = try? CookSimulation(config) else { fail("simulation did not start") }
-                for stage in simulation.run().stages where stage.targetC != nil {
+            for stages in defaultControllerStages(recipe, on: plant) {
+                for stage in stages {
                     var row = rows[stage.name] ?? (nil, 0, nil, nil)
                     if let toBand = stage.secondsToBand {
                         if let climb = stage.climbC, climb >= Scorecard.significantClimbC, let limit = stage.fullPowerSecondsToBand, limit > 0 {
@@ -190,10 +197,8 @@ if arguments.contains("--spread") {
     for (name, plant) in plants {
         var holds: [Double] = []
         for recipe in recipes {
-            for seed in 1...UInt64(seedCount) {
-                let config = SimulationConfig(recipe: recipe, station: station(for: plant), plant: plant, controller: .standard, seed: seed)
-                guard var simulation = try? CookSimulation(config) else { fail("simulation did not start") }
-                for stage in simulation.run().stages where stage.targetC != nil {
+            for stages in defaultControllerStages(recipe, on: plant) {
+                for stage in stages {
                     guard let toBand = stage.secondsToBand, stage.seconds - toBand >= Scorecard.minHoldSecondsToScore,
                         let mean = stage.holdMeanAbsErrorC
                     else { continue }

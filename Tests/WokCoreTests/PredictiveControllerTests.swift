@@ -15,6 +15,18 @@ private struct TestWok {
     var delay: [Double] = Array(repeating: 200, count: 6)  // 0.3 s at 0.05 s steps
     var closedForSeconds = 0.0
 
+    /// A wok starting cold in a 20 °C room, with losses that grow with its temperature and take
+    /// `holdingDuty` of the burner at 200 °C.
+    static func fromCold(holdingDuty: Double) -> TestWok {
+        var wok = TestWok()
+        wok.wokC = 20
+        wok.junctionC = 20
+        wok.delay = Array(repeating: 20, count: 6)
+        wok.load = 0
+        wok.lossPerKelvin = holdingDuty * wok.rate / 180
+        return wok
+    }
+
     mutating func run(seconds: Double, relayOn: Bool) {
         var left = seconds
         while left > 1e-9 {
@@ -279,12 +291,7 @@ private struct TestWok {
     func aSettledHoldIsCentredOnTheTargetOnceTheRiseHasMeasuredTheBurner(duty: Double) {
         // From cold, so the rise measures the burner; losses grow with the temperature, so the
         // slope near the room is a little under the burner's full rate, as on a real wok.
-        var wok = TestWok()
-        wok.wokC = 20
-        wok.junctionC = 20
-        wok.delay = Array(repeating: 20, count: 6)
-        wok.load = 0
-        wok.lossPerKelvin = duty * wok.rate / 180
+        var wok = TestWok.fromCold(holdingDuty: duty)
         var controller = PredictiveController(settings: Station.ControlSettings(), relay: Station.RelayTiming())
         var modulator = RelayModulator(timing: Station.RelayTiming())
         var now = 0.0
@@ -335,12 +342,7 @@ private struct TestWok {
     @Test func theFirstArrivalAddsTheLossesTheRisesSlopeLeftOutOfTheBurnersRate() {
         // Losses proportional to the rise above the room: near the room, where the slope is
         // measured, they take about 7 % of the burner's 2.5 °C/s.
-        var wok = TestWok()
-        wok.wokC = 20
-        wok.junctionC = 20
-        wok.delay = Array(repeating: 20, count: 6)
-        wok.load = 0
-        wok.lossPerKelvin = 0.5 * wok.rate / 180
+        var wok = TestWok.fromCold(holdingDuty: 0.5)
         var controller = PredictiveController(settings: Station.ControlSettings(), relay: Station.RelayTiming())
         var modulator = RelayModulator(timing: Station.RelayTiming())
         var now = 0.0
@@ -361,12 +363,7 @@ private struct TestWok {
         // Held at 230 °C, then a stage at 200 °C whose cold, wet food lands four seconds in,
         // while the burner is off: the hold that follows must not wait out the recipe's minute of
         // expecting food with its ripple held low.
-        var wok = TestWok()
-        wok.wokC = 20
-        wok.junctionC = 20
-        wok.delay = Array(repeating: 20, count: 6)
-        wok.load = 0
-        wok.lossPerKelvin = 0.4 * wok.rate / 180
+        var wok = TestWok.fromCold(holdingDuty: 0.4)
         var controller = PredictiveController(settings: Station.ControlSettings(), relay: Station.RelayTiming())
         var modulator = RelayModulator(timing: Station.RelayTiming())
         let stageAt = 300.0
