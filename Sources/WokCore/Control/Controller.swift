@@ -27,56 +27,38 @@ public struct ControlInput: Sendable {
     }
 }
 
-/// A heat controller: a reading in, a duty (0 to 1) out. Chosen from a map by name, as the
-/// station file says, so baselines run on exactly the same modulator and plant.
-public enum Controller: Sendable {
-    case standard(PredictiveController)
-    case onoff(OnOffController)
-    case pidPlain(PlainPIDController)
+/// A heat controller: a reading in, a duty (0 to 1) out. Chosen by name, as the station file
+/// says, so baselines run on exactly the same modulator and plant. Exactly one of the three is
+/// held, and driven in place: the default controller carries its model and histories, and a
+/// copy out and back each tick was a good part of a simulated cook's time.
+public struct Controller: Sendable {
+    public let kind: ControllerKind
+    private var standard: PredictiveController?
+    private var onoff: OnOffController?
+    private var pidPlain: PlainPIDController?
 
     public init(kind: ControllerKind, station: Station) {
+        self.kind = kind
         let settings = station.control
         switch kind {
-        case .standard: self = .standard(PredictiveController(settings: settings, relay: station.relay))
-        case .onoff: self = .onoff(OnOffController(settings: settings))
-        case .pidPlain: self = .pidPlain(PlainPIDController(settings: settings))
+        case .standard: standard = PredictiveController(settings: settings, relay: station.relay)
+        case .onoff: onoff = OnOffController(settings: settings)
+        case .pidPlain: pidPlain = PlainPIDController(settings: settings)
         }
     }
 
     /// The default controller's model of the wok itself (nil for the baselines, which have none).
-    public var estimatedWokC: Double? {
-        if case .standard(let controller) = self { return controller.estimatedWokC }
-        return nil
-    }
-
-    public var kind: ControllerKind {
-        switch self {
-        case .standard: .standard
-        case .onoff: .onoff
-        case .pidPlain: .pidPlain
-        }
-    }
+    public var estimatedWokC: Double? { standard?.estimatedWokC }
 
     /// One tick: the duty to apply until the next tick, driven through the station's relay
     /// modulator (which then holds the relay command). The baselines only hand it a duty; the
     /// default controller also shapes its windows.
     public mutating func drive(_ input: ControlInput, modulator: inout RelayModulator) -> Double {
-        switch self {
-        case .standard(var controller):
-            let duty = controller.drive(input, modulator: &modulator)
-            self = .standard(controller)
-            return duty
-        case .onoff(var controller):
-            let duty = controller.duty(for: input)
-            self = .onoff(controller)
-            _ = modulator.output(duty: duty, nowSeconds: input.nowSeconds)
-            return duty
-        case .pidPlain(var controller):
-            let duty = controller.duty(for: input)
-            self = .pidPlain(controller)
-            _ = modulator.output(duty: duty, nowSeconds: input.nowSeconds)
-            return duty
-        }
+        if let duty = standard?.drive(input, modulator: &modulator) { return duty }
+        // A baseline's duty, or none at all (which cannot happen): the burner off.
+        let duty = onoff?.duty(for: input) ?? pidPlain?.duty(for: input) ?? 0
+        _ = modulator.output(duty: duty, nowSeconds: input.nowSeconds)
+        return duty
     }
 }
 

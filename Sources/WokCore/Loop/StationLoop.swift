@@ -125,14 +125,11 @@ public struct StationLoop: Sendable {
         if case .trusted(let celsius) = verdict { measured = celsius }
         var duty = 0.0
         var wanted = BurnerCommand.off
-        if var current = session, current.isRunning {
-            events += current.step(nowSeconds: now, measuredC: measured)
-            session = current
-            if current.isRunning, let measured {
-                let input = ControlInput(
-                    nowSeconds: now, measuredC: measured, targetC: current.targetC,
-                    expectedLoadGrams: current.expectedLoadGrams, stageIndex: current.stageIndex,
-                    stageSecondsLeftAtLeast: current.remainingSeconds)
+        // The session is stepped and read in place: a copy out and back each tick costs more
+        // than the step.
+        if session?.isRunning == true {
+            events += session?.step(nowSeconds: now, measuredC: measured) ?? []
+            if let measured, let input = session?.controlInput(nowSeconds: now, measuredC: measured) {
                 duty = controller.drive(input, modulator: &modulator)
                 wanted = modulator.command
             }
@@ -198,12 +195,7 @@ public struct StationLoop: Sendable {
 
     /// What the monitor needs to know about the cook, as of the start of this tick.
     private func safetyContext(nowSeconds now: Double) -> SafetyContext {
-        guard let current = session, current.isRunning else { return .idle }
-        return SafetyContext(
-            cookRunning: true, targetC: current.targetC, stageIndex: current.stageIndex,
-            stageAddsFood: !current.stage.add.isEmpty, stageElapsedSeconds: current.stageElapsedSeconds,
-            confirmOverdueSeconds: current.confirmOverdueSeconds, cookElapsedSeconds: now - current.startedAtSeconds,
-            cookPlannedSeconds: cookPlannedSeconds)
+        session?.safetyContext(nowSeconds: now, cookPlannedSeconds: cookPlannedSeconds) ?? .idle
     }
 
     /// Tells the cook and the watchers about a fault the monitor has just latched.
@@ -249,5 +241,24 @@ public enum StartError: Error, Sendable, Equatable, CustomStringConvertible {
         case .busy(let recipe): "a cook of \"\(recipe)\" is running"
         case .recipeRejected(let problems): problems.map(\.description).joined(separator: "; ")
         }
+    }
+}
+
+extension CookSession {
+    /// What the controller is told this tick (nil once the cook has ended).
+    func controlInput(nowSeconds now: Double, measuredC: Double) -> ControlInput? {
+        guard isRunning else { return nil }
+        return ControlInput(
+            nowSeconds: now, measuredC: measuredC, targetC: targetC, expectedLoadGrams: expectedLoadGrams,
+            stageIndex: stageIndex, stageSecondsLeftAtLeast: remainingSeconds)
+    }
+
+    /// What the safety monitor needs to know about the cook.
+    func safetyContext(nowSeconds now: Double, cookPlannedSeconds: Double) -> SafetyContext {
+        guard isRunning else { return .idle }
+        return SafetyContext(
+            cookRunning: true, targetC: targetC, stageIndex: stageIndex, stageAddsFood: !stage.add.isEmpty,
+            stageElapsedSeconds: stageElapsedSeconds, confirmOverdueSeconds: confirmOverdueSeconds,
+            cookElapsedSeconds: now - startedAtSeconds, cookPlannedSeconds: cookPlannedSeconds)
     }
 }
