@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // The wok station controller: a pure core, thin shells around it, and a simulator that runs whole
-// cooks in virtual time. Arrows point one way: executables -> daemon -> simulator -> hardware -> core.
+// cooks in virtual time. Arrows point one way: executables -> daemon -> simulator -> hardware -> core;
+// daemon -> wire -> core and daemon -> system; wokctl -> client -> wire, system (never the daemon).
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -39,8 +40,16 @@ let package = Package(
             exclude: ["Plants"], swiftSettings: strict),
         // libsystemd's sd_notify, from Debian's libsystemd-dev.
         .systemLibrary(name: "CSystemd", path: "Sources/CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
-        // The Linux calls Swift cannot reach on its own (SO_PEERCRED, signalfd).
+        // The Linux calls Swift cannot reach on its own (SO_PEERCRED, signalfd, flock).
         .target(name: "CWokSystem", path: "Sources/CWokSystem"),
+        // The system layer of the daemon and its clients: one errno type, small files, clocks, the
+        // bounded line framer, Unix sockets and peer credentials, signals, ppoll, the state lock.
+        .target(name: "WokSystem", dependencies: ["CWokSystem"], path: "Sources/WokSystem", swiftSettings: strict),
+        // The control socket's language: typed requests, responses, snapshot and events, each with
+        // one JSON mapping, the version and the bounds. No I/O.
+        .target(name: "WokWire", dependencies: ["WokCore"], path: "Sources/WokWire", swiftSettings: strict),
+        // A blocking client of the control socket, for wokctl, the benchmarks and later bridges.
+        .target(name: "WokClient", dependencies: ["WokWire", "WokSystem"], path: "Sources/WokClient", swiftSettings: strict),
         // The system's SQLite, from Debian's libsqlite3-dev.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The cook history: every cook, its stages, events and samples in a SQLite database.
@@ -49,16 +58,17 @@ let package = Package(
         .target(name: "WokPlot", path: "Sources/WokPlot", swiftSettings: strict),
         // The real-time loop, the control socket and its protocol, systemd notification.
         .target(
-            name: "WokDaemon", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokHistory", "CSystemd", "CWokSystem"],
+            name: "WokDaemon", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokHistory", "CSystemd", "WokSystem", "WokWire"],
             path: "Sources/WokDaemon", swiftSettings: strict),
         .executableTarget(
-            name: "wokd", dependencies: ["WokCore", "WokSimulator", "WokDaemon", "WokHistory"], path: "Sources/wokd", swiftSettings: strict),
+            name: "wokd", dependencies: ["WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokSystem"], path: "Sources/wokd",
+            swiftSettings: strict),
         .executableTarget(
-            name: "wokctl", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokDaemon", "WokHistory", "WokPlot"],
+            name: "wokctl", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokHistory", "WokPlot", "WokSystem", "WokWire", "WokClient"],
             path: "Sources/wokctl", swiftSettings: strict),
         // The daemon's benchmark: memory, CPU and loop jitter of a running `wokd --simulate`.
         .executableTarget(
-            name: "wokd-bench", dependencies: ["WokCore", "WokDaemon", "wokd"], path: "Sources/wokd-bench",
+            name: "wokd-bench", dependencies: ["WokCore", "WokSystem", "WokWire", "WokClient", "wokd"], path: "Sources/wokd-bench",
             swiftSettings: strict),
         // The kernel-level rig's plant: the thermal model against i2c-stub and gpio-sim, inside a VM.
         // The logic is a library so it is tested; the executable only reads its command line.
@@ -79,15 +89,17 @@ let package = Package(
             name: "WokSimulatorTests", dependencies: ["WokCore", "WokHardware", "WokSimulator"],
             path: "Tests/WokSimulatorTests"),
         .testTarget(
-            name: "WokDaemonTests", dependencies: ["WokCore", "WokSimulator", "WokDaemon"], path: "Tests/WokDaemonTests"),
+            name: "WokDaemonTests", dependencies: ["WokCore", "WokSimulator", "WokDaemon", "WokSystem", "WokWire", "WokClient"],
+            path: "Tests/WokDaemonTests"),
         .testTarget(
-            name: "WokHistoryTests", dependencies: ["WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokPlot"],
+            name: "WokHistoryTests", dependencies: ["WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokPlot", "WokSystem", "WokWire"],
             path: "Tests/WokHistoryTests"),
         .testTarget(
             name: "WokRigPlantTests", dependencies: ["WokRigPlant", "WokHardware", "WokSimulator"],
             path: "Tests/WokRigPlantTests"),
         // Runs the built `wokctl` and `wokd` as a person would; depending on them makes SwiftPM build them first.
-        .testTarget(name: "WokctlTests", dependencies: ["wokctl", "wokd", "WokCore", "WokSimulator", "WokDaemon", "WokHistory"], path: "Tests/WokctlTests"),
+        .testTarget(name: "WokctlTests", dependencies: ["wokctl", "wokd", "WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokSystem", "WokWire", "WokClient"],
+            path: "Tests/WokctlTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,9 @@
 #define _GNU_SOURCE
 #include "wok_system.h"
 #include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <sys/file.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -19,15 +22,37 @@ int wok_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
     return 0;
 }
 
-int wok_signal_descriptor(void) {
+// Every asynchronous signal whose default action ends the process. They are blocked in every
+// thread (threads inherit the mask, so this runs before any thread starts) and read from a
+// signalfd by the loop, which decides: stop with the burner off, or log and carry on. A signal
+// left at its default would end wokd without the burner-off step. The synchronous ones (SIGSEGV,
+// SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS) are crashes: the kernel then releases the
+// relay's line, and the wiring turns the burner off.
+static void wok_fill_signal_set(sigset_t *set) {
+    static const int handled[] = {
+        SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGIO, SIGPROF, SIGVTALRM,
+        SIGXCPU, SIGXFSZ, SIGPWR,
+#ifdef SIGSTKFLT
+        SIGSTKFLT,
+#endif
+    };
+    sigemptyset(set);
+    for (size_t i = 0; i < sizeof handled / sizeof handled[0]; i++) sigaddset(set, handled[i]);
+    for (int number = SIGRTMIN; number <= SIGRTMAX; number++) sigaddset(set, number);
+}
+
+int wok_block_signals(void) {
     // A peer that hangs up mid-write must be an EPIPE to handle, not a signal that kills the daemon.
     signal(SIGPIPE, SIG_IGN);
     sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) return -1;
+    wok_fill_signal_set(&set);
+    return pthread_sigmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -1;
+}
+
+int wok_signal_descriptor(void) {
+    if (wok_block_signals() != 0) return -1;
+    sigset_t set;
+    wok_fill_signal_set(&set);
     return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
@@ -49,3 +74,14 @@ int wok_poll(struct pollfd *fds, nfds_t count, long long timeout_ns) {
 int wok_accept(int listener) {
     return accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }
+
+int wok_try_lock(int fd) {
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EINTR) return -1;
+    }
+    return 0;
+}
+
+int wok_signal_range_max(void) { return SIGRTMAX; }
+int wok_signal_range_min(void) { return SIGRTMIN; }
+void wok_release_free_memory(void) { malloc_trim(0); }

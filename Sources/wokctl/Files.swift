@@ -1,6 +1,6 @@
 import Glibc
 import WokCore
-import WokDaemon
+import WokSystem
 import WokSimulator
 
 /// Where `wokctl` finds recipes, stations and plants, and how it reads them.
@@ -43,7 +43,7 @@ enum Files {
     /// Recipe names (file names without `.json`) in a directory, sorted.
     static func recipeNames(in directory: String) throws(CommandFailure) -> [String] {
         do {
-            return try RecipeSource.recipeNames(in: directory)
+            return try RecipeFiles.names(in: directory)
         } catch {
             throw CommandFailure(message: "cannot list recipes: \(error)", code: .invalidInput)
         }

@@ -1,6 +1,6 @@
 import Foundation
 import WokCore
-import WokDaemon
+import WokSystem
 import WokHistory
 import WokPlot
 

@@ -1,4 +1,4 @@
-import WokDaemon
+import WokSystem
 import WokCore
 
 /// `wokctl recipes list|show|validate`: works offline, on files only.

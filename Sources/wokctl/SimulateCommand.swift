@@ -1,4 +1,4 @@
-import WokDaemon
+import WokSystem
 import WokCore
 import WokSimulator
 

@@ -1,5 +1,8 @@
+import Glibc
 import WokCore
-import WokDaemon
+import WokClient
+import WokSystem
+import WokWire
 
 /// The verbs that talk to a running `wokd`: status, start, next, hold, resume, abort, ack.
 enum StationCommands {
@@ -13,8 +16,10 @@ enum StationCommands {
         "start": """
             Usage: wokctl start RECIPE [--socket PATH] [--json]
 
-            Starts cooking RECIPE: a name from the daemon's recipe directory, or a path to a recipe file
-            (anything with a '/' or ending in .json). The burner lights at once for the first stage.
+            Starts cooking RECIPE: a name from the daemon's recipe directories, or a path to a recipe file
+            (anything with a '/' or ending in .json). A file is read by wokctl, with your rights, and its
+            text sent to wokd, which checks it as it checks its own. The burner lights at once for the
+            first stage.
             """,
         "next": """
             Usage: wokctl next [--socket PATH] [--json]
@@ -75,7 +80,7 @@ enum StationCommands {
         let client = try connect(args.value("socket"))
         let snapshot = try ask(client, method, params)
         if args.has("json") {
-            Terminal.line(JSONValue.object(snapshot).serialized())
+            Terminal.line(snapshot.json.serialized())
         } else if method == .status {
             Terminal.out(StatusText.render(snapshot))
         } else {
@@ -83,21 +88,32 @@ enum StationCommands {
         }
     }
 
-    /// A name goes to the daemon as is; a path is made absolute, since the daemon has its own directory.
+    /// A name goes to the daemon as is; a file is read here, with the caller's own rights, and
+    /// its text sent: the daemon never opens a path a client names.
     static func startParams(_ recipe: String) throws(CommandFailure) -> JSONObject {
         guard recipe.contains("/") || recipe.hasSuffix(".json") else { return ["recipe": .string(recipe)] }
-        var path = recipe
-        if !path.hasPrefix("/") {
-            guard let directory = currentDirectory() else {
-                throw CommandFailure(message: "start: cannot tell the current directory to locate \(recipe)", code: .failure)
+        let text: String
+        do {
+            text = try readSmallFile(recipe, maxBytes: ControlProtocol.maxRecipeDocumentBytes)
+        } catch {
+            switch error {
+            case .system(let system) where system.errno == ENOENT:
+                throw CommandFailure(message: "start: \(recipe): no such file", code: .invalidInput)
+            case .tooLarge:
+                throw CommandFailure(
+                    message: "start: \(recipe) is over \(ControlProtocol.maxRecipeDocumentBytes) bytes; a recipe is far smaller", code: .invalidInput)
+            default:
+                throw CommandFailure(message: "start: cannot read \(error)", code: .invalidInput)
             }
-            path = directory + "/" + recipe
         }
-        return ["path": .string(path)]
+        // The daemon shows this label in its log and the history; a plain file name says enough.
+        let label = String(recipe.split(separator: "/").last ?? Substring(recipe)).unicodeScalars
+            .filter { $0.properties.generalCategory != .control && $0.properties.generalCategory != .format }
+        return ["document": .string(text), "source": .string(String(String.UnicodeScalarView(label.prefix(200))))]
     }
 
     static func connect(_ explicit: String?) throws(CommandFailure) -> ControlClient {
-        let path = explicit ?? DefaultPaths.controlSocket
+        let path = explicit ?? DefaultPaths.clientSocket
         do {
             return try ControlClient(path: path)
         } catch {
@@ -106,16 +122,21 @@ enum StationCommands {
     }
 
     /// Sends one request; a refusal or a lost daemon becomes the matching exit code.
-    static func ask(_ client: ControlClient, _ method: ControlMethod, _ params: JSONObject = JSONObject()) throws(CommandFailure) -> JSONObject {
-        let answer: Result<JSONValue, ControlError>
+    static func ask(_ client: ControlClient, _ method: ControlMethod, _ params: JSONObject = JSONObject()) throws(CommandFailure) -> StationSnapshot {
+        let answer: Result<StationSnapshot, ControlError>
         do {
-            answer = try client.request(method, params: params)
+            answer = try client.command(method, params: params)
         } catch {
             throw failure(error)
         }
+        return try check(answer, method)
+    }
+
+    /// A refusal becomes the matching exit code.
+    static func check<Value>(_ answer: Result<Value, ControlError>, _ method: ControlMethod) throws(CommandFailure) -> Value {
         switch answer {
         case .success(let value):
-            return value.objectValue ?? JSONObject()
+            return value
         case .failure(let error):
             let code: ExitCode = switch error.code {
             case .notPermitted: .permissionDenied
@@ -124,7 +145,7 @@ enum StationCommands {
             case .parseError, .invalidRequest, .unknownMethod, .unsupportedVersion, .requestTooLarge: .usage
             case .failed: .failure
             }
-            throw CommandFailure(message: "\(method.rawValue): \(error.description)", code: code)
+            throw CommandFailure(message: "\(method.rawValue): \(safeText(error.description))", code: code)
         }
     }
 

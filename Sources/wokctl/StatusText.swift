@@ -1,71 +1,65 @@
 import WokCore
+import WokWire
 
-/// Words and pictures of the daemon's snapshot, for `status` and `watch`.
+/// Words and pictures of the daemon's snapshot, for `status` and `watch`. Every text that came
+/// from the daemon passes through `safeText` before it reaches the terminal.
 enum StatusText {
     /// `wokctl status`: a few lines a person reads at a glance.
-    static func render(_ snapshot: JSONObject) -> String {
+    static func render(_ snapshot: StationSnapshot) -> String {
         var lines: [String] = []
-        let state = snapshot["state"]?.stringValue ?? "unknown"
-        let recipe = snapshot["recipe"]?.stringValue
-        var header = "wokd: \(Terminal.bold(state))"
-        if let recipe, state != "idle" { header += " - \(recipe)" }
-        if snapshot["simulated"]?.boolValue == true {
-            header += " (simulated, \(formatNumber(snapshot["speed"]?.numberValue ?? 1))x)"
-        }
+        var header = "wokd: \(Terminal.bold(snapshot.state.rawValue))"
+        if let recipe = snapshot.recipe, snapshot.state != .idle { header += " - \(safeText(recipe))" }
+        if snapshot.simulated { header += " (simulated, \(formatNumber(snapshot.speed))x)" }
         lines.append(header)
-        if let stage = snapshot["stage"]?.objectValue {
+        if let stage = snapshot.stage {
             lines.append("  Stage:    \(stageText(stage, of: snapshot))")
         }
         lines.append("  Heat:     \(heatText(snapshot))")
-        if let fault = snapshot["fault"]?.objectValue {
-            lines.append("  Fault:    " + Terminal.danger("\(fault["kind"]?.stringValue ?? "?"): \(fault["reason"]?.stringValue ?? "")"))
+        if let fault = snapshot.fault {
+            lines.append("  Fault:    " + Terminal.danger("\(safeText(fault.kind)): \(safeText(fault.reason))"))
         }
-        if let interrupted = snapshot["interrupted"]?.objectValue {
-            let stage = (interrupted["stageIndex"]?.intValue ?? 0) + 1
+        if let cook = snapshot.interrupted {
             lines.append(
-                "  Interrupted: \"\(interrupted["recipe"]?.stringValue ?? "?")\" in stage \(stage) \"\(interrupted["stageName"]?.stringValue ?? "")\"; `wokctl resume` continues it (for \(clockText(interrupted["resumableForSeconds"]?.numberValue ?? 0)) more), `wokctl abort` discards it")
+                "  Interrupted: \"\(safeText(cook.recipe))\" in stage \(cook.stageIndex + 1) \"\(safeText(cook.stageName))\"; `wokctl resume` continues it (for \(clockText(cook.resumableForSeconds)) more), `wokctl abort` discards it"
+            )
         }
-        if let store = snapshot["historyStore"]?.objectValue, store["ok"]?.boolValue == false {
-            lines.append("  History:  " + Terminal.danger(store["error"]?.stringValue ?? "not being written"))
+        if let problem = snapshot.historyProblem {
+            lines.append("  History:  " + Terminal.danger(safeText(problem)))
         }
-        if let prompt = snapshot["prompt"]?.stringValue {
-            lines.append(Terminal.alert(">>> \(prompt)"))
+        if let prompt = snapshot.prompt {
+            lines.append(Terminal.alert(">>> \(safeText(prompt))"))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// One line: after a command, and for each change when `watch` is not on a terminal.
-    static func summary(_ snapshot: JSONObject) -> String {
-        var parts = [snapshot["state"]?.stringValue ?? "unknown"]
-        if let stage = snapshot["stage"]?.objectValue { parts.append(stageText(stage, of: snapshot)) }
+    static func summary(_ snapshot: StationSnapshot) -> String {
+        var parts = [snapshot.state.rawValue]
+        if let stage = snapshot.stage { parts.append(stageText(stage, of: snapshot)) }
         parts.append(heatText(snapshot))
-        if let fault = snapshot["fault"]?.objectValue { parts.append("FAULT \(fault["kind"]?.stringValue ?? "?")") }
+        if let fault = snapshot.fault { parts.append("FAULT \(safeText(fault.kind))") }
         return parts.joined(separator: "; ")
     }
 
-    static func stageText(_ stage: JSONObject, of snapshot: JSONObject) -> String {
-        let index = (stage["index"]?.intValue ?? 0) + 1
-        let count = snapshot["stages"]?.arrayValue?.count ?? 0
-        var text = "\(index)/\(count) \"\(stage["name"]?.stringValue ?? "")\", \(clockText(stage["elapsedSeconds"]?.numberValue ?? 0)) in"
-        if let remaining = stage["remainingSeconds"]?.numberValue { text += ", \(clockText(remaining.rounded(.up))) to go" }
+    static func stageText(_ stage: StationSnapshot.StageProgress, of snapshot: StationSnapshot) -> String {
+        var text = "\(stage.index + 1)/\(snapshot.stages.count) \"\(safeText(stage.name))\", \(clockText(stage.elapsedSeconds)) in"
+        if let remaining = stage.remainingSeconds { text += ", \(clockText(remaining.rounded(.up))) to go" }
         return text
     }
 
-    static func heatText(_ snapshot: JSONObject) -> String {
-        let target = snapshot["targetC"]?.numberValue.map { "\(formatCelsius($0)) °C" } ?? "off"
-        let wok = snapshot["temperatureC"]?.numberValue.map { "\(formatCelsius($0)) °C" } ?? "no reading"
-        let burner = snapshot["burner"]?.stringValue ?? "?"
-        let duty = Int(((snapshot["duty"]?.numberValue ?? 0) * 100).rounded())
-        return "target \(target), wok \(wok), burner \(burner) (duty \(duty) %)"
+    static func heatText(_ snapshot: StationSnapshot) -> String {
+        let target = snapshot.targetC.map { "\(formatCelsius($0)) °C" } ?? "off"
+        let wok = snapshot.temperatureC.map { "\(formatCelsius($0)) °C" } ?? "no reading"
+        let duty = Int((snapshot.duty * 100).rounded())
+        return "target \(target), wok \(wok), burner \(snapshot.burnerOn ? "on" : "off") (duty \(duty) %)"
     }
 
     /// The parts of a snapshot whose change deserves a new line: not the temperature's wobble,
     /// nor each click of the relay, which would bury the changes a person cares about.
-    static func changeKey(_ snapshot: JSONObject) -> String {
+    static func changeKey(_ snapshot: StationSnapshot) -> String {
         [
-            snapshot["state"]?.stringValue ?? "", snapshot["stage"]?.objectValue?["index"]?.intValue.map(String.init) ?? "",
-            snapshot["fault"]?.objectValue?["kind"]?.stringValue ?? "",
-            snapshot["prompt"]?.stringValue ?? "", snapshot["targetC"]?.numberValue.map { formatNumber($0) } ?? "",
+            snapshot.state.rawValue, snapshot.stage.map { String($0.index) } ?? "", snapshot.fault?.kind ?? "",
+            snapshot.prompt ?? "", snapshot.targetC.map { formatNumber($0) } ?? "",
         ].joined(separator: "|")
     }
 }

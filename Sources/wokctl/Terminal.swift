@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import WokDaemon
+import WokSystem
 
 /// Standard output and error, and what kind of screen is on the other end.
 enum Terminal {

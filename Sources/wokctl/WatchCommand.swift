@@ -1,5 +1,7 @@
 import WokCore
-import WokDaemon
+import WokClient
+import WokSystem
+import WokWire
 
 /// `wokctl watch`: the station live. On a terminal it redraws in place; otherwise it prints one
 /// line per event and per change of state, so it can be logged or read by a script.
@@ -33,19 +35,28 @@ enum WatchCommand {
             windowSeconds = minutes * 60
         }
         let client = try StationCommands.connect(args.value("socket"))
-        let first = try StationCommands.ask(client, .subscribe)
+        let subscription: Subscription
+        do {
+            subscription = try StationCommands.check(try client.subscribe(), .subscribe)
+        } catch let error as ControlClientError {
+            throw StationCommands.failure(error)
+        } catch let error as CommandFailure {
+            throw error
+        } catch {
+            throw CommandFailure(message: "watch: \(error)", code: .failure)
+        }
         var view = WatchView(json: args.has("json"), live: Terminal.isInteractive && !args.has("json"), windowSeconds: windowSeconds)
-        view.start(first)
+        view.start(subscription)
         while true {
-            let message: ControlMessage?
+            let push: ControlPush?
             do {
-                message = try client.next(timeoutSeconds: 5)
+                push = try client.nextPush(timeoutSeconds: 5)
             } catch {
                 view.finish()
-                throw CommandFailure(message: "watch: \(error.description)", code: .daemonUnavailable)
+                throw CommandFailure(message: "watch: \(safeText(error.description))", code: .daemonUnavailable)
             }
-            guard let message else { continue }
-            view.show(message)
+            guard let push else { continue }
+            view.show(push)
         }
     }
 }
@@ -55,7 +66,7 @@ struct WatchView {
     let json: Bool
     let live: Bool
     let windowSeconds: Double
-    private var snapshot = JSONObject()
+    private var snapshot = StationSnapshot(state: .idle)
     private var samples: [ChartSample] = []
     private var recentEvents: [String] = []
     private var lastChangeKey = ""
@@ -68,53 +79,37 @@ struct WatchView {
         self.windowSeconds = windowSeconds
     }
 
-    mutating func start(_ first: JSONObject) {
-        var current = first
-        if let history = first["history"]?.arrayValue {
-            for entry in history {
-                guard let fields = entry.arrayValue, fields.count == 4, let time = fields[0].numberValue else { continue }
-                samples.append(ChartSample(
-                    timeSeconds: time, temperatureC: fields[1].numberValue, targetC: fields[2].numberValue,
-                    burnerOn: fields[3].boolValue ?? false))
-            }
-        }
-        current.members.removeAll { $0.key == "history" }
-        if json {
-            Terminal.line(ControlReply.push("snapshot", .object(current)))
-        }
-        update(current, force: true)
+    mutating func start(_ first: Subscription) {
+        samples = first.history.map { ChartSample(timeSeconds: $0.timeSeconds, temperatureC: $0.temperatureC, targetC: $0.targetC, burnerOn: $0.burnerOn) }
+        if json { Terminal.line(ControlReply.push("snapshot", first.snapshot.json)) }
+        update(first.snapshot, force: true)
     }
 
-    mutating func show(_ message: ControlMessage) {
-        switch message {
+    mutating func show(_ push: ControlPush) {
+        switch push {
         case .snapshot(let next):
-            if json { Terminal.line(ControlReply.push("snapshot", .object(next))) }
+            if json { Terminal.line(ControlReply.push("snapshot", next.json)) }
             update(next, force: false)
         case .event(let event):
             if json {
-                Terminal.line(ControlReply.push("event", .object(event)))
+                Terminal.line(ControlReply.push("event", event.json))
                 return
             }
-            let line = "[\(clockText(event["timeSeconds"]?.numberValue ?? 0))] \(event["message"]?.stringValue ?? "")"
-            let name = event["name"]?.stringValue
+            let line = "[\(clockText(event.timeSeconds))] \(safeText(event.message))"
             if live {
                 recentEvents.append(line)
                 if recentEvents.count > 5 { recentEvents.removeFirst() }
                 lastDrawSeconds = -Double.infinity
             } else {
-                Terminal.line(name == "fault" ? "!!! " + line : name == "prompt" ? ">>> " + line : line)
+                Terminal.line(event.name == "fault" ? "!!! " + line : event.name == "prompt" ? ">>> " + line : line)
             }
-        case .result, .error:
-            break
         }
     }
 
-    private mutating func update(_ next: JSONObject, force: Bool) {
+    private mutating func update(_ next: StationSnapshot, force: Bool) {
         snapshot = next
-        if let time = next["timeSeconds"]?.numberValue, time - (samples.last?.timeSeconds ?? -Double.infinity) >= 1 {
-            samples.append(ChartSample(
-                timeSeconds: time, temperatureC: next["temperatureC"]?.numberValue, targetC: next["targetC"]?.numberValue,
-                burnerOn: next["burner"]?.stringValue == "on"))
+        if next.timeSeconds - (samples.last?.timeSeconds ?? -Double.infinity) >= 1 {
+            samples.append(ChartSample(timeSeconds: next.timeSeconds, temperatureC: next.temperatureC, targetC: next.targetC, burnerOn: next.burnerOn))
             if samples.count > 4000 { samples.removeFirst(samples.count - 3600) }
         }
         guard !json else { return }
@@ -138,15 +133,14 @@ struct WatchView {
         var lines = StatusText.render(snapshot).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         // The prompt goes last and loudest; take it out of the status block.
-        let prompt = snapshot["prompt"]?.stringValue
+        let prompt = snapshot.prompt.map(safeText)
         if prompt != nil { lines.removeLast() }
         lines.append("")
-        let current = snapshot["stage"]?.objectValue?["index"]?.intValue
-        for (index, stage) in (snapshot["stages"]?.arrayValue ?? []).enumerated() {
-            let object = stage.objectValue
+        let current = snapshot.stage?.index
+        for (index, stage) in snapshot.stages.enumerated() {
             let marker = index == current ? "▶" : (current.map { index < $0 } ?? false) ? "✓" : " "
-            let target = object?["targetC"]?.numberValue.map { "\(formatCelsius($0)) °C" } ?? "off"
-            let line = " \(marker) \(index + 1). \(object?["name"]?.stringValue ?? "")  (\(target))"
+            let target = stage.targetC.map { "\(formatCelsius($0)) °C" } ?? "off"
+            let line = " \(marker) \(index + 1). \(safeText(stage.name))  (\(target))"
             lines.append(index == current ? Terminal.bold(line) : line)
         }
         lines.append("")

@@ -41,7 +41,27 @@ var noSignals = sigset_t()
 sigemptyset(&noSignals)
 sigprocmask(SIG_SETMASK, &noSignals, nil)
 
-let arguments = Array(CommandLine.arguments.dropFirst())
+/// Options given before the verb (`wokctl --socket P status`) move after it, where each verb reads
+/// its own; the ones that take a value carry it along.
+func verbFirst(_ raw: [String]) -> [String] {
+    let valued: Set<String> = [
+        "--socket", "--station", "--config", "--plant", "--recipe-dir", "--db", "--state-dir", "--minutes", "--seed", "--speed", "--controller",
+    ]
+    var leading: [String] = []
+    var index = 0
+    while index < raw.count, raw[index].hasPrefix("--"), raw[index] != "--", raw[index] != "--help" {
+        leading.append(raw[index])
+        if valued.contains(raw[index]), index + 1 < raw.count {
+            leading.append(raw[index + 1])
+            index += 1
+        }
+        index += 1
+    }
+    guard !leading.isEmpty, index < raw.count else { return raw }
+    return [raw[index]] + Array(raw[(index + 1)...]) + leading
+}
+
+let arguments = verbFirst(Array(CommandLine.arguments.dropFirst()))
 var status = ExitCode.success
 do throws(CommandFailure) {
     switch arguments.first {

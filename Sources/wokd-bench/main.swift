@@ -1,6 +1,8 @@
 import Glibc
 import WokCore
-import WokDaemon
+import WokClient
+import WokSystem
+import WokWire
 
 /// The daemon's benchmark: resident memory, CPU use and the control loop's punctuality while
 /// `wokd --simulate` cooks the default recipe at real-time speed, with the other core kept busy.

@@ -3,6 +3,7 @@ import WokCore
 import WokDaemon
 import WokHistory
 import WokSimulator
+import WokSystem
 
 /// `wokd`: the wok station daemon. Wiring only: options, files, devices, then the runner.
 let usage = """
@@ -19,7 +20,7 @@ let usage = """
       --history-max-mb N    keep the cook history under N megabytes, oldest cooks go first (default 256)
       --history-max-days N  delete cooks older than N days (default 730; 0 keeps them by size alone)
       --no-history       keep no cook history
-      --recipes DIR      recipe directory for `start NAME` (default \(DefaultPaths.recipeDirectory))
+      --recipes DIR      recipe directory for `start NAME` (default: the first of \(DefaultPaths.recipeDirectories.joined(separator: ", ")) that has it)
       --simulate         drive the simulated station instead of real devices
       --plant FILE|NAME  simulated plant (a file, or a name from Simulator/Plants)
       --speed X          simulated seconds per real second, 0.1 to 1000 (default 1)
@@ -35,6 +36,10 @@ func fail(_ message: String, _ status: Int32) -> Never {
     StandardErrorLog().write(.error, message)
     exit(status)
 }
+
+// Before anything else, and before any thread starts (threads inherit the mask): every signal
+// that would end the process is blocked, to be read by the loop, which turns the burner off first.
+do { try SignalReceiver.blockForAllThreads() } catch { fail("signal handling: \(error)", 1) }
 
 let raw = Array(CommandLine.arguments.dropFirst())
 if raw.contains("--help") || raw.contains("-h") {
@@ -84,6 +89,26 @@ if let text = args.value("speed") {
     speed = value
 }
 
+// Where things live. The state directory is locked before anything in it is read or written,
+// and before the devices are touched: one daemon per station.
+let socketPath = args.value("socket") ?? DefaultPaths.controlSocket
+let stateDirectory = args.value("state-dir") ?? DefaultPaths.stateDirectory
+do {
+    let socketDirectory = parentDirectory(socketPath)
+    // The fallback folder in the shared /tmp must be ours alone: another user could have made it.
+    if socketDirectory == DefaultPaths.temporaryFolder { try ensurePrivateDirectory(socketDirectory) } else { try makeDirectories(socketDirectory) }
+    if stateDirectory == DefaultPaths.temporaryFolder + "/state" { try ensurePrivateDirectory(DefaultPaths.temporaryFolder) }
+    try makeDirectories(stateDirectory)
+} catch {
+    fail("\(error)", 1)
+}
+let stateLock: DirectoryLock
+do {
+    stateLock = try DirectoryLock(directory: stateDirectory)
+} catch {
+    fail("\(error); not starting (nothing was touched)", 1)
+}
+
 let devices: any DaemonDevices
 if simulate {
     var plant = PlantParameters()
@@ -123,12 +148,6 @@ if simulate {
     }
 }
 
-// Where things live.
-let socketPath = args.value("socket") ?? DefaultPaths.controlSocket
-let stateDirectory = args.value("state-dir") ?? DefaultPaths.stateDirectory
-for directory in [parentDirectory(socketPath), stateDirectory] {
-    do { try makeDirectories(directory) } catch { fail("\(error)", 1) }
-}
 var socketGroup: UInt32?
 if let name = station.daemon.group {
     guard let gid = groupID(named: name) else { fail("\(stationSource): daemon.group \"\(name)\" is not a group on this system", 3) }
@@ -168,7 +187,7 @@ let clock = SystemLoopClock()
 let core: DaemonCore
 do {
     core = try DaemonCore(
-        station: station, devices: devices, recipeDirectory: args.value("recipes") ?? DefaultPaths.recipeDirectory,
+        station: station, devices: devices, recipeDirectories: args.value("recipes").map { [$0] } ?? DefaultPaths.recipeDirectories,
         speed: speed, isSimulated: simulate, records: FileCookRecordStore(directory: stateDirectory), log: log,
         nowSeconds: 0, wallClock: wallClockSeconds, journal: journal)
 } catch {
@@ -176,15 +195,15 @@ do {
 }
 log.write(.info, "station \"\(station.name)\" from \(stationSource); state in \(stateDirectory)")
 
-var runnerOptions = DaemonRunnerOptions(socketPath: socketPath, socketGroupID: socketGroup, speed: speed)
+var runnerOptions = DaemonRunnerOptions(socketGroupID: socketGroup, speed: speed)
 runnerOptions.stationTimeFollowsTicks = simulate
-let runner: DaemonRunner
+let source: PosixEventSource
 do {
-    runner = try DaemonRunner(
-        core: core, options: runnerOptions,
-        log: log, clock: clock)
+    source = try PosixEventSource(socketPath: socketPath, groupID: socketGroup, clock: clock)
 } catch {
     _ = core.shutdown(reason: "start-up failed")
     fail("\(error)", 1)
 }
-exit(runner.run())
+let status = DaemonRunner(core: core, options: runnerOptions, log: log, source: source).run()
+withExtendedLifetime(stateLock) {}
+exit(status)

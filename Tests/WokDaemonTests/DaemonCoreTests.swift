@@ -2,6 +2,8 @@ import Testing
 import WokCore
 import WokSimulator
 @testable import WokDaemon
+import WokWire
+import WokSystem
 
 /// A daemon core on the simulated station in virtual time: no sockets, no clocks, no sleeps.
 struct CoreRig {
@@ -24,7 +26,7 @@ struct CoreRig {
         relay = devices.world.relay
         valve = devices.world.valve
         core = try DaemonCore(
-            station: station, devices: devices, recipeDirectory: Self.recipes, speed: 1, isSimulated: true,
+            station: station, devices: devices, recipeDirectories: [Self.recipes], speed: 1, isSimulated: true,
             records: records, log: log, nowSeconds: 0, wallClock: { wallSeconds })
     }
 
@@ -42,13 +44,13 @@ struct CoreRig {
         while now < end {
             now += core.station.control.periodSeconds
             core.tick(nowSeconds: now)
-            if condition(core.snapshot()) { return true }
+            if condition(core.snapshot().jsonObject) { return true }
         }
         return false
     }
 
     func ask(_ method: ControlMethod, _ params: JSONObject = JSONObject(), as peer: Peer? = nil) -> Result<JSONValue, ControlError> {
-        core.handle(ControlRequest(id: 1, method: method, params: params), from: peer ?? cook)
+        core.handle(ControlRequest(id: 1, method: method, params: params), from: peer ?? cook).map(\.json)
     }
 }
 
@@ -65,7 +67,7 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
         let reached1 = rig.run(until: { state($0) == "waiting-for-cook" })
 
         #expect(reached1)
-        let waiting = rig.core.snapshot()
+        let waiting = rig.core.snapshot().jsonObject
         #expect(stageIndex(waiting) == 1)
         #expect(waiting["prompt"]?.stringValue?.contains("wokctl next") == true)
         _ = try rig.ask(.next).get()
@@ -101,7 +103,7 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
         rig.run(seconds: 10)
         _ = try rig.ask(.hold).get()
         rig.run(seconds: 1)
-        let held = rig.core.snapshot()
+        let held = rig.core.snapshot().jsonObject
         #expect(state(held) == "holding")
         let elapsed = try #require(held["stage"]?.objectValue?["elapsedSeconds"]?.numberValue)
         rig.run(seconds: 30)
@@ -151,7 +153,7 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
         #expect(rig.valve.isOpen, "the valve is open while a cook runs")
         rig.relay.failure = "line lost"
         rig.run(seconds: 1)
-        let snapshot = rig.core.snapshot()
+        let snapshot = rig.core.snapshot().jsonObject
         #expect(state(snapshot) == "fault")
         #expect(snapshot["fault"]?.objectValue?["kind"]?.stringValue == "relay-failure")
         // The relay refuses even "off", so the status says it is on, truthfully; the gas is stopped
@@ -179,16 +181,20 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
         guard case .failure(let missing) = rig.ask(.start, ["recipe": "no-such-dish"]) else { Issue.record("started a missing recipe"); return }
         #expect(missing.code == .recipeNotFound)
         #expect(missing.message.contains("caramelised-pork-mince"), "names what is available")
-        guard case .failure(let relative) = rig.ask(.start, ["path": "recipes/reheat.json"]) else { Issue.record("accepted a relative path"); return }
-        #expect(relative.code == .invalidRequest)
+        // The daemon never opens a path a client names: the client sends the text instead.
+        guard case .failure(let path) = rig.ask(.start, ["path": .string(CoreRig.recipes + "/reheat.json")]) else {
+            Issue.record("opened a path a client named")
+            return
+        }
+        #expect(path.code == .invalidRequest)
         guard case .failure(let escape) = rig.ask(.start, ["recipe": "../etc/passwd"]) else { Issue.record("accepted a path as a name"); return }
         #expect(escape.code == .invalidRequest)
-        guard case .failure(let notARecipe) = rig.ask(.start, ["path": .string(CoreRig.recipes + "/../Package.swift")]) else {
+        guard case .failure(let notARecipe) = rig.ask(.start, ["document": "{\"name\": 3}", "source": "mine.json"]) else {
             Issue.record("started a file that is not a recipe")
             return
         }
         #expect(notARecipe.code == .recipeInvalid)
-        guard case .failure(let both) = rig.ask(.start, ["recipe": "reheat", "path": "/x.json"]) else { Issue.record("accepted both"); return }
+        guard case .failure(let both) = rig.ask(.start, ["recipe": "reheat", "document": "{}"]) else { Issue.record("accepted both"); return }
         #expect(both.code == .invalidRequest)
         #expect(rig.core.state == .idle)
     }
@@ -200,7 +206,7 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
 
         #expect(reached5)
         #expect(rig.core.burnerIsOn == false)
-        let snapshot = rig.core.snapshot()
+        let snapshot = rig.core.snapshot().jsonObject
         #expect(snapshot["fault"]?.objectValue?["kind"]?.stringValue != nil)
         #expect(snapshot["prompt"]?.stringValue?.contains("wokctl ack") == true)
         guard case .failure(let error) = rig.ask(.ack) else { Issue.record("acknowledged a fault whose cause persists"); return }
@@ -234,7 +240,7 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
         rig.run(seconds: 120)
         #expect(rig.core.state == .idle)
         #expect(rig.core.burnerIsOn == false)
-        let snapshot = rig.core.snapshot()
+        let snapshot = rig.core.snapshot().jsonObject
         #expect(snapshot["interrupted"]?.objectValue?["stageIndex"]?.intValue == 2)
     }
 

@@ -2,6 +2,8 @@ import Testing
 import WokCore
 import WokSimulator
 @testable import WokDaemon
+import WokWire
+import WokSystem
 @testable import WokHistory
 
 @Suite struct DaemonHistoryTests {

@@ -3,6 +3,8 @@ import Testing
 import WokCore
 import WokSimulator
 @testable import WokDaemon
+import WokWire
+import WokSystem
 @testable import WokHistory
 
 /// A temporary directory, removed when the test is done with it.
@@ -81,7 +83,7 @@ struct HistoryRig {
         journal = TeeJournal(writer)
         let devices = try SimulatedDaemonDevices(plant: PlantParameters(), seed: 3, faults: faults)
         core = try DaemonCore(
-            station: .standard, devices: devices, recipeDirectory: Self.recipes, speed: 1, isSimulated: true,
+            station: .standard, devices: devices, recipeDirectories: [Self.recipes], speed: 1, isSimulated: true,
             records: MemoryCookRecordStore(), log: log, nowSeconds: 0, wallClock: { wallSeconds }, journal: journal)
     }
 
@@ -94,13 +96,13 @@ struct HistoryRig {
             now += core.station.control.periodSeconds
             everyTick(core.tick(nowSeconds: now))
             core.flushJournal(realSeconds: now)
-            if condition(core.snapshot()) { return true }
+            if condition(core.snapshot().jsonObject) { return true }
         }
         return false
     }
 
     func ask(_ method: ControlMethod, _ params: JSONObject = JSONObject()) -> Result<JSONValue, ControlError> {
-        core.handle(ControlRequest(id: 1, method: method, params: params), from: cook)
+        core.handle(ControlRequest(id: 1, method: method, params: params), from: cook).map(\.json)
     }
 
     /// Starts the caramelised pork, confirms the caramel when asked, and runs to the end.

@@ -3,6 +3,8 @@ import Testing
 import WokCore
 import WokSimulator
 @testable import WokDaemon
+import WokWire
+import WokSystem
 @testable import WokHistory
 
 @Suite struct MigrationTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import WokDaemon
+import WokWire
+import WokSystem
 
 /// A real `wokd --simulate` process in a private directory, driven as a person would: through
 /// `wokctl` and the socket. Waiting is by polling the daemon (its station time runs at `speed`).

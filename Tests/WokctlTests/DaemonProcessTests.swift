@@ -2,6 +2,9 @@ import Foundation
 import Testing
 import WokCore
 import WokDaemon
+import WokWire
+import WokClient
+import WokSystem
 
 /// The real daemon, steered only through `wokctl` and its socket. Serialized: each test owns
 /// the machine's attention, so timing checks measure the daemon, not its neighbours.

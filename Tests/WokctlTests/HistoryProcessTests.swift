@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import WokCore
 import WokDaemon
+import WokWire
+import WokSystem
 import WokHistory
 import WokSimulator
 
@@ -141,7 +143,7 @@ enum VirtualDaemon {
         let writer = try HistoryWriter(path: path, nowUnixSeconds: 1_750_000_000)
         let core = try DaemonCore(
             station: .standard, devices: try SimulatedDaemonDevices(plant: PlantParameters(), seed: 5),
-            recipeDirectory: Wokctl.repositoryRoot.appendingPathComponent("recipes").path, speed: 1, isSimulated: true,
+            recipeDirectories: [Wokctl.repositoryRoot.appendingPathComponent("recipes").path], speed: 1, isSimulated: true,
             records: MemoryCookRecordStore(), log: MemoryLog(), nowSeconds: 0, wallClock: { 1_750_000_000 }, journal: writer)
         let cook = Peer(description: "uid 1000 (cook) pid 42", mayChange: true)
         _ = core.handle(ControlRequest(id: 1, method: .start, params: ["recipe": "caramelised-pork-mince"]), from: cook)

@@ -7,9 +7,22 @@
 /// Returns 0, or -1 with errno set.
 int wok_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 
-/// Blocks SIGTERM, SIGINT, SIGHUP and SIGPIPE... for the calling thread and returns a signalfd that
-/// reports the first three (SIGPIPE is simply ignored). Returns -1 with errno set on failure.
+/// Ignores SIGPIPE and blocks, for the calling thread and the threads it starts later, every
+/// asynchronous signal whose default action ends the process. 0, or -1 with errno set.
+int wok_block_signals(void);
+
+/// Blocks those signals (as wok_block_signals) and returns a signalfd that reports them.
+/// Returns -1 with errno set on failure.
 int wok_signal_descriptor(void);
+
+/// flock(LOCK_EX | LOCK_NB), resuming after signals: 0, or -1 with errno (EWOULDBLOCK: held).
+int wok_try_lock(int fd);
+
+/// SIGRTMAX, a function call in glibc that Swift cannot import as a macro.
+int wok_signal_range_max(void);
+int wok_signal_range_min(void);
+/// Gives freed heap back to the system (glibc's malloc_trim).
+void wok_release_free_memory(void);
 
 /// Reads one signal number from a signalfd; 0 when none is pending, -1 with errno on error.
 int wok_read_signal(int fd);

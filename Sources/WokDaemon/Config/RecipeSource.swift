@@ -1,62 +1,89 @@
 public import WokCore
+internal import WokSystem
+public import WokWire
 
-/// Finds and reads the recipe a `start` request names: `{"recipe": NAME}` from the daemon's
-/// recipe directory, or `{"path": ABSOLUTE_PATH}` for a file of the caller's.
+/// Finds the recipe a `start` request names: `{"recipe": NAME}` from the daemon's recipe
+/// directories, or `{"document": TEXT, "source": LABEL}` for a recipe the client read itself
+/// with its own rights. The daemon never opens a path a client names: it would read with the
+/// daemon's rights (a confused deputy) and could block on a FIFO.
 public enum RecipeSource {
     /// Recipes are small; a bigger file is not one.
-    public static let maxRecipeBytes = 1 << 20
+    public static let maxRecipeBytes = ControlProtocol.maxRecipeDocumentBytes
+    /// The label a client gives its document, shown in logs and the history.
+    public static let maxSourceLabelBytes = 256
 
     public static func load(
-        _ params: JSONObject, directory: String
+        _ params: JSONObject, directories: [String]
     ) -> Result<(recipe: Recipe, document: String, source: String), ControlError> {
-        for key in params.keys where key != "recipe" && key != "path" {
-            return .failure(ControlError(.invalidRequest, "start: unknown parameter \"\(String(key.prefix(64)))\" (give \"recipe\" or \"path\")"))
+        for key in params.keys where !["recipe", "document", "source"].contains(key) {
+            return .failure(ControlError(
+                .invalidRequest, "start: unknown parameter \"\(String(key.prefix(64)))\" (give \"recipe\", or \"document\" with \"source\")"))
         }
-        let path: String
-        switch (params["recipe"], params["path"]) {
+        switch (params["recipe"], params["document"]) {
         case (let name?, nil):
-            guard let name = name.stringValue, isPlainName(name) else {
-                return .failure(ControlError(
-                    .invalidRequest, "start: \"recipe\" must be a recipe name (letters, digits, '-', '_', '.'); give a file as \"path\""))
+            guard params["source"] == nil else {
+                return .failure(ControlError(.invalidRequest, "start: \"source\" goes with \"document\", not with \"recipe\""))
             }
-            path = "\(directory)/\(name).json"
-            guard fileExists(path) else {
-                let names = (try? recipeNames(in: directory)) ?? []
-                let available = names.isEmpty ? "" : "; available: \(names.joined(separator: ", "))"
-                return .failure(ControlError(.recipeNotFound, "no recipe \"\(name)\" in \(directory)\(available)"))
-            }
-        case (nil, let given?):
-            guard let given = given.stringValue, given.hasPrefix("/") else {
-                return .failure(ControlError(.invalidRequest, "start: \"path\" must be an absolute path to a recipe file"))
-            }
-            path = given
+            return loadNamed(name, directories: directories)
+        case (nil, let document?):
+            return loadDocument(document, label: params["source"])
         case (nil, nil):
-            return .failure(ControlError(.invalidRequest, "start: give \"recipe\" (a name) or \"path\" (a file)"))
+            return .failure(ControlError(.invalidRequest, "start: give \"recipe\" (a name) or \"document\" (a recipe's text)"))
         case (_?, _?):
-            return .failure(ControlError(.invalidRequest, "start: give \"recipe\" or \"path\", not both"))
+            return .failure(ControlError(.invalidRequest, "start: give \"recipe\" or \"document\", not both"))
         }
-        let text: String
-        do {
-            text = try readSmallFile(path, maxBytes: maxRecipeBytes)
-        } catch {
-            if case .system(let system) = error, system.errno == 2 {
-                return .failure(ControlError(.recipeNotFound, "no recipe file \(path)"))
+    }
+
+    private static func loadNamed(
+        _ value: JSONValue, directories: [String]
+    ) -> Result<(recipe: Recipe, document: String, source: String), ControlError> {
+        guard let name = value.stringValue, isPlainName(name) else {
+            return .failure(ControlError(
+                .invalidRequest, "start: \"recipe\" must be a recipe name (letters, digits, '-', '_', '.'); send a file's text as \"document\""))
+        }
+        for directory in directories {
+            let path = "\(directory)/\(name).json"
+            guard fileExists(path) else { continue }
+            let text: String
+            do {
+                text = try readSmallFile(path, maxBytes: maxRecipeBytes)
+            } catch {
+                return .failure(ControlError(.recipeNotFound, "cannot read recipe \"\(name)\": \(error)"))
             }
-            return .failure(ControlError(.recipeNotFound, "cannot read \(path): \(error)"))
+            switch RecipeLoader.parse(text, source: path) {
+            case .success(let recipe): return .success((recipe, text, path))
+            case .failure(let error): return .failure(ControlError(.recipeInvalid, "\(path) is not a valid recipe", problems: error.problems))
+            }
         }
-        switch RecipeLoader.parse(text, source: path) {
-        case .success(let recipe): return .success((recipe, text, path))
-        case .failure(let error): return .failure(ControlError(.recipeInvalid, "\(path) is not a valid recipe", problems: error.problems))
+        let names = Set(directories.flatMap { (try? RecipeFiles.names(in: $0)) ?? [] }).sorted()
+        let available = names.isEmpty ? "" : "; available: \(names.joined(separator: ", "))"
+        return .failure(ControlError(.recipeNotFound, "no recipe \"\(name)\" in \(directories.joined(separator: ", "))\(available)"))
+    }
+
+    private static func loadDocument(
+        _ value: JSONValue, label: JSONValue?
+    ) -> Result<(recipe: Recipe, document: String, source: String), ControlError> {
+        guard let document = value.stringValue else {
+            return .failure(ControlError(.invalidRequest, "start: \"document\" must be a string holding the recipe's JSON"))
+        }
+        var source = "a recipe sent by the client"
+        if let label {
+            guard let text = label.stringValue, !text.isEmpty, text.utf8.count <= maxSourceLabelBytes,
+                !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format })
+            else {
+                return .failure(ControlError(
+                    .invalidRequest, "start: \"source\" must be a short label (1 to \(maxSourceLabelBytes) bytes, no control characters)"))
+            }
+            source = text
+        }
+        switch RecipeLoader.parse(document, source: source) {
+        case .success(let recipe): return .success((recipe, document, source))
+        case .failure(let error): return .failure(ControlError(.recipeInvalid, "\(source) is not a valid recipe", problems: error.problems))
         }
     }
 
     static func isPlainName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 100 && !name.hasPrefix(".")
             && name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) }
-    }
-
-    /// Recipe names (file names without `.json`) in a directory, sorted.
-    public static func recipeNames(in directory: String) throws(SystemError) -> [String] {
-        try listDirectory(directory).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.sorted()
     }
 }

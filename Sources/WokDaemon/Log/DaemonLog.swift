@@ -1,4 +1,5 @@
 internal import Glibc
+internal import WokSystem
 
 /// How much a log line matters, with syslog's numbers (journald reads them from the `<N>` prefix).
 public enum LogPriority: Int, Sendable, Comparable {

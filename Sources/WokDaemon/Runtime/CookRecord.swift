@@ -1,4 +1,5 @@
 public import WokCore
+internal import WokSystem
 
 /// What the daemon keeps on disk about the cook in progress, so that after a crash, a kill or a
 /// power cut it knows a cook was interrupted, and where. It is never used to re-light the burner

@@ -1,5 +1,6 @@
 public import WokCore
 public import WokHistory
+public import WokWire
 
 /// Who sent a request, as the kernel vouches for it, and whether they may change anything.
 public struct Peer: Sendable, Equatable, CustomStringConvertible {
@@ -17,7 +18,8 @@ public struct Peer: Sendable, Equatable, CustomStringConvertible {
 /// lets a person continue an interrupted cook. The runner owns one and calls it from one thread.
 public final class DaemonCore {
     public let station: Station
-    public let recipeDirectory: String
+    /// Where `start NAME` looks, first match wins.
+    public let recipeDirectories: [String]
     /// How much faster than real time the station runs (1 on real hardware).
     public let speed: Double
     public let isSimulated: Bool
@@ -34,20 +36,20 @@ public final class DaemonCore {
     private var running: CookRecord?
     private var lastReport: TickReport?
     public private(set) var history = TemperatureHistory()
-    private var pendingEvents: [JSONValue] = []
+    private var pendingEvents: [WireEvent] = []
     public private(set) var nowSeconds: Double
 
     /// Sets up with the burner off. A cook recorded as running is an interrupted cook: it is
     /// logged and offered for `resume`, never continued by itself.
     public init(
-        station: Station, devices: any DaemonDevices, recipeDirectory: String, speed: Double, isSimulated: Bool,
+        station: Station, devices: any DaemonDevices, recipeDirectories: [String], speed: Double, isSimulated: Bool,
         records: any CookRecordStore, log: any LogSink, nowSeconds: Double, wallClock: @escaping () -> Double,
         journal: (any CookJournal)? = nil
     ) throws(RelayFailure) {
         self.journal = journal
         self.station = station
         self.devices = devices
-        self.recipeDirectory = recipeDirectory
+        self.recipeDirectories = recipeDirectories
         self.speed = speed
         self.isSimulated = isSimulated
         self.records = records
@@ -97,7 +99,7 @@ public final class DaemonCore {
         // History: committed before anyone hears of the event, so no event seen is ever lost.
         journal?.recorded(event, stationSeconds: now)
         log.write(Self.priority(of: event), event.description)
-        pendingEvents.append(eventJSON(event, at: now))
+        pendingEvents.append(wireEvent(event, at: now))
         switch event {
         case .stageStarted(let index, let name, _):
             if var record = running {
@@ -157,7 +159,7 @@ public final class DaemonCore {
     }
 
     /// Events since the last call, for subscribers.
-    public func drainEvents() -> [JSONValue] {
+    public func drainEvents() -> [WireEvent] {
         defer { pendingEvents = [] }
         return pendingEvents
     }
@@ -166,7 +168,7 @@ public final class DaemonCore {
 
     /// Answers one request. State changes take effect at the next tick, except `abort`, which
     /// turns the burner off before it answers.
-    public func handle(_ request: ControlRequest, from peer: Peer) -> Result<JSONValue, ControlError> {
+    public func handle(_ request: ControlRequest, from peer: Peer) -> Result<StationSnapshot, ControlError> {
         if request.method.changesState && !peer.mayChange {
             log.write(.warning, "\(peer) may not \(request.method.rawValue): refused")
             return .failure(ControlError(
@@ -176,7 +178,7 @@ public final class DaemonCore {
         let now = nowSeconds
         switch request.method {
         case .status, .subscribe:
-            return .success(.object(snapshot()))
+            return .success(snapshot())
         case .start:
             return start(request.params, by: peer, now: now)
         case .next:
@@ -198,11 +200,11 @@ public final class DaemonCore {
                 return .failure(ControlError(.refused, error.description))
             }
             log.write(.notice, "\(peer) acknowledged the fault")
-            return .success(.object(snapshot()))
+            return .success(snapshot())
         }
     }
 
-    private func change(_ peer: Peer, _ what: String, _ body: () throws(SessionError) -> Void) -> Result<JSONValue, ControlError> {
+    private func change(_ peer: Peer, _ what: String, _ body: () throws(SessionError) -> Void) -> Result<StationSnapshot, ControlError> {
         do {
             try body()
         } catch {
@@ -210,29 +212,29 @@ public final class DaemonCore {
             return .failure(ControlError(.refused, error.description))
         }
         log.write(.notice, "\(peer) \(what)")
-        return .success(.object(snapshot()))
+        return .success(snapshot())
     }
 
-    private func abort(by peer: Peer, now: Double) -> Result<JSONValue, ControlError> {
+    private func abort(by peer: Peer, now: Double) -> Result<StationSnapshot, ControlError> {
         if loop.session?.isRunning == true {
             loop.abort(reason: "aborted by \(peer)", nowSeconds: now)
             // Off now, not at the next tick: the loop's gate sees no running cook.
             tick(nowSeconds: now)
             log.write(.notice, "\(peer) aborted the cook; burner \(devices.burnerIsOn ? "STILL ON" : "off")")
-            return .success(.object(snapshot()))
+            return .success(snapshot())
         }
         if let record = interrupted {
             interrupted = nil
             do { try records.clear() } catch { log.write(.error, "\(error)") }
             log.write(.notice, "\(peer) discarded the interrupted cook \"\(record.recipeName)\"")
-            return .success(.object(snapshot()))
+            return .success(snapshot())
         }
         return .failure(ControlError(.refused, "no cook is running"))
     }
 
-    private func start(_ params: JSONObject, by peer: Peer, now: Double) -> Result<JSONValue, ControlError> {
+    private func start(_ params: JSONObject, by peer: Peer, now: Double) -> Result<StationSnapshot, ControlError> {
         let loaded: (recipe: Recipe, document: String, source: String)
-        switch RecipeSource.load(params, directory: recipeDirectory) {
+        switch RecipeSource.load(params, directories: recipeDirectories) {
         case .success(let found): loaded = found
         case .failure(let error):
             log.write(.notice, "\(peer) asked to start a recipe: \(error.message)")
@@ -241,7 +243,7 @@ public final class DaemonCore {
         return begin(loaded.recipe, document: loaded.document, source: loaded.source, atStage: 0, by: peer, now: now)
     }
 
-    private func resumeInterrupted(by peer: Peer, now: Double) -> Result<JSONValue, ControlError> {
+    private func resumeInterrupted(by peer: Peer, now: Double) -> Result<StationSnapshot, ControlError> {
         guard let record = interrupted else {
             return .failure(ControlError(.refused, loop.session?.isRunning == true ? "the cook is not held" : "there is nothing to resume"))
         }
@@ -258,7 +260,7 @@ public final class DaemonCore {
 
     private func begin(
         _ recipe: Recipe, document: String, source: String, atStage stage: Int, by peer: Peer, now: Double
-    ) -> Result<JSONValue, ControlError> {
+    ) -> Result<StationSnapshot, ControlError> {
         do {
             try loop.start(recipe: recipe, nowSeconds: now, atStage: stage)
         } catch {
@@ -284,7 +286,7 @@ public final class DaemonCore {
             stages: recipe.stages.map { PlannedStage(name: $0.name, targetC: station.targetC(for: $0.heat)) }))
         let from = stage == 0 ? "" : " from stage \(stage + 1) \"\(recipe.stages[stage].name)\""
         log.write(.notice, "\(peer) started \"\(recipe.name)\"\(from) (\(source))")
-        return .success(.object(snapshot()))
+        return .success(snapshot())
     }
 
     // MARK: Shutdown
@@ -329,58 +331,41 @@ public final class DaemonCore {
         return "\(state.rawValue): stage \(session.stageIndex + 1)/\(session.recipe.stages.count) \"\(session.stage.name)\", target \(target)"
     }
 
-    /// Everything `wokctl status` shows, as one JSON object (see docs/protocol.md).
-    public func snapshot() -> JSONObject {
+    /// Everything `wokctl status` shows (see docs/protocol.md); the runner adds the loop's figures.
+    public func snapshot() -> StationSnapshot {
         let session = loop.session
         let running = session?.isRunning == true
-        var stage = JSONValue.null
+        var snapshot = StationSnapshot(state: state)
+        snapshot.recipe = session?.recipe.name
         if let session, running {
-            stage = .object([
-                "index": .number(Double(session.stageIndex)), "name": .string(session.stage.name),
-                "elapsedSeconds": .number(session.stageElapsedSeconds),
-                "remainingSeconds": session.remainingSeconds.map(JSONValue.number) ?? .null,
-            ])
+            snapshot.stage = .init(
+                index: session.stageIndex, name: session.stage.name, elapsedSeconds: session.stageElapsedSeconds,
+                remainingSeconds: session.remainingSeconds)
+            snapshot.targetC = session.targetC
         }
-        var fault = JSONValue.null
+        if let session {
+            snapshot.stages = session.recipe.stages.map { .init(name: $0.name, targetC: station.targetC(for: $0.heat)) }
+        }
         if let latched = loop.safety.latched {
-            fault = .object([
-                "kind": .string(latched.kind.rawValue), "reason": .string(latched.reason),
-                "detectedAtSeconds": .number(latched.detectedAtSeconds),
-            ])
+            snapshot.fault = .init(kind: latched.kind.rawValue, reason: latched.reason, detectedAtSeconds: latched.detectedAtSeconds)
         }
-        var interruptedJSON = JSONValue.null
         if let record = interrupted {
-            interruptedJSON = .object([
-                "recipe": .string(record.recipeName), "stageIndex": .number(Double(record.stageIndex)),
-                "stageName": .string(record.stageName), "atUnixSeconds": .number(record.updatedAtUnixSeconds),
-                "resumableForSeconds": .number(max(0, station.daemon.resumeWithinSeconds - (wallClock() - record.updatedAtUnixSeconds)).rounded()),
-            ])
+            snapshot.interrupted = .init(
+                recipe: record.recipeName, stageIndex: record.stageIndex, stageName: record.stageName,
+                atUnixSeconds: record.updatedAtUnixSeconds,
+                resumableForSeconds: max(0, station.daemon.resumeWithinSeconds - (wallClock() - record.updatedAtUnixSeconds)).rounded())
         }
-        let stages: JSONValue = session.map { session in
-            .array(session.recipe.stages.map { stage in
-                .object(["name": .string(stage.name), "targetC": station.targetC(for: stage.heat).map(JSONValue.number) ?? .null])
-            })
-        } ?? .array([])
-        var members: [(String, JSONValue)] = [
-            ("state", .string(state.rawValue)),
-            ("recipe", session.map { .string($0.recipe.name) } ?? .null),
-            ("stage", stage),
-            ("stages", stages),
-            ("targetC", running ? (session?.targetC).map(JSONValue.number) ?? .null : .null),
-            ("temperatureC", lastReport?.measuredC.map(JSONValue.number) ?? .null),
-            ("burner", .string(devices.burnerIsOn ? "on" : "off")),
-            ("duty", .number(lastReport?.duty ?? 0)),
-            ("fault", fault),
-            ("prompt", prompt.map(JSONValue.string) ?? .null),
-            ("interrupted", interruptedJSON),
-            ("timeSeconds", .number(nowSeconds)),
-            ("station", .string(station.name)),
-            ("simulated", .bool(isSimulated)),
-            ("speed", .number(speed)),
-            ("historyStore", journal?.statusJSON ?? .null),
-        ]
-        if let trueC = devices.trueTemperatureC, isSimulated { members.append(("trueTemperatureC", .number(trueC))) }
-        return JSONObject(members)
+        snapshot.temperatureC = lastReport?.measuredC
+        snapshot.burnerOn = devices.burnerIsOn
+        snapshot.duty = lastReport?.duty ?? 0
+        snapshot.prompt = prompt
+        snapshot.timeSeconds = nowSeconds
+        snapshot.station = station.name
+        snapshot.simulated = isSimulated
+        snapshot.speed = speed
+        snapshot.historyStore = journal?.statusJSON ?? .null
+        if isSimulated { snapshot.trueTemperatureC = devices.trueTemperatureC }
+        return snapshot
     }
 
     /// What the cook must do now, in words; nil when nothing is asked of them.
@@ -397,21 +382,22 @@ public final class DaemonCore {
         return text
     }
 
-    private func eventJSON(_ event: CookEvent, at now: Double) -> JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("name", .string(event.name)), ("message", .string(event.description)), ("timeSeconds", .number(now)),
-        ]
+    private func wireEvent(_ event: CookEvent, at now: Double) -> WireEvent {
+        var wire = WireEvent(name: event.name, message: event.description, timeSeconds: now)
         switch event {
-        case .stageStarted(let index, _, _), .prompt(let index, _), .targetReached(let index, _),
-            .targetNotReached(let index, _), .awaitingConfirmation(let index), .confirmationOverdue(let index, _),
-            .confirmed(let index), .held(let index), .resumed(let index):
-            members.append(("stageIndex", .number(Double(index))))
+        case .stageStarted(let index, _, _), .targetReached(let index, _), .targetNotReached(let index, _),
+            .awaitingConfirmation(let index), .confirmationOverdue(let index, _), .confirmed(let index), .held(let index),
+            .resumed(let index):
+            wire.stageIndex = index
+        case .prompt(let index, let text):
+            wire.stageIndex = index
+            wire.prompt = text
         case .faultLatched(let fault):
-            members.append(("fault", .object(["kind": .string(fault.kind.rawValue), "reason": .string(fault.reason)])))
+            wire.faultKind = fault.kind.rawValue
+            wire.faultReason = fault.reason
         default:
             break
         }
-        if case .prompt(_, let text) = event { members.append(("prompt", .string(text))) }
-        return .object(JSONObject(members))
+        return wire
     }
 }

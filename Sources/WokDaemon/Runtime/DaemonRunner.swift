@@ -1,145 +1,150 @@
-internal import CWokSystem
 internal import Glibc
-internal import WokCore
+public import WokCore
+public import WokSystem
+internal import WokWire
 
 /// What the runner needs beyond the core.
 public struct DaemonRunnerOptions: Sendable {
-    public var socketPath: String
-    /// The group that may steer the station through the socket; nil keeps the daemon's group.
+    /// The group that may steer the station through the socket; nil keeps the daemon's own.
     public var socketGroupID: UInt32?
+    /// The user that owns the station (root may always steer too).
+    public var ownerUserID: UInt32
     /// Station seconds per real second.
     public var speed: Double
     /// Whether station time advances one control period per tick (a simulation) rather than with
     /// the clock (real devices). A simulated station at 60x must not read an 18 ms hiccup of the
     /// host as a one-second stall of its loop; under load it runs a little slower instead.
     public var stationTimeFollowsTicks = false
-    /// Most clients at once; more are told so and disconnected.
-    public var maxClients: Int = 128
+    public var limits = ClientLimits()
 
-    public init(socketPath: String, socketGroupID: UInt32?, speed: Double) {
-        self.socketPath = socketPath
+    /// `ownerUserID` nil: the daemon's own user.
+    public init(socketGroupID: UInt32?, speed: Double, ownerUserID: UInt32? = nil) {
         self.socketGroupID = socketGroupID
         self.speed = speed
+        self.ownerUserID = ownerUserID ?? geteuid()
     }
 }
 
-/// Why the daemon could not start serving.
-public enum DaemonStartError: Error, Sendable, CustomStringConvertible {
-    case socket(SocketSetupError)
-    case signals(SystemError)
-
-    public var description: String {
-        switch self {
-        case .socket(let error): "control socket: \(error)"
-        case .signals(let error): "signal handling: \(error)"
-        }
-    }
-}
-
-/// The daemon's one thread: control ticks on absolute deadlines of the monotonic clock, and
-/// between them the socket, the clients and the signals, all through one `ppoll`. One owner of
-/// all state, so no locks; nothing here blocks except `ppoll` itself.
-public final class DaemonRunner {
+/// The daemon's one thread: control ticks on absolute deadlines, and between them the socket, the
+/// clients and the signals, all through one wait of its event source. One owner of all state, so
+/// no locks; nothing here blocks except that wait. Clients get a bounded share of each turn and
+/// bounded memory; the tick always comes first.
+public final class DaemonRunner<Source: DaemonEventSource> {
     private let core: DaemonCore
     private let options: DaemonRunnerOptions
     private let log: any LogSink
-    private let clock: any LoopClock
+    private let source: Source
     private let notifier: SystemdNotifier
-    private let listener: UnixListener
-    private let signals: Int32
-    private var clients: [Int32: ClientConnection] = [:]
+    private var clients: [ConnectionID: ClientConnection] = [:]
     public private(set) var statistics = LoopStatistics()
     private var lastStatusLine = ""
-    private var turn = 0
+    private var rotation = 0
     private var lastWatchdogSeconds = -Double.infinity
     private var lastSnapshotSeconds = -Double.infinity
+    private var lastIdleSweepSeconds = -Double.infinity
+    private var acceptPausedUntilSeconds = -Double.infinity
+    private var limitedLog: RateLimitedLog
+    private let periodSeconds: Double
+    private var origin: Double?
+    private var deadline = 0.0
+    private var tickedStationSeconds = 0.0
+    /// Bytes queued for all clients together.
+    private var queuedBytes = 0
     /// Watchers get a snapshot at most this often (real time), and at once with any event.
-    private static let snapshotIntervalSeconds = 0.1
+    private static var snapshotIntervalSeconds: Double { 0.1 }
 
-    public init(
-        core: DaemonCore, options: DaemonRunnerOptions, log: any LogSink, clock: any LoopClock = SystemLoopClock(),
-        notifier: SystemdNotifier = SystemdNotifier()
-    ) throws(DaemonStartError) {
+    public init(core: DaemonCore, options: DaemonRunnerOptions, log: any LogSink, source: Source, notifier: SystemdNotifier = SystemdNotifier()) {
         self.core = core
         self.options = options
         self.log = log
-        self.clock = clock
+        self.source = source
         self.notifier = notifier
-        let descriptor = wok_signal_descriptor()
-        guard descriptor >= 0 else { throw .signals(.last("signalfd")) }
-        signals = descriptor
-        do {
-            listener = try UnixListener(path: options.socketPath, groupID: options.socketGroupID)
-        } catch {
-            Glibc.close(descriptor)
-            throw .socket(error)
-        }
-    }
-
-    deinit {
-        for client in clients.values { client.close() }
-        Glibc.close(signals)
+        limitedLog = RateLimitedLog(log: log, clock: { [unowned source] in source.nowSeconds() })
+        periodSeconds = core.station.control.periodSeconds / options.speed
     }
 
     /// Serves until a signal asks it to stop; returns the exit status.
     public func run() -> Int32 {
-        let periodSeconds = core.station.control.periodSeconds / options.speed
-        let origin = clock.nowSeconds()
-        var deadline = origin
-        var tickedStationSeconds = 0.0
-        notifier.ready(status: core.statusLine)
-        log.write(.notice, "ready: \(core.devicesSummary), socket \(options.socketPath), tick every \(formatNumber(core.station.control.periodSeconds)) s of station time at \(formatNumber(options.speed))x")
         while true {
-            var now = clock.nowSeconds()
-            if now >= deadline {
-                // On real devices station time comes from the clock, not the deadline, so a late
-                // tick shows its gap to the safety monitor.
-                let stationSeconds = options.stationTimeFollowsTicks ? tickedStationSeconds : (now - origin) * options.speed
-                core.tick(nowSeconds: stationSeconds)
-                tickedStationSeconds += core.station.control.periodSeconds
-                cachedSnapshot = nil
-                let late = now - deadline
-                let missed = Int(late / periodSeconds)
-                statistics.record(latenessSeconds: late, missed: missed)
-                deadline += periodSeconds * Double(missed + 1)
-                afterTick(realSeconds: now)
-                core.flushJournal(realSeconds: now)  // History: samples committed at least every second.
-                now = clock.nowSeconds()
-            }
-            var fds = pollDescriptors()
-            let ready = wok_poll(&fds, nfds_t(fds.count), Int64((max(0, deadline - now) * 1e9).rounded(.up)))
-            if ready < 0 {
-                if errno == EINTR { continue }
-                log.write(.error, "ppoll: \(SystemError.last("ppoll"))")
-                continue
-            }
-            if fds[0].revents != 0, let reason = takeSignal() {
-                return stop(reason: reason)
-            }
-            if fds[1].revents & Int16(POLLIN) != 0 { acceptClients() }
-            // The tick comes first: clients not served yet are still ready at the next ppoll, and
-            // the turn rotates so the same ones are not always last.
-            let waiting = Array(fds.dropFirst(2).filter { $0.revents != 0 })
-            turn &+= 1
-            for offset in waiting.indices {
-                if clock.nowSeconds() >= deadline { break }
-                let pollfd = waiting[(offset + turn) % waiting.count]
-                serve(pollfd.fd, events: pollfd.revents)
-            }
+            if let status = turn(until: .infinity) { return status }
         }
     }
 
-    private func pollDescriptors() -> [pollfd] {
-        var fds = [
-            pollfd(fd: signals, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0),
-        ]
-        for client in clients.values {
-            var events = Int16(POLLIN)
-            if client.hasPendingOutput { events |= Int16(POLLOUT) }
-            fds.append(pollfd(fd: client.descriptor, events: events, revents: 0))
+    /// Serves until the source's clock reaches `seconds`; the exit status if it stopped first.
+    public func run(untilSeconds seconds: Double) -> Int32? {
+        while source.nowSeconds() < seconds {
+            if let status = turn(until: seconds) { return status }
         }
-        return fds
+        return nil
+    }
+
+    /// Connections open now.
+    public var connectionCount: Int { clients.count }
+    /// Bytes queued for all clients now.
+    public var queuedOutputBytes: Int { queuedBytes }
+
+    // MARK: One turn
+
+    private func turn(until limitSeconds: Double) -> Int32? {
+        var now = source.nowSeconds()
+        if origin == nil { start(now: now) }
+        if now >= deadline {
+            tick(now: now)
+            now = source.nowSeconds()
+        }
+        if now - lastIdleSweepSeconds >= 1 {
+            closeIdleClients(now: now)
+            lastIdleSweepSeconds = now
+        }
+        let listening = now >= acceptPausedUntilSeconds
+        var wakeAt = min(deadline, limitSeconds)
+        if !listening { wakeAt = min(wakeAt, acceptPausedUntilSeconds) }
+        let interests = clients.values.map { client in (id: client.id, events: interest(of: client)) }
+        let readiness = source.wait(listening: listening, connections: interests, until: wakeAt)
+        if readiness.signal, let status = takeSignals() { return status }
+        if readiness.listener { acceptClients() }
+        serve(readiness.connections)
+        return nil
+    }
+
+    private func interest(of client: ClientConnection) -> PollEvents {
+        var events: PollEvents = []
+        if wantsInput(client) { events.insert(.readable) }
+        if client.hasPendingOutput { events.insert(.writable) }
+        return events
+    }
+
+    /// Back-pressure: a client whose answers pile up, or whose lines wait for the next turn, is
+    /// not read from until it catches up.
+    private func wantsInput(_ client: ClientConnection) -> Bool {
+        !client.inputEnded && !client.closeAfterFlush && client.unanswered.isEmpty
+            && client.output.byteCount < options.limits.readPauseQueuedBytes
+    }
+
+    private func start(now: Double) {
+        origin = now
+        deadline = now
+        notifier.ready(status: core.statusLine)
+        log.write(
+            .notice,
+            "ready: \(core.devicesSummary), socket \(source.address), tick every \(formatNumber(core.station.control.periodSeconds)) s of station time at \(formatNumber(options.speed))x"
+        )
+    }
+
+    private func tick(now: Double) {
+        let origin = origin ?? now
+        // On real devices station time comes from the clock, not the deadline, so a late tick
+        // shows its gap to the safety monitor.
+        let stationSeconds = options.stationTimeFollowsTicks ? tickedStationSeconds : (now - origin) * options.speed
+        core.tick(nowSeconds: stationSeconds)
+        tickedStationSeconds += core.station.control.periodSeconds
+        cachedSnapshot = nil
+        let late = now - deadline
+        let missed = Int(late / periodSeconds)
+        statistics.record(latenessSeconds: late, missed: missed)
+        deadline += periodSeconds * Double(missed + 1)
+        afterTick(realSeconds: now)
+        core.flushJournal(realSeconds: now)  // History: hands buffered samples to its writer.
     }
 
     // MARK: After each tick
@@ -156,19 +161,18 @@ public final class DaemonRunner {
             lastStatusLine = status
         }
         let events = core.drainEvents()
-        let subscribers = clients.values.filter(\.isSubscribed).map(\.descriptor)
-        guard !subscribers.isEmpty else { return }
-        var lines = events.map { ControlReply.push("event", $0) }
+        guard clients.values.contains(where: \.isSubscribed) else { return }
+        var lines = events.map { ControlReply.push("event", $0.json) }
         if !events.isEmpty || now - lastSnapshotSeconds >= Self.snapshotIntervalSeconds {
             lines.append(ControlReply.push("snapshot", raw: serializedSnapshot))
             lastSnapshotSeconds = now
         }
-        for descriptor in subscribers { deliver(lines, to: descriptor) }
+        pushToSubscribers(lines)
     }
 
-    private func snapshotWithLoop() -> JSONObject {
+    private func snapshotWithLoop() -> StationSnapshot {
         var snapshot = core.snapshot()
-        snapshot.members.append(("loop", statistics.json))
+        snapshot.loop = statistics.figures
         return snapshot
     }
 
@@ -178,149 +182,273 @@ public final class DaemonRunner {
 
     private var serializedSnapshot: String {
         if let cachedSnapshot { return cachedSnapshot }
-        let fresh = JSONValue.object(snapshotWithLoop()).serialized()
+        let fresh = snapshotWithLoop().json.serialized()
         cachedSnapshot = fresh
         return fresh
     }
 
-    // MARK: Clients
+    // MARK: Accepting
 
     private func acceptClients() {
-        while true {
-            let descriptor: Int32?
-            do {
-                descriptor = try listener.accept()
-            } catch {
-                log.write(.error, "\(error)")
+        for _ in 0..<options.limits.acceptsPerTurn {
+            switch source.accept() {
+            case .noneWaiting:
                 return
+            case .failed(let reason):
+                limitedLog.write(.error, key: "accept", reason)
+                return
+            case .outOfDescriptors(let reason):
+                // Rest the listener rather than spin on it, and free a descriptor for the next try.
+                acceptPausedUntilSeconds = source.nowSeconds() + options.limits.acceptPauseSeconds
+                limitedLog.write(.warning, key: "emfile", "\(reason): not accepting for \(formatNumber(options.limits.acceptPauseSeconds)) s")
+                evictIdlest(reason: "out of descriptors")
+                return
+            case .connection(let id, let credentials):
+                if clients.count >= options.limits.maxConnections { evictIdlest(reason: "connection limit \(options.limits.maxConnections) reached") }
+                clients[id] = ClientConnection(id: id, peer: peer(credentials), nowSeconds: source.nowSeconds())
             }
-            guard let descriptor else { return }
-            var client = ClientConnection(descriptor: descriptor, peer: peer(of: descriptor))
-            if clients.count >= options.maxClients {
-                client.send(ControlReply.error(id: .null, ControlError(.failed, "too many clients (limit \(options.maxClients))")))
-                client.flush()
-                client.close()
-                log.write(.warning, "refused a connection from \(client.peer): too many clients")
-                continue
-            }
-            clients[descriptor] = client
         }
     }
 
-    private func peer(of descriptor: Int32) -> Peer {
-        var pid: pid_t = 0
-        var uid: uid_t = 0
-        var gid: gid_t = 0
-        guard wok_peer_credentials(descriptor, &pid, &uid, &gid) == 0 else {
-            return Peer(description: "an unidentified peer", mayChange: false)
-        }
-        let credentials = PeerCredentials(processID: pid, userID: uid, groupID: gid)
-        var mayChange = uid == 0 || uid == geteuid()
+    /// Closes the connection idle longest, to make room: plain connections before subscribers.
+    private func evictIdlest(reason: String) {
+        let candidates = clients.values.filter { !$0.isSubscribed }
+        let pool = candidates.isEmpty ? Array(clients.values) : candidates
+        guard let victim = pool.min(by: { $0.lastProgressSeconds < $1.lastProgressSeconds }) else { return }
+        limitedLog.write(.warning, key: "evict", "closed the connection of \(victim.peer) (idle longest): \(reason)")
+        drop(victim.id)
+    }
+
+    private func peer(_ credentials: PeerCredentials?) -> Peer {
+        guard let credentials else { return Peer(description: "an unidentified peer", mayChange: false) }
+        var mayChange = credentials.userID == 0 || credentials.userID == options.ownerUserID
         if !mayChange, let group = options.socketGroupID {
-            mayChange = gid == group || credentials.supplementaryGroupIDs.contains(group)
+            mayChange = credentials.groupID == group || credentials.supplementaryGroupIDs.contains(group)
         }
         return Peer(description: credentials.description, mayChange: mayChange)
     }
 
-    private func serve(_ descriptor: Int32, events: Int16) {
-        guard var client = clients[descriptor] else { return }
-        var received: [ReceivedLine] = []
-        if events & Int16(POLLIN) != 0 || events & Int16(POLLHUP) != 0 { received = client.receive() }
-        if events & Int16(POLLERR) != 0 { client.isBroken = true }
-        clients[descriptor] = client
-        // Lines that arrived before a hang-up are still answered: a client may send and shut down.
-        for item in received {
-            guard clients[descriptor]?.isBroken == false else { break }
-            if case .line(let line) = item {
-                respond(to: line, from: descriptor)
-                continue
+    // MARK: Serving
+
+    private func serve(_ ready: [(id: ConnectionID, events: PollEvents)]) {
+        guard !ready.isEmpty else { return }
+        var budget = options.limits.requestsPerTurn
+        rotation &+= 1
+        // Clients not served this turn are still ready at the next wait; the rotation keeps the
+        // same ones from always being last.
+        for offset in ready.indices {
+            if source.nowSeconds() >= deadline { break }  // The tick comes first.
+            let (id, events) = ready[(offset + rotation) % ready.count]
+            guard var client = clients[id] else { continue }
+            if events.contains(.error) || events.contains(.invalid) { client.isBroken = true }
+            if !client.isBroken, (events.contains(.readable) || events.contains(.hangUp)) && wantsInput(client) {
+                read(&client)
             }
-            clients[descriptor]?.send(ControlReply.error(
-                id: .null, ControlError(.requestTooLarge, "a request line may be at most \(ControlProtocol.maxRequestBytes) bytes")))
-            clients[descriptor]?.closeAfterFlush = true
-            break
+            clients[id] = client
+            budget -= answer(id, budget: budget)
+            flush(id)
         }
-        guard var current = clients[descriptor] else { return }
-        current.flush()
-        finish(current)
+        // Lines left unanswered by an earlier turn's budget, whether or not their client is ready.
+        for id in clients.keys where !(clients[id]?.unanswered.isEmpty ?? true) && budget > 0 {
+            if source.nowSeconds() >= deadline { break }
+            budget -= answer(id, budget: budget)
+            flush(id)
+        }
     }
 
-    private func respond(to line: String, from descriptor: Int32) {
-        guard let peer = clients[descriptor]?.peer else { return }
+    private func read(_ client: inout ClientConnection) {
+        switch source.read(client.id, maxBytes: options.limits.readChunkBytes) {
+        case .bytes(let bytes):
+            client.lastProgressSeconds = source.nowSeconds()
+            client.unanswered += client.framer.append(bytes)
+        case .endOfInput:
+            // A last line without a newline is still a request.
+            if let last = client.framer.finish() { client.unanswered.append(last) }
+            client.inputEnded = true
+            if !client.isSubscribed { client.closeAfterFlush = true }
+        case .wouldBlock:
+            break
+        case .failed:
+            client.isBroken = true
+        }
+    }
+
+    /// Answers up to the client's and the turn's share of its waiting lines; returns how many.
+    private func answer(_ id: ConnectionID, budget: Int) -> Int {
+        var answered = 0
+        while answered < min(budget, options.limits.requestsPerClientPerTurn) {
+            guard var client = clients[id], !client.isBroken, !client.unanswered.isEmpty else { break }
+            let frame = client.unanswered.removeFirst()
+            clients[id] = client
+            answered += 1
+            switch frame {
+            case .line(let text):
+                if text.isEmpty { continue }
+                respond(to: text, from: id)
+            case .invalidText:
+                log.write(.info, "\(client.peer) sent a line that is not UTF-8")
+                send(ControlReply.error(id: .null, .invalidText), to: id)
+            case .tooLong:
+                log.write(.info, "\(client.peer) sent a line over \(ControlProtocol.maxRequestBytes) bytes; closing")
+                send(ControlReply.error(id: .null, .tooLarge), to: id)
+                clients[id]?.unanswered = []
+                clients[id]?.closeAfterFlush = true
+            }
+        }
+        return answered
+    }
+
+    private func respond(to line: String, from id: ConnectionID) {
+        guard let peer = clients[id]?.peer else { return }
+        let request: ControlRequest
         switch ControlRequest.decode(line) {
         case .failure(let failure):
             log.write(.info, "\(peer) sent a bad request: \(failure.error.message)")
-            clients[descriptor]?.send(ControlReply.error(id: failure.id, failure.error))
-        case .success(let request):
-            switch core.handle(request, from: peer) {
-            case .failure(let error):
-                clients[descriptor]?.send(ControlReply.error(id: request.id, error))
-            case .success(let result):
-                switch request.method {
-                case .status:
-                    clients[descriptor]?.send(ControlReply.result(id: request.id, raw: serializedSnapshot))
-                case .subscribe:
-                    var object = snapshotWithLoop()
-                    object.members.append(("history", core.history.json))
-                    clients[descriptor]?.send(ControlReply.result(id: request.id, .object(object)))
-                    clients[descriptor]?.isSubscribed = true
-                default:
-                    cachedSnapshot = nil
-                    clients[descriptor]?.send(ControlReply.result(id: request.id, result))
-                    // Watchers hear of a change (an abort, a start) at once, not at the next tick.
-                    afterChange()
-                }
+            send(ControlReply.error(id: failure.id, failure.error), to: id)
+            return
+        case .success(let decoded):
+            request = decoded
+        }
+        switch core.handle(request, from: peer) {
+        case .failure(let error):
+            send(ControlReply.error(id: request.id, error), to: id)
+        case .success(let result):
+            switch request.method {
+            case .status:
+                send(ControlReply.result(id: request.id, raw: serializedSnapshot), to: id)
+            case .subscribe:
+                let subscription = Subscription(snapshot: snapshotWithLoop(), history: core.history.points)
+                send(ControlReply.result(id: request.id, subscription.json), to: id)
+                clients[id]?.isSubscribed = true
+            default:
+                cachedSnapshot = nil
+                var snapshot = result
+                snapshot.loop = statistics.figures
+                send(ControlReply.result(id: request.id, snapshot.json), to: id)
+                // Watchers hear of a change (an abort, a start) at once, not at the next tick.
+                afterChange()
             }
         }
     }
 
     private func afterChange() {
         let events = core.drainEvents()
-        var lines = events.map { ControlReply.push("event", $0) }
+        var lines = events.map { ControlReply.push("event", $0.json) }
         lines.append(ControlReply.push("snapshot", raw: serializedSnapshot))
-        for client in clients.values where client.isSubscribed { deliver(lines, to: client.descriptor) }
+        pushToSubscribers(lines)
     }
 
-    private func deliver(_ lines: [String], to descriptor: Int32) {
-        guard var client = clients[descriptor] else { return }
-        for line in lines where !client.send(line) {
-            log.write(.warning, "dropping watcher \(client.peer): it stopped reading (over \(ClientConnection.maxPendingOutputBytes) bytes queued)")
-            client.isBroken = true
-            break
-        }
-        client.flush()
-        finish(client)
-    }
-
-    /// Keeps a client or lets it go.
-    private func finish(_ client: ClientConnection) {
-        if client.isBroken || (client.closeAfterFlush && !client.hasPendingOutput) {
-            client.close()
-            clients[client.descriptor] = nil
-        } else {
-            clients[client.descriptor] = client
+    private func pushToSubscribers(_ lines: [String]) {
+        for id in clients.keys where clients[id]?.isSubscribed == true {
+            for line in lines where clients[id] != nil { send(line, to: id) }
+            flush(id)
         }
     }
 
-    // MARK: Stopping
-
-    private func takeSignal() -> String? {
-        let number = wok_read_signal(signals)
-        switch number {
-        case SIGTERM: return "SIGTERM"
-        case SIGINT: return "SIGINT"
-        case SIGHUP:
-            log.write(.notice, "SIGHUP: wokd does not reload its station file; restart it to apply changes")
-            return nil
-        default: return nil
+    /// Queues a line for a client, within the bounds: over its own bound the client is dropped;
+    /// over the bound for all clients, whoever has the most queued is.
+    private func send(_ line: String, to id: ConnectionID) {
+        guard var client = clients[id], !client.isBroken else { return }
+        let before = client.output.byteCount
+        client.output.append(line: line)
+        queuedBytes += client.output.byteCount - before
+        clients[id] = client
+        if client.output.byteCount > options.limits.maxQueuedBytesPerClient {
+            limitedLog.write(
+                .warning, key: "slow",
+                "dropping \(client.peer): it stopped reading (over \(options.limits.maxQueuedBytesPerClient) bytes queued)")
+            drop(id)
+            return
         }
+        while queuedBytes > options.limits.maxQueuedBytesTotal {
+            guard let largest = clients.values.max(by: { $0.output.byteCount < $1.output.byteCount }) else { break }
+            limitedLog.write(
+                .warning, key: "total",
+                "dropping \(largest.peer): clients together have over \(options.limits.maxQueuedBytesTotal) bytes queued and it has the most")
+            drop(largest.id)
+        }
+    }
+
+    /// Writes what the client takes now, and lets it go when it is done or broken.
+    private func flush(_ id: ConnectionID) {
+        guard var client = clients[id] else { return }
+        if !client.isBroken, client.hasPendingOutput {
+            let before = client.output.byteCount
+            if !client.output.drain({ source.write(id, $0) }) { client.isBroken = true }
+            if client.output.byteCount < before { client.lastProgressSeconds = source.nowSeconds() }
+            queuedBytes -= before - client.output.byteCount
+        }
+        clients[id] = client
+        if client.isBroken || (client.closeAfterFlush && !client.hasPendingOutput && client.unanswered.isEmpty) {
+            drop(id)
+        }
+    }
+
+    private func drop(_ id: ConnectionID) {
+        guard let client = clients.removeValue(forKey: id) else { return }
+        queuedBytes -= client.output.byteCount
+        source.close(id)
+        if clients.isEmpty || client.output.byteCount > 64 * 1024 {
+            // Give freed buffers back to the system, so memory falls when a crowd leaves.
+            releaseFreeMemory()
+        }
+    }
+
+    private func closeIdleClients(now: Double) {
+        for client in clients.values where now - client.lastProgressSeconds > options.limits.idleTimeoutSeconds {
+            // A subscriber with nothing to send is waiting for news, not idle.
+            if client.isSubscribed && !client.hasPendingOutput { continue }
+            limitedLog.write(.info, key: "idle", "closed the connection of \(client.peer): idle for \(formatNumber(options.limits.idleTimeoutSeconds)) s")
+            drop(client.id)
+        }
+    }
+
+    // MARK: Signals and stopping
+
+    private func takeSignals() -> Int32? {
+        while let number = source.nextSignal() {
+            let name = SignalReceiver.name(of: number)
+            switch SignalReceiver.action(for: number) {
+            case .stop:
+                return stop(reason: name)
+            case .logOnly:
+                log.write(.notice, "\(name): wokd does not reload its station file; restart it to apply changes")
+            case .ignore:
+                limitedLog.write(.notice, key: "signal", "\(name) received and ignored (it asks nothing of wokd; SIGTERM stops it)")
+            }
+        }
+        return nil
     }
 
     private func stop(reason: String) -> Int32 {
         notifier.stopping(status: "Stopping (\(reason)); burner off")
         let off = core.shutdown(reason: reason)
-        for client in clients.values { client.close() }
-        clients = [:]
+        for id in Array(clients.keys) { drop(id) }
         return off ? 0 : 1
+    }
+}
+
+/// At most one line per key every few seconds, with a count of those held back: a crowd of
+/// hostile clients must not fill the journal (or spend the loop writing to it).
+struct RateLimitedLog {
+    let log: any LogSink
+    let clock: () -> Double
+    let intervalSeconds = 5.0
+    private var last: [String: (seconds: Double, suppressed: Int)] = [:]
+
+    init(log: any LogSink, clock: @escaping () -> Double) {
+        self.log = log
+        self.clock = clock
+    }
+
+    mutating func write(_ priority: LogPriority, key: String, _ message: String) {
+        let now = clock()
+        if let previous = last[key], now - previous.seconds < intervalSeconds {
+            last[key] = (previous.seconds, previous.suppressed + 1)
+            return
+        }
+        let held = last[key]?.suppressed ?? 0
+        log.write(priority, held > 0 ? "\(message) (and \(held) more like it)" : message)
+        last[key] = (now, 0)
     }
 }

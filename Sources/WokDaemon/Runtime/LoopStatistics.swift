@@ -1,4 +1,4 @@
-public import WokCore
+public import WokWire
 
 /// How punctual the control loop is: each tick's lateness against its absolute deadline.
 public struct LoopStatistics: Sendable {
@@ -32,11 +32,10 @@ public struct LoopStatistics: Sendable {
         return sorted[index]
     }
 
-    public var json: JSONValue {
-        func ms(_ q: Double) -> JSONValue { latenessSeconds(quantile: q).map { .number(($0 * 1e5).rounded() / 100) } ?? .null }
-        return .object([
-            "ticks": .number(Double(ticks)), "missedDeadlines": .number(Double(missedDeadlines)),
-            "latenessP50Ms": ms(0.5), "latenessP99Ms": ms(0.99), "latenessMaxMs": ms(1),
-        ])
+    /// The figures for the snapshot's `loop` member, in milliseconds to two decimals.
+    public var figures: StationSnapshot.LoopFigures {
+        func ms(_ q: Double) -> Double? { latenessSeconds(quantile: q).map { ($0 * 1e5).rounded() / 100 } }
+        return StationSnapshot.LoopFigures(
+            ticks: ticks, missedDeadlines: missedDeadlines, latenessP50Ms: ms(0.5), latenessP99Ms: ms(0.99), latenessMaxMs: ms(1))
     }
 }

@@ -1,4 +1,4 @@
-public import WokCore
+public import WokWire
 
 /// The last minutes of the cook, one sample per second of cook time, so a watcher that joins
 /// mid-cook can draw its chart at once. Bounded: old samples fall off the front.
@@ -38,12 +38,8 @@ public struct TemperatureHistory: Sendable {
         Array(samples[start...] + samples[..<start])
     }
 
-    public var json: JSONValue {
-        .array(ordered.map { sample in
-            .array([
-                .number(sample.timeSeconds), sample.temperatureC.map(JSONValue.number) ?? .null,
-                sample.targetC.map(JSONValue.number) ?? .null, .bool(sample.burnerOn),
-            ])
-        })
+    /// The samples as a subscription carries them.
+    public var points: [TemperaturePoint] {
+        ordered.map { TemperaturePoint(timeSeconds: $0.timeSeconds, temperatureC: $0.temperatureC, targetC: $0.targetC, burnerOn: $0.burnerOn) }
     }
 }

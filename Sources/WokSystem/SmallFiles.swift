@@ -6,6 +6,8 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(path: String, limitBytes: Int)
     case notText(path: String)
     case isDirectory(path: String)
+    /// A FIFO, socket or device: reading one could block or never end.
+    case notRegularFile(path: String, kind: String)
 
     public var description: String {
         switch self {
@@ -13,21 +15,29 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooLarge(let path, let limit): "\(path): larger than the \(limit)-byte limit"
         case .notText(let path): "\(path): not valid UTF-8 text"
         case .isDirectory(let path): "\(path): is a directory, not a file"
+        case .notRegularFile(let path, let kind): "\(path): is a \(kind), not a regular file"
         }
     }
 }
 
-/// Reads a whole file that must be small (a recipe, a station file, a state record).
+/// Reads a whole file that must be small (a recipe, a station file, a state record). Only a
+/// regular file is read: the open never waits (O_NONBLOCK), so a FIFO at the path is refused
+/// instead of blocking the caller until someone writes to it.
 public func readSmallFile(_ path: String, maxBytes: Int) throws(FileReadError) -> String {
     let fd: Int32
     do {
-        fd = try retryingInterrupts("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
+        fd = try retryingInterrupts("open", path) { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
     } catch {
         throw .system(error)
     }
     defer { close(fd) }
     var status = stat()
-    if fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFDIR { throw .isDirectory(path: path) }
+    guard fstat(fd, &status) == 0 else { throw .system(.last("fstat", path)) }
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw .isDirectory(path: path)
+    default: throw .notRegularFile(path: path, kind: fileKindName(status.st_mode))
+    }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 16 * 1024)
     while true {
@@ -91,6 +101,20 @@ public func makeDirectories(_ path: String, mode: UInt32 = 0o750) throws(SystemE
     }
 }
 
+/// A person's word for what a mode's file type is.
+public func fileKindName(_ mode: UInt32) -> String {
+    switch mode & S_IFMT {
+    case S_IFREG: "regular file"
+    case S_IFDIR: "directory"
+    case S_IFIFO: "FIFO"
+    case S_IFSOCK: "socket"
+    case S_IFCHR: "character device"
+    case S_IFBLK: "block device"
+    case S_IFLNK: "symbolic link"
+    default: "special file"
+    }
+}
+
 public func fileExists(_ path: String) -> Bool {
     access(path, F_OK) == 0
 }
@@ -107,4 +131,12 @@ public func listDirectory(_ path: String) throws(SystemError) -> [String] {
         if name != "." && name != ".." { names.append(name) }
     }
     return names
+}
+
+/// The recipe files of a directory.
+public enum RecipeFiles {
+    /// Recipe names (file names without `.json`, hidden files left out), sorted.
+    public static func names(in directory: String) throws(SystemError) -> [String] {
+        try listDirectory(directory).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { String($0.dropLast(5)) }.sorted()
+    }
 }

@@ -2,10 +2,10 @@ internal import CWokSystem
 internal import Glibc
 
 /// The longest path a Unix socket address holds (sun_path is 108 bytes with its terminator).
-let maxSocketPathBytes = 107
+public let maxSocketPathBytes = 107
 
 /// Fills a `sockaddr_un` for `path` and calls `body` with it.
-func withSocketAddress<Result>(
+private func withSocketAddress<Result>(
     _ path: String, _ operation: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Result
 ) throws(SystemError) -> Result {
     let bytes = Array(path.utf8)
@@ -81,16 +81,17 @@ public struct UnixListener: ~Copyable {
         return result == 0
     }
 
-    /// The next waiting connection, non-blocking; nil when none waits.
-    public func accept() throws(SystemError) -> Int32? {
+    /// The next waiting connection, non-blocking.
+    public func accept() -> AcceptResult {
         while true {
             let fd = wok_accept(descriptor)
-            if fd >= 0 { return fd }
+            if fd >= 0 { return .connection(fd) }
             switch errno {
-            case EINTR: continue
-            // The peer gave up before we got to it, or we are out of descriptors for now.
-            case EAGAIN, EWOULDBLOCK, ECONNABORTED, EMFILE, ENFILE: return nil
-            default: throw .last("accept", path)
+            case EINTR, ECONNABORTED: continue
+            case EAGAIN, EWOULDBLOCK: return .noneWaiting
+            // The connection stays queued; polling again at once would only spin.
+            case EMFILE, ENFILE, ENOBUFS, ENOMEM: return .outOfDescriptors(.last("accept", path))
+            default: return .failed(.last("accept", path))
             }
         }
     }
@@ -99,6 +100,43 @@ public struct UnixListener: ~Copyable {
         Glibc.close(descriptor)
         unlink(path)
     }
+}
+
+/// What one `accept` found.
+public enum AcceptResult: Sendable, Equatable {
+    case connection(Int32)
+    case noneWaiting
+    /// The process or the system is out of descriptors (or memory) for now.
+    case outOfDescriptors(SystemError)
+    case failed(SystemError)
+}
+
+/// Connects to a Unix stream socket, blocking; the descriptor is close-on-exec.
+public func connectUnixSocket(_ path: String) throws(SystemError) -> Int32 {
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    guard fd >= 0 else { throw .last("socket") }
+    let result: Int32
+    do {
+        result = try withSocketAddress(path, "connect") { Glibc.connect(fd, $0, $1) }
+    } catch {
+        Glibc.close(fd)
+        throw error
+    }
+    if result != 0 {
+        let failure = SystemError.last("connect", path)
+        Glibc.close(fd)
+        throw failure
+    }
+    return fd
+}
+
+/// The credentials of the process at the other end of a connected Unix socket (SO_PEERCRED).
+public func peerCredentials(of descriptor: Int32) -> PeerCredentials? {
+    var pid: pid_t = 0
+    var uid: uid_t = 0
+    var gid: gid_t = 0
+    guard wok_peer_credentials(descriptor, &pid, &uid, &gid) == 0 else { return nil }
+    return PeerCredentials(processID: pid, userID: uid, groupID: gid)
 }
 
 /// Who is on the other end of a connection, from the kernel (SO_PEERCRED), not from the request.
@@ -121,8 +159,14 @@ public struct PeerCredentials: Sendable, Equatable, CustomStringConvertible {
     /// Supplementary groups of the peer process, read from /proc (SO_PEERCRED gives only the primary one).
     public var supplementaryGroupIDs: [UInt32] {
         guard let text = try? readSmallFile("/proc/\(processID)/status", maxBytes: 64 * 1024) else { return [] }
+        return Self.supplementaryGroupIDs(procStatus: text)
+    }
+
+    /// The `Groups:` line of a /proc/PID/status text. The kernel separates the field name from the
+    /// first id with a tab and the ids with spaces: split on any blank, never on one kind only.
+    public static func supplementaryGroupIDs(procStatus text: String) -> [UInt32] {
         for line in text.split(separator: "\n") where line.hasPrefix("Groups:") {
-            return line.dropFirst("Groups:".count).split(separator: " ").compactMap { UInt32($0) }
+            return line.dropFirst("Groups:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { UInt32($0) }
         }
         return []
     }

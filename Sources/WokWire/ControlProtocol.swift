@@ -10,10 +10,17 @@ public import WokCore
 public enum ControlProtocol {
     /// The version this build speaks; a request naming another is refused, not guessed at.
     public static let version = 1
-    /// A request line longer than this is refused and the connection closed: no request needs it.
-    public static let maxRequestBytes = 64 * 1024
+    /// The largest recipe `start` takes by content (the shipped recipes are under 8 KiB).
+    public static let maxRecipeDocumentBytes = 128 * 1024
+    /// A request line longer than this is refused and the connection closed: a recipe sent by
+    /// content, escaped, fits with room to spare; no other request comes near it.
+    public static let maxRequestBytes = 2 * maxRecipeDocumentBytes + 4096
     /// Requests are small and shallow; these limits keep a hostile line cheap to reject.
-    public static let requestLimits = JSONLimits(maxBytes: maxRequestBytes, maxDepth: 8, maxStringBytes: 4096, maxMembers: 64)
+    public static let requestLimits = JSONLimits(
+        maxBytes: maxRequestBytes, maxDepth: 8, maxStringBytes: maxRecipeDocumentBytes, maxMembers: 64)
+    /// A line from the daemon longer than this is not one it sends (a subscription's first answer,
+    /// the largest, is about 40 KiB): a client stops reading it there.
+    public static let maxReplyBytes = 1 << 20
 }
 
 /// What a client may ask.
@@ -29,6 +36,9 @@ public enum ControlMethod: String, Sendable, CaseIterable {
     case ack
     /// Stream snapshots and events on this connection.
     case subscribe
+
+    /// Whether the method takes `params` (only `start` does; others refuse any they are given).
+    public var takesParams: Bool { self == .start }
 
     /// Whether the request changes what the burner does; only permitted peers may send these.
     public var changesState: Bool {
@@ -97,13 +107,13 @@ public struct ControlError: Error, Sendable, Equatable, CustomStringConvertible 
         problems.isEmpty ? message : ([message] + problems.map { "  " + $0 }).joined(separator: "\n")
     }
 
-    var json: JSONValue {
+    public var json: JSONValue {
         var members: [(String, JSONValue)] = [("code", .string(code.rawValue)), ("message", .string(message))]
         if !problems.isEmpty { members.append(("problems", .array(problems.map { .string($0) }))) }
         return .object(JSONObject(members))
     }
 
-    init?(json: JSONValue) {
+    public init?(json: JSONValue) {
         guard let object = json.objectValue, let codeText = object["code"]?.stringValue,
             let message = object["message"]?.stringValue
         else { return nil }
@@ -163,6 +173,9 @@ extension ControlRequest {
             }
             params = given
         }
+        if !method.takesParams, !params.isEmpty {
+            return failure(.invalidRequest, "\(method.rawValue) takes no params")
+        }
         for key in object.keys where !["v", "id", "method", "params"].contains(key) {
             return failure(.invalidRequest, "unknown field \"\(String(key.prefix(64)))\" (a request has v, id, method, params)")
         }
@@ -202,6 +215,13 @@ public enum ControlReply {
     public static func push(_ kind: String, _ body: JSONValue) -> String {
         JSONValue.object(JSONObject([("v", .number(Double(ControlProtocol.version))), (kind, body)])).serialized()
     }
+}
+
+extension ControlError {
+    /// The answer to a line that is not UTF-8 text.
+    public static let invalidText = ControlError(.parseError, "not JSON: the line is not valid UTF-8")
+    /// The answer to a line over the bound.
+    public static let tooLarge = ControlError(.requestTooLarge, "a request line may be at most \(ControlProtocol.maxRequestBytes) bytes")
 }
 
 /// One line received by a client, decoded.

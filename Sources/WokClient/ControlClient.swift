@@ -1,5 +1,7 @@
 internal import Glibc
 public import WokCore
+public import WokSystem
+public import WokWire
 
 /// Why a client could not talk to the daemon, in words that tell the person what to do.
 public enum ControlClientError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -23,37 +25,35 @@ public enum ControlClientError: Error, Sendable, Equatable, CustomStringConverti
     }
 }
 
-/// A blocking client of the control socket, for `wokctl` and the tests: one request at a time,
-/// or a subscription read line by line.
+/// A pushed line of a subscription, typed.
+public enum ControlPush: Sendable, Equatable {
+    case snapshot(StationSnapshot)
+    case event(WireEvent)
+}
+
+/// A blocking client of the control socket, for `wokctl`, the benchmarks and the tests: one
+/// request at a time, or a subscription read line by line. Lines are framed with the same
+/// bounded framer the daemon uses.
 public final class ControlClient {
     public let path: String
     private let descriptor: Int32
-    private var buffer: [UInt8] = []
+    private var framer = LineFramer(maxLineBytes: ControlProtocol.maxReplyBytes)
+    private var lines: [LineFramer.Frame] = []
     private var nextID = 1
     /// Pushed lines that arrived while waiting for a response.
     private var pushed: [ControlMessage] = []
 
     public init(path: String) throws(ControlClientError) {
         self.path = path
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .system(.last("socket")) }
-        let result: Int32
         do {
-            result = try withSocketAddress(path, "connect") { Glibc.connect(fd, $0, $1) }
+            descriptor = try connectUnixSocket(path)
         } catch {
-            Glibc.close(fd)
-            throw .system(error)
-        }
-        if result != 0 {
-            let code = errno
-            Glibc.close(fd)
-            switch code {
+            switch error.errno {
             case ENOENT, ECONNREFUSED, ENOTDIR: throw .notRunning(path: path)
             case EACCES, EPERM: throw .permissionDenied(path: path)
-            default: throw .system(SystemError("connect", path, errno: code))
+            default: throw .system(error)
             }
         }
-        descriptor = fd
     }
 
     deinit {
@@ -80,12 +80,60 @@ public final class ControlClient {
         }
     }
 
+    /// A command whose answer is the station's snapshot (every method but `subscribe`).
+    public func command(
+        _ method: ControlMethod, params: JSONObject = JSONObject(), timeoutSeconds: Double = 10
+    ) throws(ControlClientError) -> Result<StationSnapshot, ControlError> {
+        switch try request(method, params: params, timeoutSeconds: timeoutSeconds) {
+        case .failure(let error): return .failure(error)
+        case .success(let value):
+            do {
+                return .success(try StationSnapshot(json: value))
+            } catch {
+                throw .garbled(path: path, line: "\(error)")
+            }
+        }
+    }
+
+    /// Subscribes: the snapshot now and the recent temperatures; pushes follow through `nextPush`.
+    public func subscribe(timeoutSeconds: Double = 10) throws(ControlClientError) -> Result<Subscription, ControlError> {
+        switch try request(.subscribe, timeoutSeconds: timeoutSeconds) {
+        case .failure(let error): return .failure(error)
+        case .success(let value):
+            do {
+                return .success(try Subscription(json: value))
+            } catch {
+                throw .garbled(path: path, line: "\(error)")
+            }
+        }
+    }
+
+    /// The next pushed snapshot or event, typed; nil if none came within the timeout.
+    public func nextPush(timeoutSeconds: Double?) throws(ControlClientError) -> ControlPush? {
+        while true {
+            guard let message = try next(timeoutSeconds: timeoutSeconds) else { return nil }
+            do {
+                switch message {
+                case .snapshot(let object): return .snapshot(try StationSnapshot(json: .object(object)))
+                case .event(let object): return .event(try WireEvent(json: .object(object)))
+                case .result, .error: continue
+                }
+            } catch {
+                throw .garbled(path: path, line: "\(error)")
+            }
+        }
+    }
+
     /// Sends one raw line, as is (the tests use it to send garbage).
     public func send(_ line: String) throws(ControlClientError) {
-        var bytes = Array((line + "\n").utf8)
+        try sendBytes(Array((line + "\n").utf8))
+    }
+
+    /// Sends raw bytes, as is.
+    public func sendBytes(_ bytes: [UInt8]) throws(ControlClientError) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Glibc.send(descriptor, $0.baseAddress.map { $0 + offset }, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            let written = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress.map { $0 + offset }, $0.count - offset, Int32(MSG_NOSIGNAL)) }
             if written > 0 {
                 offset += written
             } else if written < 0 && errno == EINTR {
@@ -94,6 +142,11 @@ public final class ControlClient {
                 throw .connectionLost(path: path)
             }
         }
+    }
+
+    /// Ends this side's writing (the daemon still answers what it was sent).
+    public func shutdownWriting() {
+        _ = Glibc.shutdown(descriptor, Int32(SHUT_WR))
     }
 
     /// The next line from the daemon, or nil if none came within the timeout (nil timeout: wait).
@@ -106,31 +159,36 @@ public final class ControlClient {
 
     /// One raw line from the daemon.
     public func readLine(timeoutSeconds: Double?) throws(ControlClientError) -> String? {
-        let deadline = timeoutSeconds.map { SystemLoopClock().nowSeconds() + $0 }
+        let deadline = timeoutSeconds.map { monotonicSeconds() + $0 }
         while true {
-            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: buffer[..<newline], as: UTF8.self)
-                buffer.removeSubrange(...newline)
-                return line
+            if !lines.isEmpty {
+                switch lines.removeFirst() {
+                case .line(let text): return text
+                case .tooLong: throw .garbled(path: path, line: "a line over \(ControlProtocol.maxReplyBytes) bytes")
+                case .invalidText: throw .garbled(path: path, line: "a line that is not UTF-8")
+                }
             }
-            var waitMilliseconds: Int32 = -1
+            var wait = 60.0
             if let deadline {
-                let left = deadline - SystemLoopClock().nowSeconds()
-                if left <= 0 { return nil }
-                waitMilliseconds = Int32(min(left * 1000, 60_000).rounded(.up))
+                wait = deadline - monotonicSeconds()
+                if wait <= 0 { return nil }
             }
-            var fds = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&fds, 1, waitMilliseconds)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                throw .system(.last("poll", path))
+            let ready: [PollEvents]
+            do {
+                ready = try waitForDescriptors([PollInterest(descriptor, .readable)], timeoutSeconds: min(wait, 60))
+            } catch {
+                throw .system(error)
             }
-            if ready == 0 { continue }
+            if ready.isEmpty { continue }
             var chunk = [UInt8](repeating: 0, count: 64 * 1024)
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count > 0 {
-                buffer += chunk[0..<count]
+                lines += chunk.withUnsafeBytes { framer.append(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             } else if count == 0 {
+                if let last = framer.finish() {
+                    lines.append(last)
+                    continue
+                }
                 throw .connectionLost(path: path)
             } else if errno != EINTR && errno != EAGAIN {
                 throw .connectionLost(path: path)

@@ -13,7 +13,7 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The error of the call that just failed.
-    static func last(_ operation: String, _ subject: String = "") -> SystemError {
+    public static func last(_ operation: String, _ subject: String = "") -> SystemError {
         SystemError(operation, subject, errno: Glibc.errno)
     }
 
@@ -26,7 +26,7 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Calls `body` until it is not interrupted by a signal; one place for EINTR, as every caller needs it.
 @discardableResult
-func retryingInterrupts<Result: BinaryInteger>(
+public func retryingInterrupts<Result: BinaryInteger>(
     _ operation: String, _ subject: String = "", _ body: () -> Result
 ) throws(SystemError) -> Result {
     while true {
