@@ -82,7 +82,8 @@ final class DaemonProcess {
     /// of cook become a short real wait.
     @discardableResult
     func wait(stationSeconds: Double, _ what: String, _ predicate: ([String: Any]) -> Bool) throws -> [String: Any] {
-        let deadline = Date().addingTimeInterval(stationSeconds / speed + 10)
+        // Generous: a liveness limit for a loaded host, not a measure of speed.
+        let deadline = Date().addingTimeInterval(stationSeconds / speed * 4 + 30)
         var last: [String: Any] = [:]
         while Date() < deadline {
             last = try status()

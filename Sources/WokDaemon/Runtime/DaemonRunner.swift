@@ -172,9 +172,21 @@ public final class DaemonRunner<Source: DaemonEventSource> {
 
     private func snapshotWithLoop() -> StationSnapshot {
         var snapshot = core.snapshot()
-        snapshot.loop = statistics.figures
+        snapshot.loop = loopFigures
         return snapshot
     }
+
+    /// The loop's figures, worked out again at most once a second: sorting the recent ticks'
+    /// lateness for every snapshot would cost more than the tick itself.
+    private var loopFigures: StationSnapshot.LoopFigures {
+        let now = source.nowSeconds()
+        if let cached = cachedLoopFigures, now - cached.seconds < 1 { return cached.figures }
+        let figures = statistics.figures
+        cachedLoopFigures = (now, figures)
+        return figures
+    }
+
+    private var cachedLoopFigures: (seconds: Double, figures: StationSnapshot.LoopFigures)?
 
     /// The snapshot as serialized JSON, made once per tick or change however many clients ask:
     /// fifty clients polling must cost the loop one snapshot, not fifty.
@@ -323,7 +335,7 @@ public final class DaemonRunner<Source: DaemonEventSource> {
             default:
                 cachedSnapshot = nil
                 var snapshot = result
-                snapshot.loop = statistics.figures
+                snapshot.loop = loopFigures
                 send(ControlReply.result(id: request.id, snapshot.json), to: id)
                 // Watchers hear of a change (an abort, a start) at once, not at the next tick.
                 afterChange()

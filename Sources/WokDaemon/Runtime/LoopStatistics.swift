@@ -33,8 +33,14 @@ public struct LoopStatistics: Sendable {
     }
 
     /// The figures for the snapshot's `loop` member, in milliseconds to two decimals.
+    /// One sort for all three quantiles.
     public var figures: StationSnapshot.LoopFigures {
-        func ms(_ q: Double) -> Double? { latenessSeconds(quantile: q).map { ($0 * 1e5).rounded() / 100 } }
+        let sorted = latenessSeconds.sorted()
+        func ms(_ q: Double) -> Double? {
+            guard !sorted.isEmpty else { return nil }
+            let index = min(sorted.count - 1, max(0, Int((q * Double(sorted.count - 1)).rounded())))
+            return (sorted[index] * 1e5).rounded() / 100
+        }
         return StationSnapshot.LoopFigures(
             ticks: ticks, missedDeadlines: missedDeadlines, latenessP50Ms: ms(0.5), latenessP99Ms: ms(0.99), latenessMaxMs: ms(1))
     }
