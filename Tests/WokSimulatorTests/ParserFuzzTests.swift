@@ -9,7 +9,6 @@ import WokCore
 /// parser, and every rejection must say what is wrong and where.
 @Suite struct ParserFuzzTests {
     static let inputsPerParser = 1_500
-    /// Slowest a single parse may take in a debug build (a 1 MiB document included).
 
     private func corpus(_ paths: [String]) throws -> [[UInt8]] {
         try paths.map { Array(try Data(contentsOf: repositoryRoot.appendingPathComponent($0))) }
