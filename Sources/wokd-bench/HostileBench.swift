@@ -152,6 +152,7 @@ private func runScenario(_ scenario: HostileScenario, _ settings: HostileSetting
     }
     defer { load?.stop(signal: SIGKILL, graceSeconds: 0) }
     let loadStart = monotonic()
+    result.loadStartedAt = loadStart
     var nextProbe = loadStart + HostileSettings.firstProbeSeconds
     while monotonic() - loadStart < settings.loadSeconds, daemon.isRunning {
         watch.sample()

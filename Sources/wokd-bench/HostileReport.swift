@@ -6,6 +6,8 @@ struct ScenarioResult {
     /// Why it could not run at all.
     var setupProblem: String?
     var cookStarted = false
+    /// When the load began (monotonic seconds): statistics read before it say nothing about it.
+    var loadStartedAt: Double?
     var loadSecondsRun = 0.0
     /// What the load process said it did.
     var loadReport: [String] = []
@@ -44,7 +46,11 @@ private func rounded(_ value: Double, _ places: Int) -> String {
 }
 
 extension ScenarioResult {
-    var loop: JSONObject? { probe?.loop }
+    /// The daemon's loop statistics, if it answered a status after the load began.
+    var loop: JSONObject? {
+        guard let seen = probe?.loopSeenAt, let start = loadStartedAt, seen >= start else { return nil }
+        return probe?.loop
+    }
     var latenessMaxMilliseconds: Double? { loop?["latenessMaxMs"]?.numberValue }
     var highWaterMegabytes: Double? { highWaterKilobytes.map { $0 / 1024 } }
     var abortsAllInTime: Bool? {
@@ -98,7 +104,7 @@ func printScenario(_ result: ScenarioResult, _ settings: HostileSettings) {
         let source = result.finalStatusRead ? "the status read after the load" : "the last status answered, before the end"
         print("    \(ms("missedDeadlines")) missed deadlines in \(ms("ticks")) ticks (from \(source))")
     } else {
-        print("  loop lateness: unknown (the daemon answered no status)")
+        print("  loop lateness: unknown (the daemon answered no status after the load began)")
     }
     figure(
         "daemon VmHWM", result.highWaterMegabytes.map { rounded($0, 1) + " MB" } ?? "unknown",
