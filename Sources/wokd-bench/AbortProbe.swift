@@ -57,6 +57,8 @@ struct AbortProbe {
         case .success(.success(let snapshot)):
             note(snapshot)
             attempts.append(Attempt(seconds: seconds, failure: nil))
+            // The daemon switches the burner off before it answers an abort.
+            if snapshot.objectValue?["burner"]?.stringValue != "off" { otherProblems.append("abort: answered with the burner not off") }
         case .success(.failure):  // Refused: nothing was cooking, so the burner is off anyway.
             attempts.append(Attempt(seconds: seconds, failure: nil))
         }
