@@ -1,5 +1,7 @@
 import WokCore
-import WokDaemon
+import WokClient
+import WokSystem
+import WokWire
 
 /// The well-behaved client of the hostile benchmark: a person who runs `wokctl abort` on a fresh
 /// connection, then starts the cook again and looks at the status. It keeps what it saw.

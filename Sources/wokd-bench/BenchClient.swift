@@ -1,6 +1,8 @@
 import Glibc
 import WokCore
-import WokDaemon
+import WokClient
+import WokSystem
+import WokWire
 
 /// Why a bench client got no answer.
 enum ClientFailure: Error, Equatable, CustomStringConvertible {

@@ -1,6 +1,8 @@
 import Glibc
 import WokCore
-import WokDaemon
+import WokClient
+import WokSystem
+import WokWire
 
 /// The hostile benchmark's choices, all printed with the figures.
 struct HostileSettings {

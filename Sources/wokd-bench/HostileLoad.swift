@@ -1,6 +1,8 @@
 import Glibc
 import WokCore
-import WokDaemon
+import WokClient
+import WokSystem
+import WokWire
 
 /// The hostile clients, run as a child process of the bench (`wokd-bench --load NAME --socket PATH
 /// --load-for SECONDS`), so their work and their descriptors are apart from the well-behaved probe,

@@ -1,6 +1,8 @@
 import Glibc
 import WokCore
-import WokDaemon
+import WokClient
+import WokSystem
+import WokWire
 
 /// Something the bench could not set up, in words for the person running it.
 struct BenchError: Error, CustomStringConvertible {

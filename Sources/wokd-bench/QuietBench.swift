@@ -1,6 +1,8 @@
 import Glibc
 import WokCore
-import WokDaemon
+import WokClient
+import WokSystem
+import WokWire
 
 /// The recipe every benchmark cooks: the default one, whose preheat lasts minutes.
 let benchRecipe = "caramelised-pork-mince"

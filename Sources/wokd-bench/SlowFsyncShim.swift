@@ -1,6 +1,8 @@
 import Glibc
 import WokCore
-import WokDaemon
+import WokClient
+import WokSystem
+import WokWire
 
 /// The disk-stall scenario's shim: Tests/bench/slow-fsync.c built into a shared library for
 /// `LD_PRELOAD`, so the daemon's fsync stalls with no test hook in the daemon.
