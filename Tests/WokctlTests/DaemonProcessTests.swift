@@ -271,6 +271,63 @@ import WokSystem
         daemon.cleanUp()
     }
 
+    @Test func aMemberOfTheStationsGroupMaySteerWhereverTheGroupStandsInItsList() throws {
+        // `users` (gid 100) is the station's group; nobody's primary group is not it.
+        let station = NSTemporaryDirectory() + "wokd-station-groups-\(getpid()).json"
+        try #"{"schema": 1, "daemon": {"group": "users"}}"#.write(toFile: station, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: station) }
+        let daemon = try DaemonProcess(speed: 20, extra: ["--config", station])
+        chmod(daemon.directory, 0o755)
+        func wokctl(groups: String, _ arguments: [String]) throws -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=65534", "--regid=65534", "--groups=\(groups)", "--", Wokctl.binary.path] + arguments
+            process.currentDirectoryURL = Wokctl.repositoryRoot
+            process.standardError = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        // Options before the verb, as a person may type them.
+        for groups in ["100", "100,27", "27,100"] {
+            #expect(try wokctl(groups: groups, ["--socket", daemon.socket, "start", "reheat"]) == 0, "groups \(groups)")
+            #expect(try wokctl(groups: groups, ["--socket", daemon.socket, "abort"]) == 0, "groups \(groups)")
+        }
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        daemon.cleanUp()
+    }
+
+    @Test func aSecondDaemonOnTheSameStateDirectoryRefusesAndTouchesNothing() throws {
+        let first = try DaemonProcess(speed: 20)
+        #expect(try first.wokctl(["start", "caramelised-pork-mince"]).status == 0)
+        try first.wait(stationSeconds: 30, "the burner to light") { $0.burner == "on" }
+        let record = first.stateDirectory + "/current-cook.json"
+        let before = try String(contentsOfFile: record, encoding: .utf8)
+        let second = Process()
+        second.executableURL = DaemonProcess.wokd
+        second.arguments = ["--simulate", "--socket", first.directory + "/other.sock", "--state-dir", first.stateDirectory]
+        let errors = Pipe()
+        second.standardError = errors
+        try second.run()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 1)
+        #expect(said.contains("another wokd (pid \(first.process.processIdentifier)) already owns"), "\(said)")
+        #expect(try String(contentsOfFile: record, encoding: .utf8) == before, "the first one's record is untouched")
+        #expect(!FileManager.default.fileExists(atPath: first.directory + "/other.sock"))
+        // Signals that ask nothing of wokd do not end it, nor the cook.
+        for number in [SIGUSR1, SIGUSR2, SIGALRM] { first.signal(number) }
+        usleep(300_000)
+        let status = try first.status()
+        #expect(status.burner == "on" && status.state != "idle")
+        #expect(first.log.contains("SIGUSR1 received and ignored"))
+        first.signal(SIGTERM)
+        #expect(first.waitForExit() == 0)
+        first.cleanUp()
+    }
+
     @Test func watchOnATerminalRedrawsInPlaceWithTheStagesAndTheLoudPrompt() throws {
         let daemon = try DaemonProcess(speed: 50)
         #expect(try daemon.wokctl(["start", "caramelised-pork-mince"]).status == 0)
