@@ -269,6 +269,8 @@ public final class HistoryWriter {
         }
         guard still.count != pendingOutcomes.count else { return }
         pendingOutcomes = still
+        // The database takes writes again: between cooks, nothing is left unrecorded.
+        if still.isEmpty, open == nil { failure = nil }
         // A stash left behind is harmless: its outcomes only apply to rows still `running`.
         do { try OutcomeStash.save(pendingOutcomes, to: outcomeStashPath) } catch { reportFailure("updating \(outcomeStashPath): \(error)") }
     }

@@ -149,4 +149,37 @@ extension JournalScript {
         #expect(try FileCookRecordStore(directory: directory.path).load().get() == nil, "the ended cook's record is gone")
         #expect(core.snapshot()["historyStore"]?.objectValue?["ok"]?.boolValue == true)
     }
+
+    /// Through the disk thread: an outcome the database refuses shows in the status and the log,
+    /// is retried when the loop asks, and lands with its true outcome.
+    @Test func anOutcomeRefusedThroughTheDiskThreadShowsMeanwhileAndLandsOnRetry() throws {
+        let directory = try TemporaryDirectory()
+        let log = MemoryLog()
+        let history = try HistoryWriter(path: directory.database, nowUnixSeconds: 1_750_000_000)
+        let writer = try BackgroundStateWriter(
+            history: history, records: MemoryCookRecordStore(), log: log, limits: BackgroundWriterLimits(drainSeconds: 60))
+        writer.cookStarted(JournalScript.start())
+        for tick in 1...8 { writer.sampled(JournalScript.sample(tick)) }
+        writer.flushNow()
+        let lock = try HistoryTruthTests.lockDatabase(directory.database)
+
+        writer.cookEnded(.completed, reason: nil, stationSeconds: 2, unixSeconds: 1_750_000_002)
+        writer.flushNow()
+
+        let waiting = try #require(writer.statusJSON.objectValue)
+        #expect(waiting["pendingOutcomes"]?.intValue == 1)
+        #expect(waiting["ok"]?.boolValue == false)
+        #expect(log.lines.contains { $0.message.contains("outcome of cook 1 (completed) cannot be written") })
+        #expect(log.lines.contains { $0.message.contains("stashed beside it and written at the next start") })
+
+        try lock.execute("ROLLBACK", "releasing the write lock")
+        writer.flush(realSeconds: 10)
+        writer.flushNow()
+
+        #expect(try HistoryReader(path: directory.database).cook(id: 1)?.summary.outcome == .completed)
+        let after = try #require(writer.statusJSON.objectValue)
+        #expect(after["pendingOutcomes"]?.intValue == 0)
+        #expect(after["ok"]?.boolValue == true)
+        #expect(log.lines.contains { $0.message.contains("now in the history") })
+    }
 }
