@@ -114,8 +114,10 @@ extension JournalScript {
         #expect(line.message.contains("1 cook outcome(s)"))
     }
 
-    /// The daemon's core cooking through the disk thread, as wokd does (the disk held back at the
-    /// start for a moment): every tick and the abort land, and the ended cook's record is gone.
+    /// The daemon's core cooking through the disk thread, as wokd does, with the disk stuck from
+    /// the cook's start to its abort: the loop's ticks, the stage changes (record saves) and the
+    /// abort (record removal) never wait for it, and once it frees every tick and the abort land
+    /// and the ended cook's record is gone.
     @Test func theCoreCookingThroughTheDiskThreadWritesTheWholeCook() throws {
         let directory = try TemporaryDirectory()
         let log = MemoryLog()
@@ -131,8 +133,7 @@ extension JournalScript {
             wallClock: { 1_750_000_000 }, journal: writer)
         let cook = Peer(description: "uid 1000 (cook) pid 42", mayChange: true)
         _ = try core.handle(ControlRequest(id: 1, method: .start, params: ["recipe": "caramelised-pork-mince"]), from: cook).get()
-        gate.waitForWriter()
-        gate.release()
+        gate.waitForWriter()  // Stuck in the disk for the whole cook: nothing below may wait for it.
         var now = 0.0
         var ticks = 0
         while now < 30 {
@@ -141,6 +142,9 @@ extension JournalScript {
             core.flushJournal(realSeconds: now)
         }
         _ = try core.handle(ControlRequest(id: 2, method: .abort, params: JSONObject()), from: cook).get()
+        #expect(core.burnerIsOn == false)
+        #expect(core.snapshot()["historyStore"]?.objectValue?["writerStalledSeconds"]?.numberValue == 30)
+        gate.release()
         writer.flushNow()
 
         let written = try #require(try HistoryReader(path: directory.database).cook(id: 1))
