@@ -5,20 +5,33 @@ internal import Glibc
 /// buffered and committed by `flush(realSeconds:)` at most `flushIntervalSeconds` apart, so a
 /// crash loses less than a second of samples and no event. A failed write (a full disk) never
 /// reaches the cook: it is reported once, the rest of the cook goes unrecorded, and the next cook
-/// tries again. Used from the daemon's one thread.
+/// tries again; but a cook's outcome is never given up: one that cannot be written is kept (in
+/// memory and in a stash file beside the database) and retried at every commit and at the next
+/// open, so it never turns into `interrupted`. Used from one thread at a time (the daemon's
+/// writer thread, see `BackgroundStateWriter`); every call may wait for the disk.
 public final class HistoryWriter {
     public let path: String
     public let retention: HistoryRetention
     private let connection: SQLiteConnection
-    private let reportFailure: (String) -> Void
-    /// The cook being written: its row, station time at its start, and the next sample number.
-    private var open: (id: Int64, startSeconds: Double, nextSequence: Int)?
+    /// Hears of each write failure once (the daemon logs it); whoever owns the writer may replace it.
+    public var reportFailure: (String) -> Void
+    /// The cook being written: its row, station time at its start, its wall-clock start, and the
+    /// next sample number.
+    private var open: (id: Int64, startSeconds: Double, startedAtUnixSeconds: Double, nextSequence: Int)?
     /// The last cook written, for events after its end (a fault's acknowledgement).
     private var last: (id: Int64, startSeconds: Double)?
     private var pending: [CookSample] = []
     private var lastFlushRealSeconds = -Double.infinity
     /// Why the history is not being written, when it is not.
     public private(set) var failure: String?
+    /// Outcomes of ended cooks still to be written, oldest first (at most `OutcomeStash.maxOutcomes`).
+    public private(set) var pendingOutcomes: [PendingOutcome] = []
+    /// Where pending outcomes are stashed across a restart.
+    public var outcomeStashPath: String { OutcomeStash.path(forDatabase: path) }
+
+    /// The mode of the database and its -wal and -shm files: the owner writes, the group (the
+    /// station's `wok` group, see docs/history.md) reads, others nothing.
+    public static let fileMode: UInt32 = 0o640
 
     /// Samples are committed this often (real seconds): half the one-second promise, so a commit
     /// that lands late still keeps it.
@@ -48,8 +61,6 @@ public final class HistoryWriter {
         self.retention = retention
         self.reportFailure = reportFailure
         connection = try SQLiteConnection(path: path, readOnly: false)
-        // Group-readable so `wokctl` run by the station's group can read it (docs/history.md).
-        chmod(path, 0o640)
         connection.setBusyTimeout(milliseconds: 100)
         try connection.execute("PRAGMA journal_mode = WAL", "setting write-ahead logging on \(path)")
         // FULL: each commit waits for the WAL to reach the disk, so a power cut (not only a kill)
@@ -58,6 +69,11 @@ public final class HistoryWriter {
         try connection.execute("PRAGMA synchronous = \(durable ? "FULL" : "OFF")", "setting synchronous commits on \(path)")
         connection.persistWriteAheadLog()
         try HistorySchema.migrate(connection)
+        // Group-readable, the -wal and -shm files too (a reader needs all three), whatever modes an
+        // older daemon or another umask left (docs/history.md, "Who may read it").
+        for file in [path, path + "-wal", path + "-shm"] where chmod(file, Self.fileMode) != 0 && errno != ENOENT {
+            reportFailure("cannot make \(file) group-readable (chmod: \(String(cString: strerror(errno)))); `wokctl history` may be refused")
+        }
         let pageSize = max(512, try connection.integer("PRAGMA page_size"))
         try connection.execute("PRAGMA max_page_count = \(max(16, retention.ceilingBytes / pageSize))", "limiting \(path)")
         insertCook = try connection.prepare("""
@@ -77,7 +93,14 @@ public final class HistoryWriter {
         stageReached = try connection.prepare(
             "UPDATE stages SET reached_s = ? WHERE cook_id = ? AND stage_index = ? AND reached_s IS NULL")
         endCookRow = try connection.prepare(
-            "UPDATE cooks SET outcome = ?, reason = ?, ended_at_unix = ?, duration_s = max(duration_s, ?) WHERE id = ?")
+            "UPDATE cooks SET outcome = ?, reason = ?, ended_at_unix = ?, duration_s = max(duration_s, ?) WHERE id = ? AND started_at_unix = ? AND outcome = 'running'")
+        // Outcomes a previous daemon could not write come first, so their cooks are not taken
+        // for interrupted ones.
+        switch OutcomeStash.load(outcomeStashPath) {
+        case .success(let stashed): pendingOutcomes = Array(stashed.suffix(OutcomeStash.maxOutcomes))
+        case .failure(let error): reportFailure("the stash of unwritten cook outcomes is unreadable (\(error)); ignoring it")
+        }
+        retryPendingOutcomes()
         closeInterruptedCooks(reason: "wokd stopped during the cook", nowUnixSeconds: nowUnixSeconds)
         trim(nowUnixSeconds: nowUnixSeconds)
     }
@@ -105,7 +128,7 @@ public final class HistoryWriter {
             for (index, stage) in start.stages.enumerated() {
                 try insertStage.run([.integer(id), .integer(Int64(index)), .text(stage.name), SQLiteValue(stage.targetC)])
             }
-            open = (id, start.stationSeconds, 0)
+            open = (id, start.stationSeconds, start.startedAtUnixSeconds, 0)
         }
     }
 
@@ -153,12 +176,12 @@ public final class HistoryWriter {
     public func flush(realSeconds: Double) {
         guard realSeconds - lastFlushRealSeconds >= Self.flushIntervalSeconds else { return }
         lastFlushRealSeconds = realSeconds
-        guard !pending.isEmpty, let cook = open else { return }
-        write("writing samples of cook \(cook.id)") { () throws(SQLiteError) in try writePending() }
+        flushNow()
     }
 
-    /// Commits everything buffered now, whatever the time.
+    /// Commits everything buffered now, whatever the time, and retries pending outcomes.
     public func flushNow() {
+        retryPendingOutcomes()
         guard !pending.isEmpty, let cook = open else { return }
         write("writing samples of cook \(cook.id)") { () throws(SQLiteError) in try writePending() }
     }
@@ -177,14 +200,29 @@ public final class HistoryWriter {
         pending = []
     }
 
-    /// Ends the open cook with its outcome, then trims old cooks.
+    /// Ends the open cook with its outcome, then trims old cooks. The outcome is written even
+    /// after a failure stopped the cook's samples; one that cannot be written is kept and retried.
     public func endCook(_ outcome: HistoryOutcome, reason: String?, atSeconds stationSeconds: Double, nowUnixSeconds: Double) {
         guard let cook = open else { return }
-        let relative = stationSeconds - cook.startSeconds
-        write("ending cook \(cook.id)") { () throws(SQLiteError) in
-            try writePending()
-            try endCookRow.run([.text(outcome.rawValue), SQLiteValue(reason), .real(nowUnixSeconds), .real(relative), .integer(cook.id)])
-            try stageEndedBefore.run([.real(relative), .integer(cook.id), .integer(-1)])
+        let ending = PendingOutcome(
+            cookID: cook.id, startedAtUnixSeconds: cook.startedAtUnixSeconds, outcome: outcome, reason: reason,
+            endedAtUnixSeconds: nowUnixSeconds, durationSeconds: stationSeconds - cook.startSeconds)
+        // With its last samples when the history is healthy; else (or when that fails) alone.
+        var written = false
+        if failure == nil {
+            written = write("ending cook \(cook.id)") { () throws(SQLiteError) in
+                try writePending()
+                try writeOutcome(ending)
+            }
+        }
+        if !written {
+            do {
+                try HistorySchema.inTransaction(connection, "writing the outcome of cook \(cook.id)") { () throws(SQLiteError) in
+                    try writeOutcome(ending)
+                }
+            } catch {
+                keep(ending, because: error)
+            }
         }
         open = nil
         pending = []
@@ -192,19 +230,66 @@ public final class HistoryWriter {
         trim(nowUnixSeconds: nowUnixSeconds)
     }
 
-    /// Marks cooks left `running` by a daemon that died as interrupted, ending at their last record.
+    /// Sets a cook's outcome, only while the row still says `running` (a stashed outcome never
+    /// overwrites another, nor a row that is not this cook's).
+    private func writeOutcome(_ ending: PendingOutcome) throws(SQLiteError) {
+        try endCookRow.run([
+            .text(ending.outcome.rawValue), SQLiteValue(ending.reason), .real(ending.endedAtUnixSeconds),
+            .real(ending.durationSeconds), .integer(ending.cookID), .real(ending.startedAtUnixSeconds),
+        ])
+        try stageEndedBefore.run([.real(ending.durationSeconds), .integer(ending.cookID), .integer(-1)])
+    }
+
+    /// Keeps an outcome the database refused, in memory and in the stash file.
+    private func keep(_ ending: PendingOutcome, because error: SQLiteError) {
+        pendingOutcomes.removeAll { $0.cookID == ending.cookID }
+        pendingOutcomes.append(ending)
+        if pendingOutcomes.count > OutcomeStash.maxOutcomes {
+            let lost = pendingOutcomes.removeFirst()
+            reportFailure("too many unwritten cook outcomes: the \(lost.outcome.rawValue) of cook \(lost.cookID) is given up")
+        }
+        var stashed = "stashed in \(outcomeStashPath)"
+        do { try OutcomeStash.save(pendingOutcomes, to: outcomeStashPath) } catch { stashed = "not stashed (\(error)): a restart before it is written loses it" }
+        reportFailure(
+            "the outcome of cook \(ending.cookID) (\(ending.outcome.rawValue)) cannot be written (\(error)); it is kept, \(stashed), and retried")
+    }
+
+    /// Writes the outcomes kept from earlier failures; those the database still refuses stay.
+    public func retryPendingOutcomes() {
+        guard !pendingOutcomes.isEmpty else { return }
+        var still: [PendingOutcome] = []
+        for ending in pendingOutcomes {
+            do {
+                try HistorySchema.inTransaction(connection, "writing the outcome of cook \(ending.cookID)") { () throws(SQLiteError) in
+                    try writeOutcome(ending)
+                }
+            } catch {
+                still.append(ending)
+            }
+        }
+        guard still.count != pendingOutcomes.count else { return }
+        pendingOutcomes = still
+        // The database takes writes again: between cooks, nothing is left unrecorded.
+        if still.isEmpty, open == nil { failure = nil }
+        // A stash left behind is harmless: its outcomes only apply to rows still `running`.
+        do { try OutcomeStash.save(pendingOutcomes, to: outcomeStashPath) } catch { reportFailure("updating \(outcomeStashPath): \(error)") }
+    }
+
+    /// Marks cooks left `running` by a daemon that died as interrupted, ending at their last
+    /// record; never the open cook, nor one whose outcome is pending (it ended, the disk refused).
     public func closeInterruptedCooks(reason: String, nowUnixSeconds: Double) {
         write("closing interrupted cooks") { () throws(SQLiteError) in
-            let openID = open.map { $0.id } ?? -1
+            // Numbers only, so they may go into the text of the statement.
+            let spared = ([open.map { $0.id } ?? -1] + pendingOutcomes.map(\.cookID)).map(String.init).joined(separator: ", ")
             try connection.prepare("""
                 UPDATE stages SET ended_s = (SELECT duration_s FROM cooks WHERE id = cook_id)
-                WHERE started_s IS NOT NULL AND ended_s IS NULL AND cook_id <> ?
+                WHERE started_s IS NOT NULL AND ended_s IS NULL AND cook_id NOT IN (\(spared))
                   AND cook_id IN (SELECT id FROM cooks WHERE outcome = 'running')
-                """).run([.integer(openID)])
+                """).run([])
             try connection.prepare("""
                 UPDATE cooks SET outcome = 'interrupted', reason = ?, ended_at_unix = started_at_unix + duration_s
-                WHERE outcome = 'running' AND id <> ?
-                """).run([.text(reason), .integer(openID)])
+                WHERE outcome = 'running' AND id NOT IN (\(spared))
+                """).run([.text(reason)])
         }
     }
 
@@ -264,12 +349,15 @@ public final class HistoryWriter {
 
     // MARK: Failures
 
-    private func write(_ what: String, _ body: () throws(SQLiteError) -> Void) {
-        guard failure == nil else { return }
+    @discardableResult
+    private func write(_ what: String, _ body: () throws(SQLiteError) -> Void) -> Bool {
+        guard failure == nil else { return false }
         do {
             try HistorySchema.inTransaction(connection, what, body)
+            return true
         } catch {
             fail(error)
+            return false
         }
     }
 

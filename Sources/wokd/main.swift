@@ -168,19 +168,27 @@ if let text = args.value("history-max-days") {
     }
     retention.maxAgeDays = days == 0 ? nil : days
 }
-let journal: any CookJournal
-if args.has("no-history") {
-    journal = NoCookJournal(reason: nil)
-} else {
+// The history and the cook record are written by a thread of their own (no disk call on the
+// loop's thread); the record is read here, before the loop starts.
+var history: HistoryWriter?
+var historyProblem: String?
+if !args.has("no-history") {
     let historyPath = stateDirectory + "/" + HistoryReader.fileName
     do {
-        journal = try HistoryWriter(path: historyPath, retention: retention, nowUnixSeconds: wallClockSeconds()) { failure in
+        history = try HistoryWriter(path: historyPath, retention: retention, nowUnixSeconds: wallClockSeconds()) { failure in
             log.write(.error, failure)
         }
     } catch {
         log.write(.error, "the cook history at \(historyPath) cannot be opened: \(error); cooking without one")
-        journal = NoCookJournal(reason: "\(error)")
+        historyProblem = "\(error)"
     }
+}
+let stateWriter: BackgroundStateWriter
+do {
+    stateWriter = try BackgroundStateWriter(
+        history: history, historyProblem: historyProblem, records: FileCookRecordStore(directory: stateDirectory), log: log)
+} catch {
+    fail("cannot start the thread that writes the state directory: \(error)", 1)
 }
 
 let clock = SystemLoopClock()
@@ -188,8 +196,8 @@ let core: DaemonCore
 do {
     core = try DaemonCore(
         station: station, devices: devices, recipeDirectories: args.value("recipes").map { [$0] } ?? DefaultPaths.recipeDirectories,
-        speed: speed, isSimulated: simulate, records: FileCookRecordStore(directory: stateDirectory), log: log,
-        nowSeconds: 0, wallClock: wallClockSeconds, journal: journal)
+        speed: speed, isSimulated: simulate, records: stateWriter, log: log,
+        nowSeconds: 0, wallClock: wallClockSeconds, journal: stateWriter)
 } catch {
     fail("the burner could not be switched off at start: \(error); not starting", 1)
 }

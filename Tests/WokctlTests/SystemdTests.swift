@@ -29,6 +29,12 @@ import Testing
         for key in ["Type=notify", "WatchdogSec=", "Restart=on-failure", "RuntimeDirectory=wokd", "StateDirectory=wokd", "ConfigurationDirectory=wok", "User=wokd", "SupplementaryGroups=gpio i2c", "DeviceAllow=char-i2c rw", "DeviceAllow=char-gpiochip rw"] {
             #expect(unit.contains(key), "missing \(key)")
         }
+        // The station's group reads the history: the daemon runs in it, the state directory is
+        // 0750 and what it creates there is kept from others (docs/history.md, "Who may read it").
+        let lines = Set(unit.split(separator: "\n").map(String.init))
+        for line in ["Group=wok", "StateDirectoryMode=0750", "UMask=0027"] {
+            #expect(lines.contains(line), "missing the line \(line)")
+        }
     }
 
     @Test func theDaemonSaysReadyFeedsTheWatchdogReportsStatusAndSaysStopping() throws {

@@ -41,7 +41,7 @@ extension HistoryWriter: CookJournal {
     public var statusJSON: JSONValue {
         .object([
             "ok": .bool(failure == nil), "error": failure.map(JSONValue.string) ?? .null, "path": .string(path),
-            "recording": .bool(isRecording),
+            "recording": .bool(isRecording), "pendingOutcomes": .number(Double(pendingOutcomes.count)),
         ])
     }
 }

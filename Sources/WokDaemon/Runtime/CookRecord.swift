@@ -1,3 +1,4 @@
+internal import Glibc
 public import WokCore
 internal import WokSystem
 
@@ -71,19 +72,38 @@ public enum CookRecordError: Error, Sendable, Equatable, CustomStringConvertible
     }
 }
 
-/// Where the record lives. The daemon's is a file in its state directory; tests use memory.
+/// Where the record lives. The daemon's is a file in its state directory, written by its disk
+/// thread (`BackgroundStateWriter`); tests use memory.
 public protocol CookRecordStore: AnyObject {
     func load() -> Result<CookRecord?, CookRecordError>
     func save(_ record: CookRecord) throws(CookRecordError)
     func clear() throws(CookRecordError)
+    /// Why `clear` cannot succeed now (a read-only or foreign state directory), found without
+    /// writing anything or waiting for the disk; nil when nothing is known against it. May be
+    /// called from any thread, so it reads no state that changes.
+    func removalProblem() -> CookRecordError?
+}
+
+extension CookRecordStore {
+    public func removalProblem() -> CookRecordError? { nil }
 }
 
 /// The record as `current-cook.json` in the state directory, replaced atomically.
-public final class FileCookRecordStore: CookRecordStore {
+public final class FileCookRecordStore: CookRecordStore, Sendable {
+    public let directory: String
     public let path: String
 
     public init(directory: String) {
+        self.directory = directory
         path = directory + "/current-cook.json"
+    }
+
+    /// The kernel's permission check on the directory (`access(2)`, answered from its caches: no
+    /// write, no wait for the card): a directory made read-only (its mode, a read-only mount, the
+    /// immutable flag) cannot lose the record.
+    public func removalProblem() -> CookRecordError? {
+        guard fileExists(path), access(directory, W_OK) != 0 else { return nil }
+        return .storage("the state directory \(directory) is not writable (\(SystemError.last("access", directory).reason))")
     }
 
     public func load() -> Result<CookRecord?, CookRecordError> {

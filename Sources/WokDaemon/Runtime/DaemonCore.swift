@@ -224,8 +224,12 @@ public final class DaemonCore {
             return .success(snapshot())
         }
         if let record = interrupted {
+            // The record goes first: a cook said to be discarded must not come back at the next start.
+            do { try records.clear() } catch {
+                log.write(.error, "\(peer) asked to discard the interrupted cook \"\(record.recipeName)\": \(error); it is kept")
+                return .failure(ControlError(.failed, "the interrupted cook cannot be discarded: \(error); it is kept"))
+            }
             interrupted = nil
-            do { try records.clear() } catch { log.write(.error, "\(error)") }
             log.write(.notice, "\(peer) discarded the interrupted cook \"\(record.recipeName)\"")
             return .success(snapshot())
         }
