@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import WokCore
+import WokDaemon
+import WokHistory
+
+/// Issue 15, "Text and files": what `wokctl` and `wokd` print is escaped. Each test runs the built
+/// `wokctl` on real files in a directory of its own.
+@Suite struct TextAndFilesTests {
+    /// A fresh directory for one test, removed by the caller's `defer`.
+    static func scratchDirectory(_ name: String) throws -> String {
+        let path = NSTemporaryDirectory() + "wok-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Runs `wokctl` in `directory` (default: the repository), with `PATH` replaced when given.
+    static func wokctl(_ arguments: [String], in directory: String? = nil, path: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = Wokctl.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory.map { URL(fileURLWithPath: $0) } ?? Wokctl.repositoryRoot
+        if let path {
+            var environment = ProcessInfo.processInfo.environment
+            environment["PATH"] = path
+            process.environment = environment
+        }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Control and bidi characters in `text` other than the line breaks between lines.
+    static func refused(_ text: String) -> [String] {
+        text.unicodeScalars.filter { $0 != "\n" && DisplayText.isRefused($0) }.map(DisplayText.codePoint)
+    }
+
+    /// What is at `path`, from lstat (a symbolic link is not followed): "fifo", "symlink", ...
+    static func fileType(_ path: String) -> String {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return "nothing" }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return "regular"
+        case S_IFLNK: return "symlink"
+        case S_IFDIR: return "directory"
+        case S_IFIFO: return "fifo"
+        case S_IFCHR: return "char"
+        default: return "other"
+        }
+    }
+
+    // MARK: Escaping
+
+    @Test func theDaemonLogWritesEveryMessageOnOneLineWithControlsEscaped() {
+        let line = StandardErrorLog.line(.warning, "stage 2 \"Brown\u{1B}[2J\": x\u{0}y\nsecond line\u{202E} \u{7F}\u{85}")
+        #expect(line == "<4>stage 2 \"Brown\\x1b[2J\": x\\x00y | second line\\u{202E} \\x7f\\x85\n")
+        #expect(StandardErrorLog.line(.info, "Thịt kho 180 °C") == "<6>Thịt kho 180 °C\n")
+    }
+
+    @Test func anErrorQuotingTheCommandLineIsEscaped() throws {
+        let result = try Self.wokctl(["recipes", "show", "x\u{1B}]0;owned\u{07}"])
+        #expect(result.status == 3)
+        #expect(Self.refused(result.err).isEmpty, "\(result.err.debugDescription)")
+        #expect(result.err.contains(#"no recipe "x\x1b]0;owned\x07""#), "\(result.err)")
+    }
+
+    @Test func historyAndShowEscapeTextFromTheDatabase() throws {
+        let directory = try Self.scratchDirectory("escape")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = directory + "/" + HistoryReader.fileName
+        try VirtualDaemon.cook(into: database)
+        // Rows as an older daemon (or anyone with write access) could have left them.
+        let edit = try runProcess(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", """
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1])
+            c.execute("UPDATE cooks SET recipe = 'Pork' || char(27) || ']0;owned' || char(7), station = 'Wok' || char(8238) || 'gnp', started_by = 'uid' || char(13) || 'root'")
+            c.execute("UPDATE stages SET name = 'Brown' || char(27) || '[2J' WHERE stage_index = 1")
+            c.execute("INSERT INTO events(cook_id, time_s, name, stage_index, message) VALUES (1, 5, 'held', 0, 'held' || char(27) || '[1A' || char(10) || 'fake line')")
+            c.commit()
+            """, database])
+        #expect(edit.status == 0, "\(edit.err)")
+
+        let history = try Self.wokctl(["history", "--db", database])
+        #expect(history.status == 0, "\(history.err)")
+        #expect(Self.refused(history.out).isEmpty, "\(history.out.debugDescription)")
+        #expect(history.out.contains(#"Pork\x1b]0;owned\x07"#))
+
+        let show = try Self.wokctl(["show", "last", "--db", database])
+        #expect(show.status == 0, "\(show.err)")
+        #expect(Self.refused(show.out).isEmpty, "\(show.out.debugDescription)")
+        for shown in [#"Cook 1: Pork\x1b]0;owned\x07"#, #"by uid\rroot on Wok\u{202E}gnp"#, #"2 Brown\x1b[2J"#, #"held\x1b[1A\nfake line"#] {
+            #expect(show.out.contains(shown), "missing \(shown)")
+        }
+    }
+}
