@@ -4,8 +4,8 @@ import WokCore
 import WokDaemon
 import WokHistory
 
-/// Issue 15, "Text and files": what `wokctl` and `wokd` print is escaped. Each test runs the built
-/// `wokctl` on real files in a directory of its own.
+/// Issue 15, "Text and files": what `wokctl` and `wokd` print is escaped, and `-o FILE` writes
+/// regular files only. Each test runs the built `wokctl` on real files in a directory of its own.
 @Suite struct TextAndFilesTests {
     /// A fresh directory for one test, removed by the caller's `defer`.
     static func scratchDirectory(_ name: String) throws -> String {
@@ -97,5 +97,88 @@ import WokHistory
         for shown in [#"Cook 1: Pork\x1b]0;owned\x07"#, #"by uid\rroot on Wok\u{202E}gnp"#, #"2 Brown\x1b[2J"#, #"held\x1b[1A\nfake line"#] {
             #expect(show.out.contains(shown), "missing \(shown)")
         }
+    }
+
+    // MARK: Output files
+
+    enum Occupant: String, CaseIterable {
+        case fifo, symlink, directory
+    }
+
+    @Test(arguments: Occupant.allCases)
+    func traceRefusesWhatIsNotARegularFileAndLeavesItAlone(_ occupant: Occupant) throws {
+        let directory = try Self.scratchDirectory("occupied")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/trace.csv"
+        let target = directory + "/target.csv"
+        switch occupant {
+        case .fifo: #expect(mkfifo(path, 0o644) == 0)
+        case .symlink:
+            try "keep\n".write(toFile: target, atomically: false, encoding: .utf8)
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
+        case .directory: try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        }
+        let before = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+
+        let result = try Self.wokctl(["simulate", "reheat", "--trace", path])
+        #expect(result.status == 1)
+        let kind = ["fifo": "a FIFO (named pipe)", "symlink": "a symbolic link", "directory": "a directory"][occupant.rawValue] ?? "?"
+        #expect(result.err.contains("refusing to write \(path): it is \(kind), not a regular file"), "\(result.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == before, "nothing added or removed")
+        switch occupant {
+        case .fifo: #expect(Self.fileType(path) == "fifo")
+        case .symlink:
+            #expect(Self.fileType(path) == "symlink")
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: path) == target)
+            #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep\n")
+        case .directory:
+            #expect(Self.fileType(path) == "directory")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: path).isEmpty)
+        }
+    }
+
+    @Test func traceRefusesTheNullDevice() throws {
+        #expect(Self.fileType("/dev/null") == "char")
+        let result = try Self.wokctl(["simulate", "reheat", "--trace", "/dev/null"])
+        #expect(result.status == 1)
+        #expect(result.err.contains("refusing to write /dev/null: it is a character device"), "\(result.err)")
+        #expect(Self.fileType("/dev/null") == "char")
+    }
+
+    @Test func aRegularFileIsReplacedAndANewOneCreatedThroughAFreshTemporaryFile() throws {
+        let directory = try Self.scratchDirectory("replace")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let old = directory + "/old.csv"
+        try "previous contents\n".write(toFile: old, atomically: false, encoding: .utf8)
+        // Someone guessed the temporary names an output file might use: they are never opened.
+        for name in ["old.csv", "new.csv"] {
+            try "victim\n".write(toFile: "\(directory)/\(name).victim", atomically: false, encoding: .utf8)
+            try FileManager.default.createSymbolicLink(atPath: "\(directory)/\(name).tmp", withDestinationPath: "\(directory)/\(name).victim")
+        }
+        let before = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+
+        for name in ["old.csv", "new.csv"] {
+            let result = try Self.wokctl(["simulate", "reheat", "--trace", "\(directory)/\(name)"])
+            #expect(result.status == 0, "\(result.err)")
+            let written = try String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8)
+            #expect(written.hasPrefix("time_s,stage,target_c,measured_c,true_c,relay,duty,event\n"))
+            #expect(Self.fileType("\(directory)/\(name)") == "regular")
+            let mode = try FileManager.default.attributesOfItem(atPath: "\(directory)/\(name)")[.posixPermissions] as? Int
+            #expect(mode.map { $0 & 0o600 } == 0o600 && mode.map { $0 & 0o022 } == 0, "mode \(String(mode ?? 0, radix: 8))")
+            #expect(try String(contentsOfFile: "\(directory)/\(name).victim", encoding: .utf8) == "victim\n")
+            #expect(Self.fileType("\(directory)/\(name).tmp") == "symlink")
+        }
+        let after = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        #expect(after == (before + ["new.csv"]).sorted(), "no temporary file left behind")
+    }
+
+    @Test func aDashWritesStandardOutputAndNoFile() throws {
+        let directory = try Self.scratchDirectory("dash")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let recipes = Wokctl.repositoryRoot.appendingPathComponent("recipes").path
+        let result = try Self.wokctl(["simulate", "reheat", "--recipe-dir", recipes, "--trace", "-"], in: directory)
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("time_s,stage,target_c,measured_c,true_c,relay,duty,event\n0.00,"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
     }
 }
