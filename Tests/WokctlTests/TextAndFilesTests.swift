@@ -181,4 +181,45 @@ import WokHistory
         #expect(result.out.contains("time_s,stage,target_c,measured_c,true_c,relay,duty,event\n0.00,"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
     }
+
+    // MARK: PNG through rsvg-convert, without Foundation
+
+    @Test func aPNGIsRefusedOnASymlinkAndItsTargetLeftAlone() throws {
+        let directory = try Self.scratchDirectory("png-link")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let target = directory + "/target.png"
+        try "keep\n".write(toFile: target, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: directory + "/plot.png", withDestinationPath: target)
+
+        let result = try Self.wokctl(["simulate", "reheat", "--plot", directory + "/plot.png"])
+        #expect(result.status == 1)
+        #expect(result.err.contains("refusing to write \(directory)/plot.png: it is a symbolic link"), "\(result.err)")
+        #expect(Self.fileType(directory + "/plot.png") == "symlink")
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["plot.png", "target.png"])
+    }
+
+    @Test func aFailingConverterIsReportedWithItsStatusAndWhatItSaidAndNothingIsWritten() throws {
+        let directory = try Self.scratchDirectory("png-fail")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A stand-in converter that reads its input, complains (with a terminal escape) and fails.
+        let converter = directory + "/rsvg-convert"
+        try "#!/bin/sh\ncat >/dev/null\nprintf 'cannot render \\033[31mthis\\n' >&2\nexit 3\n".write(toFile: converter, atomically: false, encoding: .utf8)
+        #expect(chmod(converter, 0o755) == 0)
+        let output = directory + "/plot.png"
+
+        let result = try Self.wokctl(["simulate", "reheat", "--plot", output], path: directory + ":/usr/bin:/bin")
+        #expect(result.status == 1)
+        #expect(result.err.contains("plot: \(converter) exited with status 3: cannot render \\x1b[31mthis"), "\(result.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["rsvg-convert"], "no PNG, no temporary file")
+    }
+
+    @Test func wokctlImportsNoFoundation() throws {
+        let sources = Wokctl.repositoryRoot.appendingPathComponent("Sources/wokctl").path
+        for name in try FileManager.default.contentsOfDirectory(atPath: sources) where name.hasSuffix(".swift") {
+            let text = try String(contentsOfFile: sources + "/" + name, encoding: .utf8)
+            let imports = text.split(separator: "\n").filter { $0.hasPrefix("import ") || $0.contains(" import ") }
+            #expect(!imports.contains { $0.contains("Foundation") }, "\(name) imports Foundation")
+        }
+    }
 }
