@@ -15,15 +15,16 @@ enum HistoryCommands {
         Usage: wokctl history [--recipe NAME] [--limit N] [--json]
                wokctl show COOK [--json]
                wokctl export COOK --csv|--json [-o FILE]
-               wokctl plot COOK -o FILE.svg|FILE.png
-               wokctl plot --compare A B -o FILE.svg|FILE.png
+               wokctl plot COOK -o FILE.svg|FILE.png|-
+               wokctl plot --compare A B -o FILE.svg|FILE.png|-
 
         COOK is a cook's number from `wokctl history`, or "last". Every command takes --db PATH
         (the history file) or --state-dir DIR (the daemon's state directory); by default the
         daemon's: $WOK_HISTORY_DB, then history.sqlite3 in the state directory wokd would use,
         then /var/lib/wokd/history.sqlite3. Reading needs read access to the file and its -wal and
         -shm companions (the station's group has it; see docs/history.md).
-        PNG needs rsvg-convert (Debian: librsvg2-bin).
+        PNG needs rsvg-convert (Debian: librsvg2-bin). -o writes a regular file (replaced whole) or,
+        given -, standard output (SVG for plot); a symlink, directory, FIFO or device is refused.
         """
 
     static func run(_ verb: String, _ raw: [String]) throws(CommandFailure) {

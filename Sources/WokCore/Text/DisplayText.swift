@@ -22,10 +22,22 @@ public enum DisplayText {
     /// The first refused character of `text` and its position (counted in Unicode scalars from 1),
     /// or nil when the text may be shown as it is.
     public static func firstRefused(in text: String) -> (scalar: Unicode.Scalar, position: Int)? {
+        // Every refused character's UTF-8 starts with a byte below 0x20, 0x7F, 0xC2 (C1), 0xD8
+        // (U+061C) or 0xE2 (the U+20xx marks): text without those bytes needs no closer look.
+        guard mayHoldRefused(text.utf8) else { return nil }
         for (offset, scalar) in text.unicodeScalars.enumerated() where isRefused(scalar) {
             return (scalar, offset + 1)
         }
         return nil
+    }
+
+    /// False when no byte of `bytes` can start a refused character; true also when it cannot tell
+    /// (text not stored contiguously), so the caller looks closer.
+    private static func mayHoldRefused(_ bytes: String.UTF8View) -> Bool {
+        let found = bytes.withContiguousStorageIfAvailable { buffer in
+            buffer.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }
+        }
+        return found ?? true
     }
 
     /// `U+001B`: the code point as the Unicode standard writes it (at least four hex digits).
@@ -75,50 +87,85 @@ public enum DisplayText {
     /// character, located like `FieldReader`'s problems: `stage 2 "Sear", add[1], field "name"`.
     /// `location` names `value` itself ("" for the whole document).
     public static func problems(in value: JSONValue, at location: String) -> [ConfigProblem] {
-        var problems: [ConfigProblem] = []
-        collect(value, at: location, into: &problems)
-        return problems
+        var walk = DocumentWalk(base: location)
+        walk.visit(value)
+        return walk.problems
     }
 
     /// The problems of one member of an object: `key` holding `value`, inside `location`.
     public static func problems(inField key: String, _ value: JSONValue, of location: String) -> [ConfigProblem] {
-        var problems: [ConfigProblem] = []
-        collectMember(key, value, of: location, into: &problems)
-        return problems
+        var walk = DocumentWalk(base: location)
+        walk.visitMember(key, value)
+        return walk.problems
+    }
+}
+
+/// Visits every string and key of a document; the path is kept as steps and spelt out only for a
+/// problem, so a large clean document costs one pass over its bytes.
+private struct DocumentWalk {
+    enum Step {
+        /// `field "key"`
+        case field(String)
+        /// `key[n]`: entry n (from 1) of the list held by `key`.
+        case entry(String, Int)
+        /// `[n]`: entry n of a list inside a list.
+        case index(Int)
     }
 
-    private static func collect(_ value: JSONValue, at location: String, into problems: inout [ConfigProblem]) {
+    let base: String
+    var path: [Step] = []
+    var problems: [ConfigProblem] = []
+
+    init(base: String) {
+        self.base = base
+    }
+
+    var location: String {
+        var text = base
+        for step in path {
+            switch step {
+            case .field(let key): text += (text.isEmpty ? "" : ", ") + "field \"\(DisplayText.escaped(key))\""
+            case .entry(let key, let number): text += (text.isEmpty ? "" : ", ") + "\(DisplayText.escaped(key))[\(number)]"
+            case .index(let number): text += "[\(number)]"
+            }
+        }
+        return text.isEmpty ? "the document" : text
+    }
+
+    mutating func visit(_ value: JSONValue) {
         switch value {
         case .string(let text):
-            if let refusal = refusal(text) {
-                problems.append(ConfigProblem(location: location.isEmpty ? "the document" : location, message: refusal))
-            }
+            if let refusal = DisplayText.refusal(text) { problems.append(ConfigProblem(location: location, message: refusal)) }
         case .array(let items):
             for (offset, item) in items.enumerated() {
-                collect(item, at: "\(location)[\(offset + 1)]", into: &problems)
+                path.append(.index(offset + 1))
+                visit(item)
+                path.removeLast()
             }
         case .object(let object):
-            for (key, member) in object.members {
-                collectMember(key, member, of: location, into: &problems)
-            }
+            for (key, member) in object.members { visitMember(key, member) }
         case .null, .bool, .number:
             break
         }
     }
 
-    private static func collectMember(_ key: String, _ value: JSONValue, of location: String, into problems: inout [ConfigProblem]) {
-        let prefix = location.isEmpty ? "" : location + ", "
-        let field = "\(prefix)field \"\(escaped(key))\""
-        if let refusal = refusal(key) {
-            problems.append(ConfigProblem(location: field, message: "the key " + refusal))
+    mutating func visitMember(_ key: String, _ value: JSONValue) {
+        path.append(.field(key))
+        if let refusal = DisplayText.refusal(key) {
+            problems.append(ConfigProblem(location: location, message: "the key " + refusal))
         }
-        if case .array(let items) = value {
-            // Entries of a list are named like the loaders name them: `add[1]`, counted from 1.
-            for (offset, item) in items.enumerated() {
-                collect(item, at: "\(prefix)\(escaped(key))[\(offset + 1)]", into: &problems)
-            }
-        } else {
-            collect(value, at: field, into: &problems)
+        path.removeLast()
+        guard case .array(let items) = value else {
+            path.append(.field(key))
+            visit(value)
+            path.removeLast()
+            return
+        }
+        // Entries of a list are named as the loaders name them: `add[1]`, counted from 1.
+        for (offset, item) in items.enumerated() {
+            path.append(.entry(key, offset + 1))
+            visit(item)
+            path.removeLast()
         }
     }
 }
