@@ -21,8 +21,8 @@ enum CookPlotting {
             lines.append(PlotLine(label: "wok (true)", color: trueColor, widthPixels: 1.0, points: cook.samples.map { ($0.timeSeconds, $0.trueC) }))
         }
         return CookPlot(
-            title: "Cook \(summary.id): \(summary.recipeName)",
-            subtitle: "\(HistoryText.dateTime(summary.startedAtUnixSeconds)) · \(summary.station) · \(HistoryText.outcomeText(summary)) · \(clockText(summary.durationSeconds))",
+            title: "Cook \(summary.id): \(summary.recipeName.escapingControls)",
+            subtitle: "\(HistoryText.dateTime(summary.startedAtUnixSeconds)) · \(summary.station.escapingControls) · \(HistoryText.outcomeText(summary)) · \(clockText(summary.durationSeconds))",
             lines: lines, bands: bands(cook), markers: markers(cook.events),
             strips: [PlotStrip(label: "burner", color: burnerColor, onIntervals: PlotStrip.intervals(cook.samples.map { ($0.timeSeconds, $0.burnerOn) }))])
     }
@@ -34,8 +34,8 @@ enum CookPlotting {
             PlotLine(label: "cook \(first.summary.id)", color: measuredColor, points: first.samples.map { ($0.timeSeconds, $0.measuredC) }),
             PlotLine(label: "cook \(second.summary.id)", color: compareColor, points: second.samples.map { ($0.timeSeconds, $0.measuredC) }),
         ]
-        var title = "\(first.summary.recipeName): cook \(first.summary.id) against cook \(second.summary.id)"
-        if first.summary.recipeName != second.summary.recipeName { title += " (\(second.summary.recipeName))" }
+        var title = "\(first.summary.recipeName.escapingControls): cook \(first.summary.id) against cook \(second.summary.id)"
+        if first.summary.recipeName != second.summary.recipeName { title += " (\(second.summary.recipeName.escapingControls))" }
         return CookPlot(
             title: title,
             subtitle: "\(HistoryText.dateTime(first.summary.startedAtUnixSeconds)) and \(HistoryText.dateTime(second.summary.startedAtUnixSeconds)); stages of cook \(first.summary.id)",
@@ -50,17 +50,18 @@ enum CookPlotting {
         cook.stages.compactMap { stage in
             guard let start = stage.startedSeconds else { return nil }
             let target = stage.targetC.map { " \(formatCelsius($0))°" } ?? ""
-            return PlotBand(label: stage.name + target, startSeconds: start, endSeconds: stage.endedSeconds ?? cook.summary.durationSeconds)
+            return PlotBand(label: stage.name.escapingControls + target, startSeconds: start, endSeconds: stage.endedSeconds ?? cook.summary.durationSeconds)
         }
     }
 
     static func markers(_ events: [CookEventRecord]) -> [PlotMarker] {
+        // Messages quote the recipe (and may be old rows): shown escaped, as on a terminal.
         events.compactMap { event in
             switch event.name {
-            case "prompt", "awaiting-confirmation": PlotMarker(timeSeconds: event.timeSeconds, label: event.message, kind: .prompt)
+            case "prompt", "awaiting-confirmation": PlotMarker(timeSeconds: event.timeSeconds, label: event.message.escapingControls, kind: .prompt)
             case "fault", "alarm", "cook-aborted", "valve-closed", "confirmation-overdue":
-                PlotMarker(timeSeconds: event.timeSeconds, label: event.message, kind: .fault)
-            case "confirmed", "held", "resumed": PlotMarker(timeSeconds: event.timeSeconds, label: event.message, kind: .note)
+                PlotMarker(timeSeconds: event.timeSeconds, label: event.message.escapingControls, kind: .fault)
+            case "confirmed", "held", "resumed": PlotMarker(timeSeconds: event.timeSeconds, label: event.message.escapingControls, kind: .note)
             default: nil
             }
         }
@@ -87,8 +88,8 @@ enum CookPlotting {
         }
         if let open = current { bands.append(band(open, recipe, rows, end: rows.last?.timeSeconds ?? open.start)) }
         return CookPlot(
-            title: "Simulated: \(recipe.name)",
-            subtitle: "\(result.controller.rawValue) controller on \(result.plant), seed \(result.seed) · \(result.completed ? "completed" : "aborted: \(result.abortReason ?? "?")") · \(clockText(result.simulatedSeconds))",
+            title: "Simulated: \(recipe.name.escapingControls)",
+            subtitle: "\(result.controller.rawValue) controller on \(result.plant), seed \(result.seed) · \(result.completed ? "completed" : "aborted: \((result.abortReason ?? "?").escapingControls)") · \(clockText(result.simulatedSeconds))",
             lines: [
                 PlotLine(label: "target", color: targetColor, dashed: true, widthPixels: 1.4, points: rows.map { ($0.timeSeconds, $0.targetC) }),
                 PlotLine(label: "wok (true)", color: trueColor, widthPixels: 1.0, points: rows.map { ($0.timeSeconds, $0.trueC) }),
@@ -101,6 +102,6 @@ enum CookPlotting {
     private static func band(_ open: (index: Int, start: Double), _ recipe: Recipe, _ rows: [TraceRow], end: Double) -> PlotBand {
         let name = recipe.stages.indices.contains(open.index) ? recipe.stages[open.index].name : "stage \(open.index + 1)"
         let target = rows.first { $0.timeSeconds >= open.start && $0.stageIndex == open.index }?.targetC
-        return PlotBand(label: name + (target.map { " \(formatCelsius($0))°" } ?? ""), startSeconds: open.start, endSeconds: end)
+        return PlotBand(label: name.escapingControls + (target.map { " \(formatCelsius($0))°" } ?? ""), startSeconds: open.start, endSeconds: end)
     }
 }

@@ -23,11 +23,13 @@ enum Files {
         }
     }
 
+    /// Writes `text` to an output file given with `-o`, or standard output for `-` (see `OutputFile`).
     static func write(_ text: String, to path: String) throws(CommandFailure) {
-        do {
-            try writeFileAtomically(path, text, mode: 0o644)
-        } catch {
-            throw CommandFailure(message: "cannot write: \(error)", code: .failure)
+        try OutputFile.write(to: path) { (descriptor) throws(CommandFailure) in
+            guard writeFully(descriptor, Array(text.utf8)) else {
+                let target = descriptor == STDOUT_FILENO ? "standard output" : path
+                throw CommandFailure(message: "cannot write \(target): \(SystemError("write", errno: errno).reason)", code: .failure)
+            }
         }
     }
 
@@ -98,5 +100,101 @@ enum Files {
         case .success(let plant): return plant
         case .failure(let error): throw CommandFailure(message: error.description, code: .invalidInput)
         }
+    }
+}
+
+/// Where `-o FILE` (and `--trace`, `--plot`) output goes: a regular file, or standard output for `-`.
+///
+/// Whatever is at FILE already and is not a regular file is refused, and left as it is: a symbolic
+/// link is not followed (nor replaced), and a device, FIFO, socket or directory is not written to.
+/// A regular file is replaced whole: the output goes to a new temporary file beside it (created
+/// with `O_EXCL | O_NOFOLLOW`, mode 0644 less the umask), is flushed to the disk, and is renamed
+/// over FILE; a failure part way leaves FILE as it was and removes the temporary file.
+enum OutputFile {
+    /// Attempts at a fresh temporary name before giving up (another writer would have to guess ours).
+    static let maxTemporaryAttempts = 16
+
+    /// Opens FILE's replacement (or takes standard output), hands its descriptor to `produce`, and
+    /// puts the result in place. `produce` writes everything and reports its own failures.
+    static func write(
+        to path: String, _ produce: (_ descriptor: Int32) throws(CommandFailure) -> Void
+    ) throws(CommandFailure) {
+        if path == "-" {
+            try produce(STDOUT_FILENO)
+            return
+        }
+        try refuseUnlessRegularOrAbsent(path)
+        let (descriptor, temporary) = try createTemporary(beside: path)
+        do {
+            try produce(descriptor)
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        var failure: SystemError?
+        if fsync(descriptor) != 0 { failure = SystemError("fsync", temporary, errno: errno) }
+        if close(descriptor) != 0, errno != EINTR, failure == nil { failure = SystemError("close", temporary, errno: errno) }
+        if let failure {
+            unlink(temporary)
+            throw CommandFailure(message: "cannot write \(path): \(failure)", code: .failure)
+        }
+        // Looked at again just before the rename: what appeared meanwhile is not replaced either.
+        do {
+            try refuseUnlessRegularOrAbsent(path)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        if rename(temporary, path) != 0 {
+            let failure = SystemError("rename", "\(temporary) to \(path)", errno: errno)
+            unlink(temporary)
+            throw CommandFailure(message: "cannot write \(path): \(failure)", code: .failure)
+        }
+    }
+
+    /// Returns when `path` holds a regular file or nothing; otherwise throws, saying what is there
+    /// (from `lstat`, so a symbolic link is reported as one, not followed).
+    static func refuseUnlessRegularOrAbsent(_ path: String) throws(CommandFailure) {
+        guard !path.isEmpty, !path.hasSuffix("/") else {
+            throw CommandFailure(message: "\"\(path)\" is not a file name (-o takes a file, or - for standard output)", code: .usage)
+        }
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            if errno == ENOENT { return }
+            throw CommandFailure(message: "cannot write \(path): \(SystemError("lstat", path, errno: errno))", code: .failure)
+        }
+        let kind: String
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFLNK: kind = "a symbolic link"
+        case S_IFDIR: kind = "a directory"
+        case S_IFIFO: kind = "a FIFO (named pipe)"
+        case S_IFSOCK: kind = "a socket"
+        case S_IFCHR: kind = "a character device"
+        case S_IFBLK: kind = "a block device"
+        default: kind = "something other than a regular file"
+        }
+        throw CommandFailure(
+            message: "refusing to write \(path): it is \(kind), not a regular file; nothing was written "
+                + "(-o writes regular files only, or - for standard output)",
+            code: .failure)
+    }
+
+    /// A new, empty file in FILE's directory, named after it, that nobody else can have opened.
+    private static func createTemporary(beside path: String) throws(CommandFailure) -> (Int32, String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<maxTemporaryAttempts {
+            let suffix = String(generator.next() as UInt32, radix: 16)
+            let temporary = "\(directory).\(name).\(suffix).tmp"
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            if descriptor >= 0 { return (descriptor, temporary) }
+            if errno == EEXIST || errno == EINTR { continue }
+            throw CommandFailure(message: "cannot write \(path): \(SystemError("open", temporary, errno: errno))", code: .failure)
+        }
+        throw CommandFailure(message: "cannot write \(path): no free temporary name beside it", code: .failure)
     }
 }

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import WokCore
 import WokSystem
 import WokHistory
@@ -13,15 +15,16 @@ enum HistoryCommands {
         Usage: wokctl history [--recipe NAME] [--limit N] [--json]
                wokctl show COOK [--json]
                wokctl export COOK --csv|--json [-o FILE]
-               wokctl plot COOK -o FILE.svg|FILE.png
-               wokctl plot --compare A B -o FILE.svg|FILE.png
+               wokctl plot COOK -o FILE.svg|FILE.png|-
+               wokctl plot --compare A B -o FILE.svg|FILE.png|-
 
         COOK is a cook's number from `wokctl history`, or "last". Every command takes --db PATH
         (the history file) or --state-dir DIR (the daemon's state directory); by default the
         daemon's: $WOK_HISTORY_DB, then history.sqlite3 in the state directory wokd would use,
         then /var/lib/wokd/history.sqlite3. Reading needs read access to the file and its -wal and
         -shm companions (the station's group has it; see docs/history.md).
-        PNG needs rsvg-convert (Debian: librsvg2-bin).
+        PNG needs rsvg-convert (Debian: librsvg2-bin). -o writes a regular file (replaced whole) or,
+        given -, standard output (SVG for plot); a symlink, directory, FIFO or device is refused.
         """
 
     static func run(_ verb: String, _ raw: [String]) throws(CommandFailure) {
@@ -162,12 +165,12 @@ enum HistoryCommands {
     }
 }
 
-/// Writes a plot as SVG, or as PNG through rsvg-convert.
+/// Writes a plot as SVG, or as PNG through rsvg-convert; `-` writes the SVG to standard output.
 enum PlotOutput {
     static func write(_ picture: CookPlot, to path: String) throws(CommandFailure) {
         let svg = SVGRenderer.render(picture)
         let lower = path.lowercased()
-        if lower.hasSuffix(".svg") {
+        if path == "-" || lower.hasSuffix(".svg") {
             try Files.write(svg, to: path)
             return
         }
@@ -175,28 +178,105 @@ enum PlotOutput {
         guard let converter = findConverter() else {
             throw CommandFailure(message: "plot: PNG needs rsvg-convert (Debian: apt-get install librsvg2-bin); write .svg instead", code: .failure)
         }
-        let temporary = path + ".tmp.svg"
-        try Files.write(svg, to: temporary)
-        defer { try? FileManager.default.removeItem(atPath: temporary) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: converter)
-        process.arguments = ["--format", "png", "--background-color", "white", "--output", path, temporary]
-        do {
-            try process.run()
-        } catch {
-            throw CommandFailure(message: "plot: running \(converter): \(error)", code: .failure)
-        }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CommandFailure(message: "plot: rsvg-convert failed with status \(process.terminationStatus)", code: .failure)
+        // rsvg-convert writes the PNG to its standard output, which is the output file's replacement:
+        // the refusal of what is not a regular file holds for PNG too.
+        try OutputFile.write(to: path) { (descriptor) throws(CommandFailure) in
+            try SVGConverter.convert(svg, with: converter, into: descriptor)
         }
     }
 
+    /// `rsvg-convert` in a directory of `PATH` (an executable file), or nil.
     static func findConverter() -> String? {
         let path = DefaultPaths.environment("PATH") ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") where Files.exists("\(directory)/rsvg-convert") {
-            return "\(directory)/rsvg-convert"
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/rsvg-convert"
+            if access(candidate, X_OK) == 0 { return candidate }
         }
         return nil
+    }
+}
+
+/// Runs rsvg-convert on an SVG: spawned with an argument vector (no shell), the SVG on its standard
+/// input and the PNG on its standard output, both files; its complaints kept for the message.
+enum SVGConverter {
+    /// How much of the converter's standard error a failure message quotes.
+    static let maxQuotedErrorBytes = 2000
+
+    static func convert(_ svg: String, with converter: String, into output: Int32) throws(CommandFailure) {
+        let input = try scratchFile()
+        defer { close(input) }
+        let errors = try scratchFile()
+        defer { close(errors) }
+        guard writeFully(input, Array(svg.utf8)), lseek(input, 0, SEEK_SET) == 0 else {
+            throw CommandFailure(message: "plot: cannot write the SVG for rsvg-convert: \(SystemError("write", errno: errno).reason)", code: .failure)
+        }
+        let arguments = [converter, "--format", "png", "--background-color", "white"]
+        let status = try spawnAndWait(converter, arguments, stdin: input, stdout: output, stderr: errors)
+        // waitpid's status word, decoded as the W* macros do (Swift cannot import them).
+        let signal = status & 0x7F
+        let exitCode = (status >> 8) & 0xFF
+        guard signal != 0 || exitCode != 0 else { return }
+        let said = complaint(errors)
+        let ending = signal == 0 ? "exited with status \(exitCode)" : "was killed by signal \(signal)"
+        throw CommandFailure(message: "plot: \(converter) \(ending)" + (said.isEmpty ? "" : ": \(said)"), code: .failure)
+    }
+
+    /// A file for one conversion in the temporary directory, already unlinked: nothing to clean up.
+    private static func scratchFile() throws(CommandFailure) -> Int32 {
+        let directory = DefaultPaths.environment("TMPDIR") ?? "/tmp"
+        var template = Array("\(directory)/wokctl-XXXXXX".utf8CString)
+        let descriptor = mkstemp(&template)
+        guard descriptor >= 0 else {
+            throw CommandFailure(message: "plot: cannot make a scratch file in \(directory): \(SystemError("mkstemp", errno: errno).reason)", code: .failure)
+        }
+        unlink(template)
+        // Only the converter gets it, as a standard descriptor; no other child inherits it.
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        return descriptor
+    }
+
+    /// Starts `program` with the three descriptors as its standard input, output and error, and
+    /// waits for it; returns waitpid's status word.
+    private static func spawnAndWait(
+        _ program: String, _ arguments: [String], stdin: Int32, stdout: Int32, stderr: Int32
+    ) throws(CommandFailure) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdin, STDIN_FILENO)
+        posix_spawn_file_actions_adddup2(&actions, stdout, STDOUT_FILENO)
+        posix_spawn_file_actions_adddup2(&actions, stderr, STDERR_FILENO)
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        defer { for argument in argv { free(argument) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, program, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw CommandFailure(message: "plot: cannot run \(program): \(SystemError("posix_spawn", errno: spawned).reason)", code: .failure)
+        }
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) < 0 {
+            guard errno == EINTR else {
+                throw CommandFailure(message: "plot: waiting for \(program): \(SystemError("waitpid", errno: errno).reason)", code: .failure)
+            }
+        }
+        return status
+    }
+
+    /// The start of what the converter wrote on its standard error, on one line, escaped.
+    private static func complaint(_ errors: Int32) -> String {
+        guard lseek(errors, 0, SEEK_SET) == 0 else { return "" }
+        var bytes = [UInt8](repeating: 0, count: maxQuotedErrorBytes)
+        let count = bytes.withUnsafeMutableBytes { read(errors, $0.baseAddress, $0.count) }
+        guard count > 0 else { return "" }
+        let text = String(decoding: bytes[0..<count], as: UTF8.self)
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters() }.filter { !$0.isEmpty }
+        return DisplayText.escaped(lines.joined(separator: " | "))
+    }
+}
+
+private extension Substring {
+    func trimmingCharacters() -> String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

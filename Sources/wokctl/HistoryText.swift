@@ -19,14 +19,14 @@ enum HistoryText {
         switch summary.outcome {
         case .completed: "completed"
         case .running: "running"
-        case .aborted, .fault, .interrupted: "\(summary.outcome.rawValue)" + (summary.reason.map { ": \($0)" } ?? "")
+        case .aborted, .fault, .interrupted: "\(summary.outcome.rawValue)" + (summary.reason.map { ": \($0.escapingControls)" } ?? "")
         }
     }
 
     /// One line of `wokctl history`.
     static func line(_ summary: CookSummary) -> String {
         [
-            column(String(summary.id), 6, right: true), dateTime(summary.startedAtUnixSeconds), column(summary.recipeName, 32),
+            column(String(summary.id), 6, right: true), dateTime(summary.startedAtUnixSeconds), column(summary.recipeName.escapingControls, 32),
             column(clockText(summary.durationSeconds), 7, right: true), outcomeText(summary),
         ].joined(separator: "  ")
     }
@@ -105,15 +105,16 @@ enum HistoryText {
         return text
     }
 
-    /// `wokctl show`: the cook, its stage table, its faults and notable events, and a chart.
+    /// `wokctl show`: the cook, its stage table, its faults and notable events, and a chart. Every
+    /// text from the database is escaped: rows may predate the loaders' refusal of control characters.
     static func show(_ cook: CookHistory, width: Int, color: Bool) -> String {
         let summary = cook.summary
         var lines = [
-            Terminal.bold("Cook \(summary.id): \(summary.recipeName)"),
-            "  Started:  \(dateTime(summary.startedAtUnixSeconds)) by \(summary.startedBy) on \(summary.station)"
+            Terminal.bold("Cook \(summary.id): \(summary.recipeName.escapingControls)"),
+            "  Started:  \(dateTime(summary.startedAtUnixSeconds)) by \(summary.startedBy.escapingControls) on \(summary.station.escapingControls)"
                 + (summary.firstStageIndex > 0 ? ", resumed from stage \(summary.firstStageIndex + 1)" : ""),
             "  Outcome:  \(outcomeText(summary)) after \(clockText(summary.durationSeconds))",
-            "  Recipe:   \(cook.recipeSource) (content \(summary.recipeHash))",
+            "  Recipe:   \(cook.recipeSource.escapingControls) (content \(summary.recipeHash.escapingControls))",
             "",
         ]
         let header = [
@@ -124,7 +125,7 @@ enum HistoryText {
         for analysis in StageAnalysis.stages(of: cook) {
             let stage = analysis.stage
             lines.append([
-                column("\(stage.index + 1) \(stage.name)", 24), column(stage.targetC.map { "\(formatCelsius($0))°" } ?? "off", 7, right: true),
+                column("\(stage.index + 1) \(stage.name.escapingControls)", 24), column(stage.targetC.map { "\(formatCelsius($0))°" } ?? "off", 7, right: true),
                 column(clockText(stage.startedSeconds ?? 0), 6, right: true),
                 column(analysis.durationSeconds.map(clockText) ?? "-", 6, right: true),
                 column(analysis.secondsToReach.map { "\(fixed($0, 0))s" } ?? (stage.targetC == nil ? "-" : "never"), 8, right: true),
@@ -139,7 +140,7 @@ enum HistoryText {
         if !notable.isEmpty {
             lines.append("")
             for event in notable {
-                let text = "  [\(column(clockText(event.timeSeconds), 5, right: true))] \(event.message)"
+                let text = "  [\(column(clockText(event.timeSeconds), 5, right: true))] \(event.message.escapingControls)"
                 lines.append(event.name == "fault" || event.name == "alarm" ? Terminal.danger(text) : text)
             }
         }

@@ -45,11 +45,11 @@ enum RecipesCommand {
                 rows.append(["name": .string(name), "title": .string(recipe.name), "serves": .number(Double(recipe.serves)),
                              "stages": .number(Double(recipe.stages.count)), "valid": true])
                 if !json {
-                    Terminal.line("\(column(name, 28)) \(column(recipe.name, 40)) serves \(recipe.serves), \(recipe.stages.count) stages, ~\(clockText(total))+ min")
+                    Terminal.line("\(column(name.escapingControls, 28)) \(column(recipe.name.escapingControls, 40)) serves \(recipe.serves), \(recipe.stages.count) stages, ~\(clockText(total))+ min")
                 }
             case .failure(let error):
                 rows.append(["name": .string(name), "valid": false, "problems": .array(error.problems.map { .string($0) })])
-                if !json { Terminal.line("\(column(name, 28)) INVALID (run `wokctl recipes validate \(name)`)") }
+                if !json { Terminal.line("\(column(name.escapingControls, 28)) INVALID (run `wokctl recipes validate \(name.escapingControls)`)") }
             }
         }
         if json { Terminal.line(JSONValue.array(rows).serialized(pretty: true)) }
@@ -62,16 +62,18 @@ enum RecipesCommand {
             Terminal.line(RecipeJSON.encode(recipe, station: station).serialized(pretty: true))
             return
         }
-        Terminal.line(Terminal.bold(recipe.name) + "  (serves \(recipe.serves))")
-        if let description = recipe.description { Terminal.line(description) }
+        // The loader refused control characters; escaping anyway keeps this screen safe whatever
+        // reaches it. External text is escaped before it is styled, never the styled result.
+        Terminal.line(Terminal.bold(recipe.name.escapingControls) + "  (serves \(recipe.serves))")
+        if let description = recipe.description { Terminal.line(description.escapingControls) }
         Terminal.line()
         for (index, stage) in recipe.stages.enumerated() {
             let target = station.targetC(for: stage.heat).map { " (\(formatCelsius($0)) °C)" } ?? ""
-            Terminal.line("\(index + 1). \(Terminal.bold(stage.name)): \(stage.heat)\(target), \(describeTiming(stage))")
+            Terminal.line("\(index + 1). \(Terminal.bold(stage.name.escapingControls)): \(stage.heat)\(target), \(describeTiming(stage))")
             for item in stage.add {
-                Terminal.line("     + \(formatNumber(item.grams)) g \(item.name)")
+                Terminal.line("     + \(formatNumber(item.grams)) g \(item.name.escapingControls)")
             }
-            if let prompt = stage.prompt { Terminal.line("     \(prompt)") }
+            if let prompt = stage.prompt { Terminal.line("     \(prompt.escapingControls)") }
         }
     }
 
@@ -109,7 +111,7 @@ enum RecipesCommand {
             allProblems += problems
             results.append(["recipe": .string(path), "valid": .bool(problems.isEmpty), "problems": .array(problems.map { .string($0) })])
             if !json {
-                if problems.isEmpty { Terminal.line("\(path): OK") } else { problems.forEach { Terminal.line($0) } }
+                if problems.isEmpty { Terminal.line("\(path.escapingControls): OK") } else { problems.forEach { Terminal.line($0.escapingControls) } }
             }
         }
         if json { Terminal.line(JSONValue.array(results).serialized(pretty: true)) }

@@ -87,7 +87,7 @@ enum SimulateCommand {
         let plotPath = args.value("plot")
         var progress = json ? nil : ProgressView(recipe: recipe, interactive: Terminal.isInteractive)
         if !json {
-            Terminal.line("Simulating \"\(recipe.name)\" with the \(controller.rawValue) controller on \(plant.name); seed \(seed), speed \(speed.map { "\(formatNumber($0))x" } ?? "max")")
+            Terminal.line("Simulating \"\(recipe.name.escapingControls)\" with the \(controller.rawValue) controller on \(plant.name); seed \(seed), speed \(speed.map { "\(formatNumber($0))x" } ?? "max")")
         }
         let wallStart = WallClock.nowSeconds()
         while let row = simulation.step() {
@@ -146,7 +146,8 @@ struct ProgressView {
     mutating func show(_ row: TraceRow) {
         let stamp = "[\(column(clockText(row.timeSeconds), 5, right: true))]"
         for event in row.events {
-            var text = "\(stamp) \(event)"
+            // Names and prompts come from the recipe file: escaped before styling.
+            var text = "\(stamp) \(String(describing: event).escapingControls)"
             switch event {
             case .prompt, .awaitingConfirmation: text = Terminal.alert(">>> " + text)
             case .faultLatched, .confirmationOverdue, .cookAborted, .alarm, .valveClosed:
@@ -160,7 +161,7 @@ struct ProgressView {
         let wall = WallClock.nowSeconds()
         guard wall - lastDrawWall > 0.05 else { return }
         lastDrawWall = wall
-        let stage = row.stageIndex.map { "\($0 + 1)/\(recipe.stages.count) \(recipe.stages[$0].name)" } ?? "-"
+        let stage = row.stageIndex.map { "\($0 + 1)/\(recipe.stages.count) \(recipe.stages[$0].name.escapingControls)" } ?? "-"
         let target = row.targetC.map { "\(formatCelsius($0)) °C" } ?? "off"
         let measured = row.measuredC.map { "\(fixed($0, 1)) °C" } ?? "no reading"
         let burner = row.burner.isOn ? "ON " : "off"
@@ -204,7 +205,7 @@ enum SimulationReport {
 
     static func printTable(_ result: SimulationResult) {
         Terminal.line()
-        Terminal.line(Terminal.bold(result.completed ? "Cook completed" : "Cook aborted: \(result.abortReason ?? "?")")
+        Terminal.line(Terminal.bold(result.completed ? "Cook completed" : "Cook aborted: \((result.abortReason ?? "?").escapingControls)")
             + " in \(clockText(result.simulatedSeconds)) (simulated); hottest the wok got: \(fixed(result.maxTrueC, 1)) °C")
         Terminal.line()
         let header = [column("stage", 22), column("target", 7, right: true), column("time", 6, right: true),
@@ -213,7 +214,7 @@ enum SimulationReport {
         Terminal.line(header.joined(separator: " "))
         for stage in result.stages {
             let cells = [
-                column(stage.name, 22), column(stage.targetC.map { "\(formatCelsius($0))°" } ?? "off", 7, right: true),
+                column(stage.name.escapingControls, 22), column(stage.targetC.map { "\(formatCelsius($0))°" } ?? "off", 7, right: true),
                 column(clockText(stage.seconds), 6, right: true),
                 column(stage.secondsToBand.map { "\(fixed($0, 1))s" } ?? "-", 8, right: true),
                 column(stage.fullPowerSecondsToBand.map { "\(fixed($0, 1))s" } ?? "-", 7, right: true),

@@ -108,7 +108,7 @@ enum StationCommands {
         }
         // The daemon shows this label in its log and the history; a plain file name says enough.
         let label = String(recipe.split(separator: "/").last ?? Substring(recipe)).unicodeScalars
-            .filter { $0.properties.generalCategory != .control && $0.properties.generalCategory != .format }
+            .filter { !DisplayText.isRefused($0) }
         return ["document": .string(text), "source": .string(String(String.UnicodeScalarView(label.prefix(200))))]
     }
 

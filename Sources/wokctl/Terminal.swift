@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import WokCore
 import WokSystem
 
 /// Standard output and error, and what kind of screen is on the other end.
@@ -17,8 +18,11 @@ enum Terminal {
         writeAll(STDOUT_FILENO, text + "\n")
     }
 
+    /// An error on standard error. Messages quote files, the database and the daemon, so each line
+    /// is escaped (`DisplayText.escaped`); the line breaks between problems are the message's own.
     static func error(_ text: String) {
-        writeAll(STDERR_FILENO, "wokctl: " + text + "\n")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { DisplayText.escaped(String($0)) }
+        writeAll(STDERR_FILENO, "wokctl: " + lines.joined(separator: "\n") + "\n")
     }
 
     /// Output is unbuffered (written straight to the descriptor), so there is nothing to flush.

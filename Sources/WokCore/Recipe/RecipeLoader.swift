@@ -24,6 +24,12 @@ public enum RecipeLoader {
         let name = root.string("name", required: true, maxLength: 200)
         let serves = root.integer("serves", required: true, in: 1...100)
         let description = root.string("description", maxLength: 4000)
+        // Every string a recipe holds is shown to someone; the stages check their own.
+        if case .object(let object) = document {
+            for (key, value) in object.members where key != "stages" {
+                problems += DisplayText.problems(inField: key, value, of: "")
+            }
+        }
         var stages: [Stage] = []
         if let items = root.array("stages", required: true, maxCount: Recipe.maxStages) {
             if items.isEmpty { root.fail("stages", "must list at least one stage") }
@@ -40,16 +46,17 @@ public enum RecipeLoader {
         return .success(Recipe(name: name, serves: serves, description: description, stages: stages))
     }
 
-    /// Names a stage the way a cook counts: from 1, with its name when it has one.
+    /// Names a stage the way a cook counts: from 1, with its name (escaped) when it has one.
     static func stageLocation(_ index: Int, _ item: JSONValue) -> String {
         if case .object(let object) = item, case .string(let name)? = object["name"], !name.isEmpty {
-            return "stage \(index) \"\(name)\""
+            return "stage \(index) \"\(DisplayText.escaped(name))\""
         }
         return "stage \(index)"
     }
 
     private static func decodeStage(_ item: JSONValue, index: Int, problems: inout [ConfigProblem]) -> Stage? {
         let location = stageLocation(index, item)
+        problems += DisplayText.problems(in: item, at: location)
         guard var fields = FieldReader.open(item, location: location, problems: &problems) else { return nil }
         let name = fields.string("name", required: true, maxLength: 200)
         let heat = decodeHeat(&fields)
@@ -114,7 +121,7 @@ public enum RecipeLoader {
         switch value {
         case .string(let text):
             guard let level = HeatLevel(rawValue: text) else {
-                fields.fail("heat", "\"\(text)\" is not one of \(FieldReader.list(HeatLevel.self)), nor a number of °C")
+                fields.fail("heat", "\"\(DisplayText.escaped(text))\" is not one of \(FieldReader.list(HeatLevel.self)), nor a number of °C")
                 return nil
             }
             return .level(level)

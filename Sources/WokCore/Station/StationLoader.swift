@@ -11,6 +11,9 @@ public enum StationLoader {
             return .failure(.invalid(source: source, problems))
         }
         var station = Station.standard
+        // The station's name is shown on the status screen and in the history; no string in the
+        // file may carry a control or bidi formatting character.
+        problems += DisplayText.problems(in: document, at: "")
         if let schema = root.integer("schema", in: 0...1_000_000), schema != Station.schemaVersion {
             root.fail("schema", "version \(schema) is not supported (this build reads version \(Station.schemaVersion))")
         }
@@ -155,8 +158,24 @@ public enum RecipeCheck {
         if recipe.stages.isEmpty || recipe.stages.count > Recipe.maxStages {
             problems.append(ConfigProblem(location: "field \"stages\"", message: "must list 1 to \(Recipe.maxStages) stages"))
         }
+        // The loader refuses control characters; a recipe built in code is checked here.
+        for (field, text) in [("name", recipe.name), ("description", recipe.description ?? "")] {
+            if let refusal = DisplayText.refusal(text) {
+                problems.append(ConfigProblem(location: "field \"\(field)\"", message: refusal))
+            }
+        }
         for (offset, stage) in recipe.stages.enumerated() {
-            let location = "stage \(offset + 1) \"\(stage.name)\", field \"heat\""
+            let stageLocation = "stage \(offset + 1) \"\(DisplayText.escaped(stage.name))\""
+            var texts = [("field \"name\"", stage.name), ("field \"prompt\"", stage.prompt ?? "")]
+            for (number, addition) in stage.add.enumerated() {
+                texts.append(("add[\(number + 1)], field \"name\"", addition.name))
+            }
+            for (field, text) in texts {
+                if let refusal = DisplayText.refusal(text) {
+                    problems.append(ConfigProblem(location: "\(stageLocation), \(field)", message: refusal))
+                }
+            }
+            let location = "\(stageLocation), field \"heat\""
             guard let target = station.targetC(for: stage.heat) else {
                 if case .level(let level) = stage.heat, level != .off {
                     problems.append(ConfigProblem(location: location, message: "level \"\(level.rawValue)\" has no temperature on this station"))

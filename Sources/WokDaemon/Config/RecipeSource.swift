@@ -69,7 +69,7 @@ public enum RecipeSource {
         var source = "a recipe sent by the client"
         if let label {
             guard let text = label.stringValue, !text.isEmpty, text.utf8.count <= maxSourceLabelBytes,
-                !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format })
+                DisplayText.firstRefused(in: text) == nil
             else {
                 return .failure(ControlError(
                     .invalidRequest, "start: \"source\" must be a short label (1 to \(maxSourceLabelBytes) bytes, no control characters)"))

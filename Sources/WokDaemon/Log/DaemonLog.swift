@@ -1,4 +1,5 @@
 internal import Glibc
+internal import WokCore
 internal import WokSystem
 
 /// How much a log line matters, with syslog's numbers (journald reads them from the `<N>` prefix).
@@ -31,7 +32,16 @@ public final class StandardErrorLog: LogSink {
     public func write(_ priority: LogPriority, _ message: String) {
         guard priority <= threshold else { return }
         // One write per line, so lines from a crash-looping daemon never interleave mid-line.
-        writeFully(STDERR_FILENO, Array("<\(priority.rawValue)>\(message.replacing("\n", with: " | "))\n".utf8))
+        writeFully(STDERR_FILENO, Array(Self.line(priority, message).utf8))
+    }
+
+    /// The line written for one message: the priority prefix, the message on one line (its own
+    /// line breaks become " | "), and every other control or bidi formatting character escaped,
+    /// so text from a recipe, a record or a client never reaches the journal as-is (a NUL would
+    /// cut the entry, an ESC would reach whoever reads it on a terminal).
+    public static func line(_ priority: LogPriority, _ message: String) -> String {
+        let parts = message.split(separator: "\n", omittingEmptySubsequences: false)
+        return "<\(priority.rawValue)>" + parts.map { DisplayText.escaped(String($0)) }.joined(separator: " | ") + "\n"
     }
 }
 
