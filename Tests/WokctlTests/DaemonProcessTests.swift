@@ -92,11 +92,11 @@ import WokSystem
         #expect(answer.state == "idle")
         #expect(try daemon.wokctl(["abort"]).status == 7, "nothing left to abort")
         #expect(daemon.log.contains("aborted the cook; burner off"))
-        // A recipe by a path relative to the caller goes to the daemon as an absolute path.
+        // A recipe by a path: wokctl reads it and sends its text, labelled with the file's name.
         let byPath = try daemon.wokctl(["start", "recipes/reheat.json", "--json"])
         #expect(byPath.status == 0, "\(byPath.err)")
         #expect(try DaemonProcess.object(byPath.out)["recipe"] as? String == "Reheat caramelised pork mince")
-        #expect(daemon.log.contains(Wokctl.repositoryRoot.appendingPathComponent("recipes/reheat.json").path))
+        #expect(daemon.log.contains("(reheat.json)"))
         #expect(try daemon.wokctl(["start", "reheat"]).status == 7, "a cook is already running")
         #expect(try daemon.wokctl(["abort"]).status == 0)
         #expect(try daemon.wokctl(["start", "no-such-dish"]).status == 3, "an unknown recipe is invalid input")

@@ -85,7 +85,9 @@ public final class BackgroundStateWriter: CookJournal, CookRecordStore {
     private let removalCheck: () -> CookRecordError?
 
     // The loop's own state (never touched by the writer).
-    private var lastRealSeconds = 0.0
+    /// The loop's clock at its last turn; nil before the first (work queued at start-up is not
+    /// timed against a clock the loop has not read yet).
+    private var lastRealSeconds: Double?
     private var lastCommitRealSeconds = -Double.infinity
     private var recording = false
     /// A cook whose start could not be queued: the rest of it is dropped, not written to another.
@@ -146,7 +148,7 @@ public final class BackgroundStateWriter: CookJournal, CookRecordStore {
     private func post(_ job: RecordJob) {
         shared.lock.withLock {
             shared.record = job
-            if shared.requestedSinceRealSeconds == nil { shared.requestedSinceRealSeconds = lastRealSeconds }
+            if shared.requestedSinceRealSeconds == nil, let lastRealSeconds { shared.requestedSinceRealSeconds = lastRealSeconds }
             shared.lock.signal()
         }
     }
@@ -208,7 +210,7 @@ public final class BackgroundStateWriter: CookJournal, CookRecordStore {
             }
             guard shared.queue.count < room else { return false }
             shared.queue.append(message)
-            if shared.requestedSinceRealSeconds == nil { shared.requestedSinceRealSeconds = lastRealSeconds }
+            if shared.requestedSinceRealSeconds == nil, let lastRealSeconds { shared.requestedSinceRealSeconds = lastRealSeconds }
             shared.lock.signal()
             return true
         }
@@ -276,7 +278,7 @@ public final class BackgroundStateWriter: CookJournal, CookRecordStore {
             }
             return shared.isIdle ? nil : shared.describeUnwritten()
         }
-        flush(realSeconds: lastRealSeconds)
+        flush(realSeconds: lastRealSeconds ?? monotonicSeconds())  // Hands on what the writer reported.
         if let left {
             log.write(
                 .error,
