@@ -127,9 +127,10 @@ public struct CookSimulation {
 
     public init(_ config: SimulationConfig) throws(SimulationError) {
         self.config = config
+        // One cook: the food stays in the wok after it, for the idle tail to watch.
         stepper = try SimulatedStationStepper(
             plant: config.plant, chipModel: config.chipModel, seed: config.seed, faults: config.faults,
-            hasValve: config.hasValve, cookConfirmsStages: true)
+            hasValve: config.hasValve, cookConfirmsStages: true, platesFoodWhenCookEnds: false)
         loop = StationLoop(station: config.station, controllerKind: config.controller)
         faultOutcomes = config.faults.map {
             FaultOutcome(

@@ -13,7 +13,8 @@ public import WokHardware
 /// 3. the faults due strike, and those whose duration is over clear;
 /// 4. unless the loop is stalled: the cook confirms a `confirm` stage if they judge it done (when
 ///    `cookConfirmsStages`), the loop ticks against the devices, the relay and valve act;
-/// 5. the cook reacts to the tick's events: a stage's food is planned.
+/// 5. the cook reacts to the tick's events: a stage's food is planned; when a cook starts the wok
+///    is emptied of any earlier cook's food, and (when `platesFoodWhenCookEnds`) when a cook ends.
 ///
 /// Faults are timed from the cook's start: the world time of the first step that finds a cook in
 /// the loop (0 for an offline cook). Each planned fault strikes once, in the first cook; a later
@@ -41,6 +42,11 @@ public struct SimulatedStationStepper {
     public let hasValve: Bool
     /// Whether the virtual cook confirms `confirm` stages (offline); in the daemon a person does.
     public let cookConfirmsStages: Bool
+    /// Whether the cook takes the food out of the wok, and forgets what was still to be added, as
+    /// soon as a cook ends (completed, aborted or faulted). The daemon's helper does, so the next
+    /// cook starts with an empty wok; an offline cook leaves the wok as it was for the idle tail
+    /// that watches the aftermath of a fault. Either way a new cook starts with an empty wok.
+    public let platesFoodWhenCookEnds: Bool
     /// The world time the fault times count from; nil until a cook is first seen.
     public private(set) var faultOriginSeconds: Double?
     /// Indices into `faults` not struck yet, by time.
@@ -50,13 +56,14 @@ public struct SimulatedStationStepper {
 
     public init(
         plant: PlantParameters, chipModel: MCP9600Model = .mcp9600, seed: UInt64, faults: [FaultInjection] = [],
-        hasValve: Bool = true, cookConfirmsStages: Bool
+        hasValve: Bool = true, cookConfirmsStages: Bool, platesFoodWhenCookEnds: Bool
     ) throws(SimulationError) {
         world = try SimulatedStation(plant: plant, chipModel: chipModel, seed: seed)
         cook = VirtualCook(seed: seed)
         self.faults = faults
         self.hasValve = hasValve
         self.cookConfirmsStages = cookConfirmsStages
+        self.platesFoodWhenCookEnds = platesFoodWhenCookEnds
         pendingFaults = faults.indices.sorted { faults[$0].atSeconds < faults[$1].atSeconds }
         if !hasValve {
             // No valve: the gas line is plain. A fresh simulated valve has no failure set.
@@ -104,10 +111,17 @@ public struct SimulatedStationStepper {
             : loop.tick(nowSeconds: loopSeconds, sensor: &world.sensor, relay: &world.relay)
         world.applyRelay()
         for event in report.events {
-            if case .stageStarted(let index, _, _) = event, let recipe = loop.session?.recipe,
-                recipe.stages.indices.contains(index)
-            {
-                cook.stageStarted(recipe.stages[index], nowSeconds: now)
+            switch event {
+            case .cookStarted:
+                clearUp(at: now)
+            case .stageStarted(let index, _, _):
+                if let recipe = loop.session?.recipe, recipe.stages.indices.contains(index) {
+                    cook.stageStarted(recipe.stages[index], nowSeconds: now)
+                }
+            case .cookCompleted, .cookAborted, .faultLatched:
+                if platesFoodWhenCookEnds { clearUp(at: now) }
+            default:
+                break
             }
         }
         return report
@@ -121,6 +135,12 @@ public struct SimulatedStationStepper {
         try world.relay.set(.off)
         world.applyRelay()
         if let valveFailure { throw RelayFailure(reason: "relay off, but the valve: \(valveFailure.reason)") }
+    }
+
+    /// The cook plates the food and drops whatever was still to come of the cook.
+    private mutating func clearUp(at now: Double) {
+        world.plateFood(at: now)
+        cook.cookEnded()
     }
 
     /// Strikes (and clears) the faults whose time has come, in time order.

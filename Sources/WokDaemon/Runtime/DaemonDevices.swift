@@ -19,16 +19,18 @@ public protocol DaemonDevices {
 
 /// The simulated station as the daemon's devices: the plant, the register-level chip behind the
 /// real MCP9600 driver, the relay, a shut-off valve, and a helper at the stove who puts each
-/// stage's ingredients in the wok a few seconds after the prompt (the person still confirms
-/// stages, through wokctl). Stepped by `SimulatedStationStepper`, exactly as `wokctl simulate`
-/// steps its cook. Injected faults strike at their time from the start of the first cook and
+/// stage's ingredients in the wok a few seconds after the prompt and plates the food when the cook
+/// ends, so every cook starts with an empty wok (the person still confirms stages, through
+/// wokctl). Stepped by `SimulatedStationStepper`, exactly as `wokctl simulate` steps its cook.
+/// Injected faults strike at their time from the start of the first cook and
 /// clear after their duration, if they have one; each strikes once however many cooks follow.
 public struct SimulatedDaemonDevices: DaemonDevices {
     private var stepper: SimulatedStationStepper
 
     public init(plant: PlantParameters, seed: UInt64, faults: [FaultInjection] = []) throws(SimulationError) {
         stepper = try SimulatedStationStepper(
-            plant: plant, seed: seed, faults: faults, hasValve: true, cookConfirmsStages: false)
+            plant: plant, seed: seed, faults: faults, hasValve: true, cookConfirmsStages: false,
+            platesFoodWhenCookEnds: true)
     }
 
     /// The simulated station: its relay and valve are shared references a test may break.
