@@ -17,8 +17,9 @@ public import WokHardware
 ///    is emptied of any earlier cook's food, and (when `platesFoodWhenCookEnds`) when a cook ends.
 ///
 /// Faults are timed from the cook's start: the world time of the first step that finds a cook in
-/// the loop (0 for an offline cook). Each planned fault strikes once, in the first cook; a later
-/// cook in the same station meets whatever is still active.
+/// the loop (0 for an offline cook). In a station that runs cook after cook that is the first
+/// cook's start: each planned fault strikes once, at its time from then (in that cook, between
+/// cooks or in a later one), and later cooks meet whatever is still active.
 public struct SimulatedStationStepper {
     /// What one step did, for a runner that keeps figures.
     public struct Step {
