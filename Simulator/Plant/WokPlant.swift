@@ -41,6 +41,8 @@ public struct WokPlant: Sendable {
 
     /// Total food in the wok.
     public var foodKg: Double { foods.reduce(0) { $0 + $1.kg } }
+    /// The water still in the food.
+    public var foodWaterKg: Double { foods.reduce(0) { $0 + $1.waterKg } }
 
     /// Most batches a cook can add; more are merged into the last, so memory stays bounded.
     static let maxBatches = 64
@@ -65,6 +67,12 @@ public struct WokPlant: Sendable {
             last.merge(batch, parameters.food)
             foods.append(last)
         }
+    }
+
+    /// The cook plates the food: every batch leaves the wok, taking its heat with it. The steel,
+    /// the flame and the thermocouple keep their state (an emptied wok is as hot as it was).
+    public mutating func plateFood() {
+        foods.removeAll()
     }
 
     /// The sensor's noiseless view: the junction temperature.

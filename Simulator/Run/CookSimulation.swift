@@ -90,20 +90,17 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
 }
 
 /// A whole cook in virtual time: the real core and the real MCP9600 driver against a simulated
-/// wok, a register-level simulated chip, a simulated relay and valve, and a virtual cook. Faults
-/// strike the station (see `SimulatedStation.inject`) or the cook at their planned times.
+/// wok, a register-level simulated chip, a simulated relay and valve, and a virtual cook who adds
+/// the food and confirms. The kitchen is stepped by `SimulatedStationStepper`, as in
+/// `wokd --simulate`; this adds the figures: per-stage metrics, what became of each fault, the trace.
 public struct CookSimulation {
     public let config: SimulationConfig
-    private var world: SimulatedStation
+    private var stepper: SimulatedStationStepper
     private var loop: StationLoop
-    private var cook: VirtualCook
     private var now = 0.0
     private var meter: StageMeter?
     private var finishedStages: [StageMetrics] = []
     private var faultOutcomes: [FaultOutcome]
-    /// Indices into `config.faults`, by time.
-    private var pendingFaults: [Int]
-    private var pendingClears: [(atSeconds: Double, index: Int)] = []
     /// Faults struck but not yet seen by a tick of the loop.
     private var awaitingFirstTick: [Int] = []
     private var events: [(seconds: Double, event: CookEvent)] = []
@@ -130,17 +127,17 @@ public struct CookSimulation {
 
     public init(_ config: SimulationConfig) throws(SimulationError) {
         self.config = config
-        world = try SimulatedStation(plant: config.plant, chipModel: config.chipModel, seed: config.seed)
-        if !config.hasValve { try? world.valve.set(open: true) }  // no valve: the gas line is plain
+        // One cook: the food stays in the wok after it, for the idle tail to watch.
+        stepper = try SimulatedStationStepper(
+            plant: config.plant, chipModel: config.chipModel, seed: config.seed, faults: config.faults,
+            hasValve: config.hasValve, cookConfirmsStages: true, platesFoodWhenCookEnds: false)
         loop = StationLoop(station: config.station, controllerKind: config.controller)
-        cook = VirtualCook(seed: config.seed)
         faultOutcomes = config.faults.map {
             FaultOutcome(
                 kind: $0.kind, injectedAtSeconds: $0.atSeconds, peakTrueCAfter: -Double.infinity,
                 cookRunningAtInjection: false)
         }
-        pendingFaults = config.faults.indices.sorted { config.faults[$0].atSeconds < config.faults[$1].atSeconds }
-        maxTrueC = world.plant.wokC
+        maxTrueC = stepper.world.plant.wokC
         boundSeconds = Self.timeBound(config.recipe, config.station)
         do {
             try loop.start(recipe: config.recipe, nowSeconds: 0)
@@ -162,21 +159,20 @@ public struct CookSimulation {
     /// cook and its tail are over.
     public mutating func step() -> TraceRow? {
         guard !isFinished else { return nil }
-        // The world moves first: food lands, faults strike, the wok heats under the last command.
-        for addition in cook.additionsDue(nowSeconds: now) {
-            world.add(addition, at: now)
-            meter?.foodLanded(at: now, trueC: world.plant.wokC)
+        // The kitchen moves: food lands, the wok heats under the last command, faults strike,
+        // the cook confirms, the loop ticks.
+        let step = stepper.step(&loop, worldSeconds: now)
+        for plant in step.foodLanded {
+            meter?.foodLanded(at: now, trueC: plant.wokC)
             if let target = meter?.targetC, let mustLeave = meter?.needsLeaveBand {
                 meter?.fullPowerSecondsToBand = fullPowerSecondsToBand(
-                    from: world.plant, targetC: target, bandC: config.station.control.bandC, mustLeaveBand: mustLeave)
+                    from: plant, targetC: target, bandC: config.station.control.bandC, mustLeaveBand: mustLeave)
             }
         }
-        world.advance(to: now)
-        injectDueFaults()
+        noteFaults(step)
 
-        guard let loopNow = world.loopSeconds(atWorldSeconds: now) else {
-            // Stalled: no tick; the relay keeps whatever it was last told.
-            world.applyRelay()
+        guard let report = step.report else {
+            // Stalled: no tick; the relay kept whatever it was last told.
             return finishStep(report: nil)
         }
 
@@ -184,13 +180,6 @@ public struct CookSimulation {
         for index in awaitingFirstTick { faultOutcomes[index].activeFromSeconds = now }
         awaitingFirstTick.removeAll()
 
-        if let session = loop.session, session.isRunning, session.stage.advance == .confirm,
-            cook.wantsToConfirm(stageClockSeconds: session.stageClockSeconds)
-        {
-            if (try? loop.confirm(nowSeconds: loopNow)) != nil { cook.confirmed() }
-        }
-
-        let report = tickLoop(at: loopNow)
         observe(report)
         lastReport = report
 
@@ -198,53 +187,30 @@ public struct CookSimulation {
             if !(loop.session?.isRunning ?? false) {
                 endCook()
             } else if now >= boundSeconds {
-                loop.abort(reason: "simulation ran past its time bound of \(formatNumber(boundSeconds)) s", nowSeconds: loopNow)
-                _ = tickLoop(at: loopNow)
+                loop.abort(reason: "simulation ran past its time bound of \(formatNumber(boundSeconds)) s", nowSeconds: report.nowSeconds)
+                _ = stepper.tick(&loop, loopSeconds: report.nowSeconds, worldSeconds: now)
                 endCook()
             }
         }
         return finishStep(report: report)
     }
 
-    /// One tick of the control loop against the world's devices, then the relay and valve act.
-    private mutating func tickLoop(at loopNow: Double) -> TickReport {
-        let report =
-            config.hasValve
-            ? loop.tick(nowSeconds: loopNow, sensor: &world.sensor, relay: &world.relay, valve: &world.valve)
-            : loop.tick(nowSeconds: loopNow, sensor: &world.sensor, relay: &world.relay)
-        world.applyRelay()
-        return report
-    }
-
-    /// Strikes (and clears) the faults whose time has come, in time order.
-    private mutating func injectDueFaults() {
-        while let index = pendingFaults.first, config.faults[index].atSeconds <= now {
-            pendingFaults.removeFirst()
+    /// What became of the faults that struck or cleared this step.
+    private mutating func noteFaults(_ step: SimulatedStationStepper.Step) {
+        for (index, cookWasRunning) in step.struck {
             let fault = config.faults[index]
-            if fault.kind == .cookAway {
-                cook.isAway = true
-            } else {
-                world.inject(fault.kind, durationSeconds: fault.durationSeconds)
-            }
-            faultOutcomes[index].cookRunningAtInjection = (loop.session?.isRunning ?? false) && loop.safety.latched == nil
-            faultOutcomes[index].peakTrueCAfter = world.plant.wokC
+            faultOutcomes[index].cookRunningAtInjection = cookWasRunning
+            faultOutcomes[index].peakTrueCAfter = stepper.world.plant.wokC
             switch fault.kind {
             case .flameOut, .sensorDetached, .relayWelded, .cookAway: break
             case .loopStall: faultOutcomes[index].activeFromSeconds = now
             default: awaitingFirstTick.append(index)
             }
-            if let duration = fault.durationSeconds, fault.kind != .loopStall {
-                pendingClears.append((now + duration, index))
-            } else if fault.kind == .loopStall {
+            if fault.kind == .loopStall {
                 faultOutcomes[index].clearedAtSeconds = now + (fault.durationSeconds ?? SimulatedStation.defaultStallSeconds)
             }
         }
-        for (offset, clear) in pendingClears.enumerated().reversed() where clear.atSeconds <= now {
-            pendingClears.remove(at: offset)
-            let kind = config.faults[clear.index].kind
-            if kind == .cookAway { cook.isAway = false } else { world.clear(kind) }
-            faultOutcomes[clear.index].clearedAtSeconds = now
-        }
+        for index in step.cleared { faultOutcomes[index].clearedAtSeconds = now }
     }
 
     private mutating func endCook() {
@@ -255,15 +221,15 @@ public struct CookSimulation {
     }
 
     private mutating func finishStep(report: TickReport?) -> TraceRow {
-        let burner = world.relay.command
+        let burner = stepper.world.relay.command
         let row = TraceRow(
             timeSeconds: now, stageIndex: report?.stageIndex,
             stageName: report?.stageIndex.map { config.recipe.stages[$0].name }, state: report?.state ?? lastReport?.state ?? .idle,
-            targetC: report?.targetC, measuredC: report?.measuredC, trueC: world.plant.wokC, burner: burner,
+            targetC: report?.targetC, measuredC: report?.measuredC, trueC: stepper.world.plant.wokC, burner: burner,
             duty: report?.duty ?? lastReport?.duty ?? 0, modelledC: loop.controller.estimatedWokC,
             events: report?.events ?? [])
         trackFaults()
-        maxTrueC = max(maxTrueC, world.plant.wokC)
+        maxTrueC = max(maxTrueC, stepper.world.plant.wokC)
         if let until = tailUntilSeconds, now >= until { isFinished = true }
         now += config.station.control.periodSeconds
         return row
@@ -272,30 +238,30 @@ public struct CookSimulation {
     /// Per-tick bookkeeping of each injected fault: when it began to matter, when the burner
     /// went off after detection, and the hottest the wok got after it.
     private mutating func trackFaults() {
-        let relayOn = world.relay.command.isOn
+        let relayOn = stepper.world.relay.command.isOn
         if !relayOn && !lastRelayCommandOff { offCommandSeconds = now }
         lastRelayCommandOff = !relayOn
         // The steel's temperature once the monitor's settling after an off command is over: a
         // welded burner is judged by what it does after that, as the monitor judges it.
         let settle = config.station.control.sensorDeadTimeSeconds + 3 * config.station.control.sensorLagSeconds
-        if relayOn || now < offCommandSeconds + settle { settledTrueC = nil } else if settledTrueC == nil { settledTrueC = world.plant.wokC }
+        if relayOn || now < offCommandSeconds + settle { settledTrueC = nil } else if settledTrueC == nil { settledTrueC = stepper.world.plant.wokC }
         // An outcome's peak is set when its fault strikes; until then it is -infinity.
         for index in faultOutcomes.indices where faultOutcomes[index].peakTrueCAfter > -Double.infinity {
-            faultOutcomes[index].peakTrueCAfter = max(faultOutcomes[index].peakTrueCAfter, world.plant.wokC)
+            faultOutcomes[index].peakTrueCAfter = max(faultOutcomes[index].peakTrueCAfter, stepper.world.plant.wokC)
             if faultOutcomes[index].activeFromSeconds == nil {
                 let cleared = faultOutcomes[index].clearedAtSeconds != nil
                 switch faultOutcomes[index].kind {
                 case .flameOut, .sensorDetached:
                     if relayOn && !cleared { faultOutcomes[index].activeFromSeconds = now }
                 case .relayWelded:
-                    if !relayOn && world.relay.contactClosed && !cleared { faultOutcomes[index].activeFromSeconds = now }
+                    if !relayOn && stepper.world.relay.contactClosed && !cleared { faultOutcomes[index].activeFromSeconds = now }
                 default: break
                 }
             }
             if faultOutcomes[index].kind == .relayWelded, faultOutcomes[index].activeFromSeconds != nil,
                 faultOutcomes[index].overheatedAtSeconds == nil, faultOutcomes[index].detectedAtSeconds == nil,
-                !relayOn, world.relay.contactClosed, let settled = settledTrueC,
-                world.plant.wokC >= settled + DetectionBound.weldedOverheatC
+                !relayOn, stepper.world.relay.contactClosed, let settled = settledTrueC,
+                stepper.world.plant.wokC >= settled + DetectionBound.weldedOverheatC
             {
                 faultOutcomes[index].overheatedAtSeconds = now
             }
@@ -311,7 +277,7 @@ public struct CookSimulation {
     /// station with one, the shut-off valve closed. (A welded relay on a station without a valve
     /// still feeds the burner: that is for the hardware's flame-failure device and cut-out.)
     private var softwareStoppedGas: Bool {
-        !world.relay.command.isOn && (!config.hasValve || !world.valve.isOpen)
+        !stepper.world.relay.command.isOn && (!config.hasValve || !stepper.world.valve.isOpen)
     }
 
     /// Runs to the end, calling `onTick` for every control tick.
@@ -332,13 +298,12 @@ public struct CookSimulation {
                 if !stage.add.isEmpty { loadPhaseStart = now }
                 var fresh = StageMeter(
                     name: stage.name, targetC: target, bandC: config.station.control.bandC, startSeconds: now,
-                    trueC: world.plant.wokC)
+                    trueC: stepper.world.plant.wokC)
                 if let target {
                     fresh.fullPowerSecondsToBand = fullPowerSecondsToBand(
-                        from: world.plant, targetC: target, bandC: config.station.control.bandC, mustLeaveBand: false)
+                        from: stepper.world.plant, targetC: target, bandC: config.station.control.bandC, mustLeaveBand: false)
                 }
                 meter = fresh
-                cook.stageStarted(stage, nowSeconds: now)
             case .confirmationOverdue:
                 meter?.endHold()
                 for index in faultOutcomes.indices
@@ -369,9 +334,9 @@ public struct CookSimulation {
             loadPhaseStart = nil
         }
         if report.targetC != nil { lastHeatWantedAtSeconds = now }
-        if world.relay.command != lastBurner { meter?.relaySwitched() }
-        lastBurner = world.relay.command
-        meter?.observe(now: now, trueC: world.plant.wokC)
+        if stepper.world.relay.command != lastBurner { meter?.relaySwitched() }
+        lastBurner = stepper.world.relay.command
+        meter?.observe(now: now, trueC: stepper.world.plant.wokC)
         if let measured = report.measuredC { maxMeasuredC = max(maxMeasuredC, measured) }
     }
 
@@ -395,8 +360,8 @@ public struct CookSimulation {
         return SimulationResult(
             recipe: config.recipe.name, controller: config.controller, plant: config.plant.name, seed: config.seed,
             completed: completed, abortReason: completed ? nil : abortReason, simulatedSeconds: now, maxTrueC: maxTrueC,
-            maxMeasuredC: maxMeasuredC.isFinite ? maxMeasuredC : world.plant.sensedC, stages: stages, faults: faultOutcomes,
-            events: events, relaySwitches: world.relay.switchCount, loadPhases: phases, faultLatched: faultLatched,
+            maxMeasuredC: maxMeasuredC.isFinite ? maxMeasuredC : stepper.world.plant.sensedC, stages: stages, faults: faultOutcomes,
+            events: events, relaySwitches: stepper.world.relay.switchCount, loadPhases: phases, faultLatched: faultLatched,
             firstFaultAtSeconds: firstFaultAtSeconds, cookEndedAtSeconds: cookEndedAtSeconds,
             lastHeatWantedAtSeconds: lastHeatWantedAtSeconds)
     }

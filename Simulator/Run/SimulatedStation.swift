@@ -82,6 +82,12 @@ public struct SimulatedStation {
         plant.add(addition)
     }
 
+    /// The cook takes the food out of the wok at `now` (see `WokPlant.plateFood()`).
+    public mutating func plateFood(at now: Double) {
+        plant.advance(to: now)
+        plant.plateFood()
+    }
+
     /// Hands the relay's contact and the valve's state to the burner.
     public mutating func applyRelay() {
         plant.gasShutOff = !valve.isOpen

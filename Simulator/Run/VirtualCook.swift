@@ -51,4 +51,12 @@ public struct VirtualCook: Sendable {
     public mutating func confirmed() {
         confirmAtClockSeconds = nil
     }
+
+    /// The cook is over (or another begins): what was still to be added or confirmed for it is
+    /// dropped. Whether the cook is away is left as it is; that is a fault with its own clearing.
+    public mutating func cookEnded() {
+        pendingAdditions = []
+        addAtSeconds = nil
+        confirmAtClockSeconds = nil
+    }
 }

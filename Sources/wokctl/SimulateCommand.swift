@@ -16,7 +16,7 @@ enum SimulateCommand {
           --plant FILE|NAME    plant file, or the name of one in Simulator/Plants (default: built-in)
           --controller KIND    default | onoff | pid-plain (default: the station's)
           --seed N             seed of the noise and the virtual cook (default: 1)
-          --speed X|max        X times real time, or as fast as possible (default: max)
+          --speed X|max        X times real time, 0.1 to 1000, or as fast as possible (default: max)
           --trace FILE.csv     one row per control tick
           --plot FILE.svg|.png a picture of the cook: measured and true wok temperature, target, stages,
                                burner (PNG needs rsvg-convert)
@@ -45,7 +45,15 @@ enum SimulateCommand {
         let recipe = try Files.loadRecipe(
             args.positional.first ?? "caramelised-pork-mince", directory: Files.recipeDirectory(args.value("recipe-dir")))
         let (station, _) = try Files.loadStation(args.value("station"))
-        let plant = try Files.loadPlant(args.value("plant"))
+        let options: SimulationOptions
+        do {
+            options = try SimulationOptions.parse(
+                seed: args.value("seed"), speed: args.value("speed"), faults: args.all("fault"), plant: args.value("plant"),
+                for: .offline)
+        } catch {
+            throw CommandFailure(message: error.description, code: .usage)
+        }
+        let plant = try Files.loadPlant(options.plantPath)
         var controller = station.control.controller
         if let name = args.value("controller") {
             guard let kind = ControllerKind(rawValue: name) else {
@@ -53,28 +61,11 @@ enum SimulateCommand {
             }
             controller = kind
         }
-        var seed: UInt64 = 1
-        if let text = args.value("seed") {
-            guard let value = UInt64(text) else { throw CommandFailure(message: "--seed \(text): expected a whole number", code: .usage) }
-            seed = value
-        }
-        var speed: Double?  // nil: as fast as possible
-        if let text = args.value("speed"), text != "max" {
-            guard let value = Double(text), value.isFinite, value >= 0.1, value <= 100_000 else {
-                throw CommandFailure(message: "--speed \(text): expected a number from 0.1 to 100000, or \"max\"", code: .usage)
-            }
-            speed = value
-        }
-        var faults: [FaultInjection] = []
-        for text in args.all("fault") {
-            switch FaultInjection.parse(text) {
-            case .success(let fault): faults.append(fault)
-            case .failure(let error): throw CommandFailure(message: error.description, code: .usage)
-            }
-        }
+        let seed = options.seed
+        let speed = options.speed.timesRealTime  // nil: as fast as possible
         let json = args.has("json")
         let config = SimulationConfig(
-            recipe: recipe, station: station, plant: plant, controller: controller, seed: seed, faults: faults)
+            recipe: recipe, station: station, plant: plant, controller: controller, seed: seed, faults: options.faults)
         var simulation: CookSimulation
         do {
             simulation = try CookSimulation(config)

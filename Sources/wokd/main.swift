@@ -21,11 +21,13 @@ let usage = """
       --history-max-days N  delete cooks older than N days (default 730; 0 keeps them by size alone)
       --no-history       keep no cook history
       --recipes DIR      recipe directory for `start NAME` (default: the first of \(DefaultPaths.recipeDirectories.joined(separator: ", ")) that has it)
-      --simulate         drive the simulated station instead of real devices
+      --simulate         drive the simulated station instead of real devices; a helper adds each stage's
+                         food and plates it when the cook ends, so every cook starts with an empty wok
       --plant FILE|NAME  simulated plant (a file, or a name from Simulator/Plants)
-      --speed X          simulated seconds per real second, 0.1 to 1000 (default 1)
+      --speed X          simulated seconds per real second, 0.1 to 1000 (default 1; no "max": a daemon keeps pace)
       --seed N           seed of the simulation's noise and kitchen helper (default 1)
-      --fault KIND@SECONDS[+SECONDS]  inject a fault into the simulation, timed from the cook's start
+      --fault KIND@SECONDS[+SECONDS]  inject a fault into the simulation (up to 64), timed from the
+                         first cook's start; each strikes once, however many cooks follow
       --verbose          log debug lines too
 
     Exit status: 0 stopped cleanly with the burner off; 1 failed (a device, the socket, the burner);
@@ -81,13 +83,7 @@ if let configPath {
     fail("no station file at \(DefaultPaths.stationFile); real devices need one (or run with --simulate)", 3)
 }
 
-var speed = 1.0
-if let text = args.value("speed") {
-    guard let value = Double(text), value.isFinite, value >= 0.1, value <= 1000 else {
-        fail("--speed must be a number from 0.1 to 1000, not \"\(text)\"", 2)
-    }
-    speed = value
-}
+var speed = 1.0  // real devices run in real time
 
 // Where things live. The state directory is locked before anything in it is read or written,
 // and before the devices are touched: one daemon per station.
@@ -111,9 +107,21 @@ do {
 
 let devices: any DaemonDevices
 if simulate {
+    // --seed, --speed, --fault and --plant as wokctl simulate takes them, but always paced.
+    let options: SimulationOptions
+    do {
+        options = try SimulationOptions.parse(
+            seed: args.value("seed"), speed: args.value("speed"), faults: args.all("fault"), plant: args.value("plant"),
+            for: .daemon)
+    } catch {
+        fail(error.description, 2)
+    }
+    switch options.speed {
+    case .timesRealTime(let factor): speed = factor
+    case .asFastAsPossible: fail(SimulationOptionError.maxSpeedInDaemon.description, 2)  // parse refuses it already
+    }
     var plant = PlantParameters()
-    if let name = args.value("plant") {
-        let path = name.contains("/") || name.hasSuffix(".json") ? name : "Simulator/Plants/\(name).json"
+    if let path = options.plantPath {
         do {
             switch PlantLoader.parse(try readSmallFile(path, maxBytes: 1 << 20), source: path) {
             case .success(let loaded): plant = loaded
@@ -123,20 +131,8 @@ if simulate {
             fail("plant file: \(error)", 3)
         }
     }
-    var seed: UInt64 = 1
-    if let text = args.value("seed") {
-        guard let value = UInt64(text) else { fail("--seed must be a whole number, not \"\(text)\"", 2) }
-        seed = value
-    }
-    var faults: [FaultInjection] = []
-    for spec in args.all("fault") {
-        switch FaultInjection.parse(spec) {
-        case .success(let fault): faults.append(fault)
-        case .failure(let error): fail(error.description, 2)
-        }
-    }
     do {
-        devices = try SimulatedDaemonDevices(plant: plant, seed: seed, faults: faults)
+        devices = try SimulatedDaemonDevices(plant: plant, seed: options.seed, faults: options.faults)
     } catch {
         fail("\(error)", 1)
     }

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import WokCore
 import WokDaemon
+import WokWire
+import WokSystem
 import WokHistory
 
 /// Issue 15, "Text and files": what `wokctl` and `wokd` print is escaped, and `-o FILE` writes
