@@ -98,7 +98,9 @@ let package = Package(
             name: "WokRigPlantTests", dependencies: ["WokRigPlant", "WokHardware", "WokSimulator"],
             path: "Tests/WokRigPlantTests"),
         // Runs the built `wokctl` and `wokd` as a person would; depending on them makes SwiftPM build them first.
-        .testTarget(name: "WokctlTests", dependencies: ["wokctl", "wokd", "WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokSystem", "WokWire", "WokClient"],
+        .testTarget(
+            name: "WokctlTests",
+            dependencies: ["wokctl", "wokd", "WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokSystem", "WokWire", "WokClient"],
             path: "Tests/WokctlTests"),
     ],
     swiftLanguageModes: [.v6]

@@ -1,8 +1,8 @@
 // The one place the hardware layer reads time: a monotonic clock and a bounded sleep.
 #if canImport(Glibc)
-internal import Glibc
+    internal import Glibc
 #elseif canImport(Darwin)
-internal import Darwin
+    internal import Darwin
 #endif
 
 /// Seconds on the monotonic clock (never jumps with wall-clock changes), and sleeping on it.

@@ -56,7 +56,9 @@ public struct FuzzInputs: IteratorProtocol, Sequence {
             let (open, close): (UInt8, UInt8) = pick(2) == 0 ? (0x5B, 0x5D) : (0x7B, 0x7D)
             let at = pick(bytes.count + 1)
             if open == 0x5B {
-                bytes.insert(contentsOf: [UInt8](repeating: open, count: depth) + [UInt8](repeating: close, count: pick(2) == 0 ? depth : pick(depth + 1)), at: at)
+                bytes.insert(
+                    contentsOf: [UInt8](repeating: open, count: depth) + [UInt8](repeating: close, count: pick(2) == 0 ? depth : pick(depth + 1)),
+                    at: at)
             } else {
                 bytes.insert(contentsOf: Array(String(repeating: "{\"a\":", count: depth).utf8), at: at)
             }
@@ -109,7 +111,9 @@ public struct FuzzInputs: IteratorProtocol, Sequence {
         guard !lines.isEmpty else { return }
         switch pick(3) {
         case 0: lines.remove(at: pick(lines.count))
-        case 1: let line = lines[pick(lines.count)]; lines.insert(line, at: pick(lines.count + 1))
+        case 1:
+            let line = lines[pick(lines.count)]
+            lines.insert(line, at: pick(lines.count + 1))
         default: lines.swapAt(pick(lines.count), pick(lines.count))
         }
         bytes = Array(lines.joined(separator: [0x0A]))

@@ -80,10 +80,15 @@ struct StageMeter {
         if enteredAt == nil {
             lowestC = min(lowestC, trueC)
             if mustLeaveBand {
-                if trueC > targetC + bandC { enteredAt = intervalStart }
-                else if !inBand { mustLeaveBand = false }
+                if trueC > targetC + bandC {
+                    enteredAt = intervalStart
+                } else if !inBand {
+                    mustLeaveBand = false
+                }
                 // A load that never pushes the wok out of its band needs no recovery.
-                else if now - intervalStart > StageMeter.leaveBandWithinSeconds { enteredAt = intervalStart }
+                else if now - intervalStart > StageMeter.leaveBandWithinSeconds {
+                    enteredAt = intervalStart
+                }
             } else if inBand {
                 enteredAt = now
             }

@@ -69,9 +69,10 @@ public final class HistoryReader {
         try stageRows.bind([.integer(Int64(id))])
         var stages: [CookStageRecord] = []
         while try stageRows.step() {
-            stages.append(CookStageRecord(
-                index: stageRows.int(0) ?? stages.count, name: stageRows.text(1) ?? "", targetC: stageRows.double(2),
-                startedSeconds: stageRows.double(3), endedSeconds: stageRows.double(4), reachedSeconds: stageRows.double(5)))
+            stages.append(
+                CookStageRecord(
+                    index: stageRows.int(0) ?? stages.count, name: stageRows.text(1) ?? "", targetC: stageRows.double(2),
+                    startedSeconds: stageRows.double(3), endedSeconds: stageRows.double(4), reachedSeconds: stageRows.double(5)))
         }
 
         let eventRows = try connection.prepare(
@@ -79,9 +80,10 @@ public final class HistoryReader {
         try eventRows.bind([.integer(Int64(id))])
         var events: [CookEventRecord] = []
         while try eventRows.step() {
-            events.append(CookEventRecord(
-                timeSeconds: eventRows.double(0) ?? 0, name: eventRows.text(1) ?? "", stageIndex: eventRows.int(2),
-                message: eventRows.text(3) ?? "", detail: eventRows.text(4)))
+            events.append(
+                CookEventRecord(
+                    timeSeconds: eventRows.double(0) ?? 0, name: eventRows.text(1) ?? "", stageIndex: eventRows.int(2),
+                    message: eventRows.text(3) ?? "", detail: eventRows.text(4)))
         }
 
         let sampleRows = try connection.prepare(
@@ -89,9 +91,10 @@ public final class HistoryReader {
         try sampleRows.bind([.integer(Int64(id))])
         var samples: [CookSample] = []
         while try sampleRows.step() {
-            samples.append(CookSample(
-                timeSeconds: sampleRows.double(0) ?? 0, measuredC: sampleRows.double(1), targetC: sampleRows.double(2),
-                burnerOn: sampleRows.int(3) == 1, duty: sampleRows.double(4) ?? 0, trueC: sampleRows.double(5)))
+            samples.append(
+                CookSample(
+                    timeSeconds: sampleRows.double(0) ?? 0, measuredC: sampleRows.double(1), targetC: sampleRows.double(2),
+                    burnerOn: sampleRows.int(3) == 1, duty: sampleRows.double(4) ?? 0, trueC: sampleRows.double(5)))
         }
         return CookHistory(
             summary: summary, recipeDocument: document, recipeSource: source, stages: stages, events: events, samples: samples)

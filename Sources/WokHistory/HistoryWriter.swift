@@ -76,7 +76,8 @@ public final class HistoryWriter {
         }
         let pageSize = max(512, try connection.integer("PRAGMA page_size"))
         try connection.execute("PRAGMA max_page_count = \(max(16, retention.ceilingBytes / pageSize))", "limiting \(path)")
-        insertCook = try connection.prepare("""
+        insertCook = try connection.prepare(
+            """
             INSERT INTO cooks(recipe, recipe_hash, recipe_source, recipe_document, station, started_by, started_at_unix,
                               duration_s, first_stage, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 'running')
             """)
@@ -93,7 +94,8 @@ public final class HistoryWriter {
         stageReached = try connection.prepare(
             "UPDATE stages SET reached_s = ? WHERE cook_id = ? AND stage_index = ? AND reached_s IS NULL")
         endCookRow = try connection.prepare(
-            "UPDATE cooks SET outcome = ?, reason = ?, ended_at_unix = ?, duration_s = max(duration_s, ?) WHERE id = ? AND started_at_unix = ? AND outcome = 'running'")
+            "UPDATE cooks SET outcome = ?, reason = ?, ended_at_unix = ?, duration_s = max(duration_s, ?) WHERE id = ? AND started_at_unix = ? AND outcome = 'running'"
+        )
         // Outcomes a previous daemon could not write come first, so their cooks are not taken
         // for interrupted ones.
         switch OutcomeStash.load(outcomeStashPath) {
@@ -113,7 +115,9 @@ public final class HistoryWriter {
     /// Starts writing a cook. A previous failure is forgotten: each cook tries afresh.
     public func beginCook(_ start: CookStart) {
         if open != nil {
-            endCook(.interrupted, reason: "a new cook started before this one ended", atSeconds: start.stationSeconds, nowUnixSeconds: start.startedAtUnixSeconds)
+            endCook(
+                .interrupted, reason: "a new cook started before this one ended", atSeconds: start.stationSeconds,
+                nowUnixSeconds: start.startedAtUnixSeconds)
         }
         failure = nil
         pending = []
@@ -249,7 +253,9 @@ public final class HistoryWriter {
             reportFailure("too many unwritten cook outcomes: the \(lost.outcome.rawValue) of cook \(lost.cookID) is given up")
         }
         var stashed = "stashed in \(outcomeStashPath)"
-        do { try OutcomeStash.save(pendingOutcomes, to: outcomeStashPath) } catch { stashed = "not stashed (\(error)): a restart before it is written loses it" }
+        do { try OutcomeStash.save(pendingOutcomes, to: outcomeStashPath) } catch {
+            stashed = "not stashed (\(error)): a restart before it is written loses it"
+        }
         reportFailure(
             "the outcome of cook \(ending.cookID) (\(ending.outcome.rawValue)) cannot be written (\(error)); it is kept, \(stashed), and retried")
     }
@@ -281,15 +287,19 @@ public final class HistoryWriter {
         write("closing interrupted cooks") { () throws(SQLiteError) in
             // Numbers only, so they may go into the text of the statement.
             let spared = ([open.map { $0.id } ?? -1] + pendingOutcomes.map(\.cookID)).map(String.init).joined(separator: ", ")
-            try connection.prepare("""
+            try connection.prepare(
+                """
                 UPDATE stages SET ended_s = (SELECT duration_s FROM cooks WHERE id = cook_id)
                 WHERE started_s IS NOT NULL AND ended_s IS NULL AND cook_id NOT IN (\(spared))
                   AND cook_id IN (SELECT id FROM cooks WHERE outcome = 'running')
-                """).run([])
-            try connection.prepare("""
+                """
+            ).run([])
+            try connection.prepare(
+                """
                 UPDATE cooks SET outcome = 'interrupted', reason = ?, ended_at_unix = started_at_unix + duration_s
                 WHERE outcome = 'running' AND id NOT IN (\(spared))
-                """).run([.text(reason)])
+                """
+            ).run([.text(reason)])
         }
     }
 

@@ -1,5 +1,5 @@
 internal import Glibc
-public import WokCore
+internal import WokCore
 
 /// A cook's outcome that could not be written to the database yet (a full disk, a locked or
 /// read-only file). The writer keeps it, retries it, and stashes it in a small file beside the

@@ -60,8 +60,9 @@ final class SQLiteConnection {
     }
 
     func error(_ status: Int32, _ context: String) -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(handle) == 0 ? status : sqlite3_extended_errcode(handle),
-                    message: String(cString: sqlite3_errmsg(handle)), context: context)
+        SQLiteError(
+            code: sqlite3_extended_errcode(handle) == 0 ? status : sqlite3_extended_errcode(handle),
+            message: String(cString: sqlite3_errmsg(handle)), context: context)
     }
 
     /// Runs statements that return no rows.

@@ -12,7 +12,8 @@ public struct CookPlot: Sendable {
     /// On/off strips beneath the chart (the burner), one per row.
     public var strips: [PlotStrip]
 
-    public init(title: String, subtitle: String = "", lines: [PlotLine], bands: [PlotBand] = [], markers: [PlotMarker] = [], strips: [PlotStrip] = []) {
+    public init(title: String, subtitle: String = "", lines: [PlotLine], bands: [PlotBand] = [], markers: [PlotMarker] = [], strips: [PlotStrip] = [])
+    {
         self.title = title
         self.subtitle = subtitle
         self.lines = lines

@@ -74,7 +74,9 @@ public enum SVGRenderer {
             let x0 = layout.x(band.startSeconds)
             let x1 = layout.x(band.endSeconds)
             guard x1 > x0 else { continue }
-            svg.add("<rect class=\"stage\" x=\"\(svgNumber(x0))\" y=\"\(svgNumber(layout.top))\" width=\"\(svgNumber(x1 - x0))\" height=\"\(svgNumber(layout.bottom - layout.top))\" fill=\"\(bandFills[index % 2])\"/>")
+            svg.add(
+                "<rect class=\"stage\" x=\"\(svgNumber(x0))\" y=\"\(svgNumber(layout.top))\" width=\"\(svgNumber(x1 - x0))\" height=\"\(svgNumber(layout.bottom - layout.top))\" fill=\"\(bandFills[index % 2])\"/>"
+            )
             // The label sits at the band's top, cut to what fits.
             let fits = max(0, Int((x1 - x0 - 6) / 6))
             if fits >= 3 {
@@ -89,7 +91,9 @@ public enum SVGRenderer {
         var celsius = (layout.lowC / stepC).rounded(.up) * stepC
         while celsius <= layout.highC + 0.001 {
             let y = layout.y(celsius)
-            svg.add("<line x1=\"\(svgNumber(layout.left))\" y1=\"\(svgNumber(y))\" x2=\"\(svgNumber(layout.right))\" y2=\"\(svgNumber(y))\" stroke=\"#dddddd\" stroke-width=\"1\"/>")
+            svg.add(
+                "<line x1=\"\(svgNumber(layout.left))\" y1=\"\(svgNumber(y))\" x2=\"\(svgNumber(layout.right))\" y2=\"\(svgNumber(y))\" stroke=\"#dddddd\" stroke-width=\"1\"/>"
+            )
             svg.text(svgNumber(celsius), x: layout.left - 6, y: y + 4, size: 11, anchor: "end")
             celsius += stepC
         }
@@ -97,12 +101,16 @@ public enum SVGRenderer {
         var seconds = 0.0
         while seconds <= layout.endSeconds + 0.001 {
             let x = layout.x(seconds)
-            svg.add("<line x1=\"\(svgNumber(x))\" y1=\"\(svgNumber(layout.bottom))\" x2=\"\(svgNumber(x))\" y2=\"\(svgNumber(layout.bottom + 4))\" stroke=\"#333333\" stroke-width=\"1\"/>")
+            svg.add(
+                "<line x1=\"\(svgNumber(x))\" y1=\"\(svgNumber(layout.bottom))\" x2=\"\(svgNumber(x))\" y2=\"\(svgNumber(layout.bottom + 4))\" stroke=\"#333333\" stroke-width=\"1\"/>"
+            )
             svg.text(minutesText(seconds), x: x, y: layout.timeLabelY, size: 11, anchor: "middle")
             seconds += stepSeconds
         }
         // Axes.
-        svg.add("<path d=\"M\(svgNumber(layout.left)) \(svgNumber(layout.top)) V\(svgNumber(layout.bottom)) H\(svgNumber(layout.right))\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"/>")
+        svg.add(
+            "<path d=\"M\(svgNumber(layout.left)) \(svgNumber(layout.top)) V\(svgNumber(layout.bottom)) H\(svgNumber(layout.right))\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"/>"
+        )
         svg.text("temperature (°C)", x: 16, y: (layout.top + layout.bottom) / 2, size: 12, anchor: "middle", rotate: -90)
     }
 
@@ -119,7 +127,9 @@ public enum SVGRenderer {
         }
         guard !path.isEmpty else { return }
         let dash = line.dashed ? " stroke-dasharray=\"6 4\"" : ""
-        svg.add("<path class=\"line\" data-label=\"\(xmlEscaped(line.label))\" d=\"\(path)\" fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(svgNumber(line.widthPixels))\" stroke-linejoin=\"round\"\(dash)/>")
+        svg.add(
+            "<path class=\"line\" data-label=\"\(xmlEscaped(line.label))\" d=\"\(path)\" fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(svgNumber(line.widthPixels))\" stroke-linejoin=\"round\"\(dash)/>"
+        )
     }
 
     static func drawMarkers(_ plot: CookPlot, _ layout: Layout, _ svg: inout SVGBuilder) {
@@ -131,20 +141,28 @@ public enum SVGRenderer {
             case .fault: color = "#c00000"
             case .note: color = "#888888"
             }
-            svg.add("<line class=\"marker\" x1=\"\(svgNumber(x))\" y1=\"\(svgNumber(layout.top))\" x2=\"\(svgNumber(x))\" y2=\"\(svgNumber(layout.bottom))\" stroke=\"\(color)\" stroke-width=\"1\" stroke-dasharray=\"2 3\"/>")
+            svg.add(
+                "<line class=\"marker\" x1=\"\(svgNumber(x))\" y1=\"\(svgNumber(layout.top))\" x2=\"\(svgNumber(x))\" y2=\"\(svgNumber(layout.bottom))\" stroke=\"\(color)\" stroke-width=\"1\" stroke-dasharray=\"2 3\"/>"
+            )
             let symbol = marker.kind == .fault ? "⚠" : marker.kind == .prompt ? "▼" : "•"
-            svg.add("<text x=\"\(svgNumber(x))\" y=\"\(svgNumber(layout.top - 4))\" font-family=\"sans-serif\" font-size=\"12\" text-anchor=\"middle\" fill=\"\(color)\"><title>\(xmlEscaped(marker.label))</title>\(symbol)</text>")
+            svg.add(
+                "<text x=\"\(svgNumber(x))\" y=\"\(svgNumber(layout.top - 4))\" font-family=\"sans-serif\" font-size=\"12\" text-anchor=\"middle\" fill=\"\(color)\"><title>\(xmlEscaped(marker.label))</title>\(symbol)</text>"
+            )
         }
     }
 
     static func drawStrips(_ plot: CookPlot, _ layout: Layout, _ svg: inout SVGBuilder) {
         for (row, strip) in plot.strips.enumerated() {
             let y = layout.stripTop + Double(row) * (layout.stripHeight + layout.stripGap)
-            svg.add("<rect x=\"\(svgNumber(layout.left))\" y=\"\(svgNumber(y))\" width=\"\(svgNumber(layout.right - layout.left))\" height=\"\(svgNumber(layout.stripHeight))\" fill=\"#f3f3f3\" stroke=\"#cccccc\" stroke-width=\"0.5\"/>")
+            svg.add(
+                "<rect x=\"\(svgNumber(layout.left))\" y=\"\(svgNumber(y))\" width=\"\(svgNumber(layout.right - layout.left))\" height=\"\(svgNumber(layout.stripHeight))\" fill=\"#f3f3f3\" stroke=\"#cccccc\" stroke-width=\"0.5\"/>"
+            )
             for interval in strip.onIntervals {
                 let x0 = layout.x(interval.startSeconds)
                 let x1 = max(layout.x(interval.endSeconds), x0 + 0.6)
-                svg.add("<rect x=\"\(svgNumber(x0))\" y=\"\(svgNumber(y))\" width=\"\(svgNumber(x1 - x0))\" height=\"\(svgNumber(layout.stripHeight))\" fill=\"\(strip.color)\"/>")
+                svg.add(
+                    "<rect x=\"\(svgNumber(x0))\" y=\"\(svgNumber(y))\" width=\"\(svgNumber(x1 - x0))\" height=\"\(svgNumber(layout.stripHeight))\" fill=\"\(strip.color)\"/>"
+                )
             }
             svg.text(strip.label, x: layout.left - 6, y: y + layout.stripHeight - 3, size: 10, anchor: "end")
         }
@@ -157,7 +175,8 @@ public enum SVGRenderer {
             let width = Double(line.label.count) * 6.5 + 30
             x -= width
             let dash = line.dashed ? " stroke-dasharray=\"6 4\"" : ""
-            svg.add("<line x1=\"\(svgNumber(x))\" y1=\"18\" x2=\"\(svgNumber(x + 20))\" y2=\"18\" stroke=\"\(line.color)\" stroke-width=\"2\"\(dash)/>")
+            svg.add(
+                "<line x1=\"\(svgNumber(x))\" y1=\"18\" x2=\"\(svgNumber(x + 20))\" y2=\"18\" stroke=\"\(line.color)\" stroke-width=\"2\"\(dash)/>")
             svg.text(line.label, x: x + 24, y: 22, size: 11)
         }
     }
@@ -173,7 +192,8 @@ struct SVGBuilder {
 
     mutating func open(width: Double, height: Double) {
         text += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        text += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(svgNumber(width))\" height=\"\(svgNumber(height))\" viewBox=\"0 0 \(svgNumber(width)) \(svgNumber(height))\">\n"
+        text +=
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(svgNumber(width))\" height=\"\(svgNumber(height))\" viewBox=\"0 0 \(svgNumber(width)) \(svgNumber(height))\">\n"
     }
 
     mutating func close() { text += "</svg>\n" }
@@ -185,6 +205,8 @@ struct SVGBuilder {
         anchor: String = "start", rotate: Double? = nil
     ) {
         let transform = rotate.map { " transform=\"rotate(\(svgNumber($0)) \(svgNumber(x)) \(svgNumber(y)))\"" } ?? ""
-        add("<text x=\"\(svgNumber(x))\" y=\"\(svgNumber(y))\" font-family=\"sans-serif\" font-size=\"\(svgNumber(size))\" font-weight=\"\(weight)\" fill=\"\(color)\" text-anchor=\"\(anchor)\"\(transform)>\(xmlEscaped(content))</text>")
+        add(
+            "<text x=\"\(svgNumber(x))\" y=\"\(svgNumber(y))\" font-family=\"sans-serif\" font-size=\"\(svgNumber(size))\" font-weight=\"\(weight)\" fill=\"\(color)\" text-anchor=\"\(anchor)\"\(transform)>\(xmlEscaped(content))</text>"
+        )
     }
 }

@@ -1,5 +1,5 @@
 // One step of the plant: relay level in, thermal model forward, registers out. No clock, no files.
-public import WokHardware
+internal import WokHardware
 public import WokSimulator
 
 /// What the plant saw over its run, printed when it stops.

@@ -134,8 +134,9 @@ extension ControlRequest {
             return .failure(RequestDecodingError(id: .null, error: ControlError(.parseError, "not JSON: \(error)")))
         }
         guard let object = document.objectValue else {
-            return .failure(RequestDecodingError(
-                id: .null, error: ControlError(.invalidRequest, "a request is a JSON object, not \(document.typeName)")))
+            return .failure(
+                RequestDecodingError(
+                    id: .null, error: ControlError(.invalidRequest, "a request is a JSON object, not \(document.typeName)")))
         }
         let id = object["id"] ?? .null
         func failure(_ code: ControlErrorCode, _ message: String) -> Result<ControlRequest, RequestDecodingError> {
@@ -145,8 +146,9 @@ extension ControlRequest {
         case .null, .number, .string: break
         default:
             // An id that is not a number or string is not echoed: the answer carries null.
-            return .failure(RequestDecodingError(
-                id: .null, error: ControlError(.invalidRequest, "field \"id\" must be a number or a string, not \(id.typeName)")))
+            return .failure(
+                RequestDecodingError(
+                    id: .null, error: ControlError(.invalidRequest, "field \"id\" must be a number or a string, not \(id.typeName)")))
         }
         if let version = object["v"] {
             guard let number = version.numberValue else {

@@ -143,29 +143,38 @@ public struct StationSnapshot: Sendable, Equatable {
         var members: [(String, JSONValue)] = [
             ("state", .string(state.rawValue)),
             ("recipe", optional(recipe)),
-            ("stage", stage.map { stage in
-                .object([
-                    "index": .number(Double(stage.index)), "name": .string(stage.name),
-                    "elapsedSeconds": .number(stage.elapsedSeconds), "remainingSeconds": optional(stage.remainingSeconds),
-                ])
-            } ?? .null),
+            (
+                "stage",
+                stage.map { stage in
+                    .object([
+                        "index": .number(Double(stage.index)), "name": .string(stage.name),
+                        "elapsedSeconds": .number(stage.elapsedSeconds), "remainingSeconds": optional(stage.remainingSeconds),
+                    ])
+                } ?? .null
+            ),
             ("stages", .array(stages.map { .object(["name": .string($0.name), "targetC": optional($0.targetC)]) })),
             ("targetC", optional(targetC)),
             ("temperatureC", optional(temperatureC)),
             ("burner", .string(burnerOn ? "on" : "off")),
             ("duty", .number(duty)),
-            ("fault", fault.map { fault in
-                .object([
-                    "kind": .string(fault.kind), "reason": .string(fault.reason), "detectedAtSeconds": .number(fault.detectedAtSeconds),
-                ])
-            } ?? .null),
+            (
+                "fault",
+                fault.map { fault in
+                    .object([
+                        "kind": .string(fault.kind), "reason": .string(fault.reason), "detectedAtSeconds": .number(fault.detectedAtSeconds),
+                    ])
+                } ?? .null
+            ),
             ("prompt", optional(prompt)),
-            ("interrupted", interrupted.map { cook in
-                .object([
-                    "recipe": .string(cook.recipe), "stageIndex": .number(Double(cook.stageIndex)), "stageName": .string(cook.stageName),
-                    "atUnixSeconds": .number(cook.atUnixSeconds), "resumableForSeconds": .number(cook.resumableForSeconds),
-                ])
-            } ?? .null),
+            (
+                "interrupted",
+                interrupted.map { cook in
+                    .object([
+                        "recipe": .string(cook.recipe), "stageIndex": .number(Double(cook.stageIndex)), "stageName": .string(cook.stageName),
+                        "atUnixSeconds": .number(cook.atUnixSeconds), "resumableForSeconds": .number(cook.resumableForSeconds),
+                    ])
+                } ?? .null
+            ),
             ("timeSeconds", .number(timeSeconds)),
             ("station", .string(station)),
             ("simulated", .bool(simulated)),
@@ -174,14 +183,15 @@ public struct StationSnapshot: Sendable, Equatable {
         ]
         if let trueTemperatureC { members.append(("trueTemperatureC", .number(trueTemperatureC))) }
         if let loop {
-            members.append((
-                "loop",
-                .object([
-                    "ticks": .number(Double(loop.ticks)), "missedDeadlines": .number(Double(loop.missedDeadlines)),
-                    "latenessP50Ms": optional(loop.latenessP50Ms), "latenessP99Ms": optional(loop.latenessP99Ms),
-                    "latenessMaxMs": optional(loop.latenessMaxMs),
-                ])
-            ))
+            members.append(
+                (
+                    "loop",
+                    .object([
+                        "ticks": .number(Double(loop.ticks)), "missedDeadlines": .number(Double(loop.missedDeadlines)),
+                        "latenessP50Ms": optional(loop.latenessP50Ms), "latenessP99Ms": optional(loop.latenessP99Ms),
+                        "latenessMaxMs": optional(loop.latenessMaxMs),
+                    ])
+                ))
         }
         return JSONObject(members)
     }

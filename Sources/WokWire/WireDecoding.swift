@@ -1,4 +1,4 @@
-public import WokCore
+internal import WokCore
 
 /// A line from the other end that is JSON but not the shape this version expects: which member,
 /// and what was wrong with it.

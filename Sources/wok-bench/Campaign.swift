@@ -32,7 +32,9 @@ func runCampaign(_ arguments: [String]) -> Int32 {
         fail("campaign did not start: \(error)")
     }
     print("Fault campaign: seed \(seed), \(faulted) faulted + \(healthy) healthy cooks of \(recipes.count) recipes on \(campaignPlants.count) plants")
-    print("(1 to \(FaultCampaign.maxFaultsPerCook) faults a cook at random times, \(Int(FaultCampaign.clearingShare * 100)) % clearing after 0.5-60 s; \(Int(FaultCampaign.withoutValveShare * 100)) % of stations without a shut-off valve)")
+    print(
+        "(1 to \(FaultCampaign.maxFaultsPerCook) faults a cook at random times, \(Int(FaultCampaign.clearingShare * 100)) % clearing after 0.5-60 s; \(Int(FaultCampaign.withoutValveShare * 100)) % of stations without a shut-off valve)"
+    )
 
     let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
     let merged = Mutex(CampaignReport())

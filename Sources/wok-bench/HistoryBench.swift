@@ -3,7 +3,7 @@ import WokHistory
 import WokSimulator
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `wok-bench history [DIR]`: how the cook history scales. Fills one database with 10,000 cooks
@@ -29,7 +29,8 @@ enum HistoryBench {
         remove(manyPath, wal: true)
         let fillStart = monotonicSeconds()
         do {
-            let writer = try HistoryWriter(path: manyPath, retention: HistoryRetention(maxBytes: 1 << 40, maxAgeDays: nil), nowUnixSeconds: 0, durable: false)
+            let writer = try HistoryWriter(
+                path: manyPath, retention: HistoryRetention(maxBytes: 1 << 40, maxAgeDays: nil), nowUnixSeconds: 0, durable: false)
             for number in 0..<10_000 {
                 write(rows.prefix(240), recipe: number % 7 == 0 ? "Fried rice" : recipe.name, at: 1_600_000_000 + Double(number) * 3600, into: writer)
             }
@@ -51,7 +52,9 @@ enum HistoryBench {
             timings.append((monotonicSeconds() - start) * 1000)
         }
         timings.sort()
-        print("open + list 20 newest + list 20 by recipe, of 10,000: median \(format(timings[timings.count / 2])) ms, worst \(format(timings.last)) ms (target 100 ms)")
+        print(
+            "open + list 20 newest + list 20 by recipe, of 10,000: median \(format(timings[timings.count / 2])) ms, worst \(format(timings.last)) ms (target 100 ms)"
+        )
 
         // 2. A year of daily cooks under the standard retention, durable as the daemon writes.
         let yearPath = directory + "/year.sqlite3"
@@ -75,12 +78,16 @@ enum HistoryBench {
             }
             durable.endCook(.completed, reason: nil, atSeconds: rows[1999].timeSeconds, nowUnixSeconds: 1_632_001_000)
             let cooks = try HistoryReader(path: yearPath).cookCount()
-            print("a year of daily cooks (\(rows.count) ticks each): \(cooks) cooks kept, \(megabytes(try durable.usedBytes())) MB used, file \(megabytes(fileSize(yearPath))) MB; limit \(megabytes(HistoryRetention.standard.maxBytes)) MB")
+            print(
+                "a year of daily cooks (\(rows.count) ticks each): \(cooks) cooks kept, \(megabytes(try durable.usedBytes())) MB used, file \(megabytes(fileSize(yearPath))) MB; limit \(megabytes(HistoryRetention.standard.maxBytes)) MB"
+            )
         } catch {
             fail("\(error)")
         }
         commitTimes.sort()
-        print("a two-sample commit with fsync: median \(format(commitTimes[commitTimes.count / 2], 3)) ms, p99 \(format(commitTimes[commitTimes.count * 99 / 100], 3)) ms, worst \(format(commitTimes.last, 3)) ms (this disk; an SD card is slower)")
+        print(
+            "a two-sample commit with fsync: median \(format(commitTimes[commitTimes.count / 2], 3)) ms, p99 \(format(commitTimes[commitTimes.count * 99 / 100], 3)) ms, worst \(format(commitTimes.last, 3)) ms (this disk; an SD card is slower)"
+        )
     }
 
     static func start(_ name: String, at unixSeconds: Double) -> CookStart {
@@ -91,7 +98,8 @@ enum HistoryBench {
     }
 
     static func sample(_ row: TraceRow) -> CookSample {
-        CookSample(timeSeconds: row.timeSeconds, measuredC: row.measuredC, targetC: row.targetC, burnerOn: row.burner.isOn, duty: row.duty, trueC: nil)
+        CookSample(
+            timeSeconds: row.timeSeconds, measuredC: row.measuredC, targetC: row.targetC, burnerOn: row.burner.isOn, duty: row.duty, trueC: nil)
     }
 
     static func write(_ rows: ArraySlice<TraceRow>, recipe: String, at unixSeconds: Double, into writer: HistoryWriter) {

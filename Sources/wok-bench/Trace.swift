@@ -21,10 +21,14 @@ func runTrace(_ arguments: [String], plants: [(String, PlantParameters)], statio
     while let row = simulation.step() {
         if let stageFilter, row.stageName != stageFilter { continue }
         let events = row.events.map { "\($0)" }.joined(separator: "; ")
-        print("\(format(row.timeSeconds, 2)),\(row.stageName ?? "-"),\(format(row.targetC, 1)),\(format(row.measuredC, 2)),\(format(row.trueC, 2)),\(row.burner.isOn ? 1 : 0),\(format(row.duty, 3)),\(format(row.modelledC, 2)),\(events)")
+        print(
+            "\(format(row.timeSeconds, 2)),\(row.stageName ?? "-"),\(format(row.targetC, 1)),\(format(row.measuredC, 2)),\(format(row.trueC, 2)),\(row.burner.isOn ? 1 : 0),\(format(row.duty, 3)),\(format(row.modelledC, 2)),\(events)"
+        )
     }
     for stage in simulation.result.stages {
-        print("# \(stage.name): seconds \(format(stage.seconds, 1)) toBand \(format(stage.secondsToBand, 1)) limit \(format(stage.fullPowerSecondsToBand, 1)) overshoot \(format(stage.overshootC, 2)) hold \(format(stage.holdMeanAbsErrorC, 2)) switches \(stage.relaySwitches) (\(format(Double(stage.relaySwitches) / (stage.seconds / 60), 2))/min) recovery \(stage.isRecovery)")
+        print(
+            "# \(stage.name): seconds \(format(stage.seconds, 1)) toBand \(format(stage.secondsToBand, 1)) limit \(format(stage.fullPowerSecondsToBand, 1)) overshoot \(format(stage.overshootC, 2)) hold \(format(stage.holdMeanAbsErrorC, 2)) switches \(stage.relaySwitches) (\(format(Double(stage.relaySwitches) / (stage.seconds / 60), 2))/min) recovery \(stage.isRecovery)"
+        )
     }
     return 0
 }

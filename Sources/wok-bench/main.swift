@@ -3,7 +3,7 @@ import WokCore
 import WokSimulator
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The benchmark: how fast a simulated cook runs, and how the controllers compare on a range of
@@ -37,10 +37,10 @@ func format(_ value: Double?, _ places: Int = 2) -> String {
 }
 
 let arguments = CommandLine.arguments
-let seedCount = arguments.firstIndex(of: "--seeds").flatMap { index in
-    index + 1 < arguments.count ? Int(arguments[index + 1]) : nil
-} ?? 5
-
+let seedCount =
+    arguments.firstIndex(of: "--seeds").flatMap { index in
+        index + 1 < arguments.count ? Int(arguments[index + 1]) : nil
+    } ?? 5
 
 func loadRecipe(_ name: String) -> Recipe {
     let path = "recipes/\(name).json"
@@ -95,14 +95,20 @@ for _ in 0..<60 {
 }
 timings.sort()
 print("One simulated cook of \"\(recipes[0].name)\" (\(format(simulatedSeconds / 60, 1)) simulated minutes, \(ticks) control ticks):")
-print("  wall time median \(format(timings[timings.count / 2] * 1000, 3)) ms, min \(format(timings[0] * 1000, 3)) ms, max \(format(timings[timings.count - 1] * 1000, 3)) ms over \(timings.count) runs (target: under 10 ms)")
+print(
+    "  wall time median \(format(timings[timings.count / 2] * 1000, 3)) ms, min \(format(timings[0] * 1000, 3)) ms, max \(format(timings[timings.count - 1] * 1000, 3)) ms over \(timings.count) runs (target: under 10 ms)"
+)
 print("  \(format(simulatedSeconds / timings[timings.count / 2], 0))x faster than real time")
 print()
 
 // 2. Controllers x plants x recipes, worst case over seeds.
 print("Controllers on each plant, worst over \(seedCount) seeds and both recipes:")
-print("(time ratio: climbs of 20 °C or more against the full-power limit, target <= \(Scorecard.maxTimeRatio); overshoot target <= \(Scorecard.maxOvershootC) °C;")
-print(" hold: mean |error| after reaching the band, target <= \(Scorecard.maxHoldMeanErrorC) °C; switches target <= \(Scorecard.maxSwitchesPerMinute) a minute)")
+print(
+    "(time ratio: climbs of 20 °C or more against the full-power limit, target <= \(Scorecard.maxTimeRatio); overshoot target <= \(Scorecard.maxOvershootC) °C;"
+)
+print(
+    " hold: mean |error| after reaching the band, target <= \(Scorecard.maxHoldMeanErrorC) °C; switches target <= \(Scorecard.maxSwitchesPerMinute) a minute)"
+)
 print()
 let header = "| plant | controller | completed | time ratio | overshoot °C | hold error °C | switches/min | peak °C | targets |"
 print(header)
@@ -135,11 +141,15 @@ for (name, plant) in plants {
         }
         let verdict = misses.isEmpty ? "all met" : "missed: " + misses.sorted().joined(separator: ", ")
         if kind == .standard && !misses.isEmpty { defaultMisses += 1 }
-        print("| \(name) | \(kind.rawValue) | \(completed)/\(runs) | \(format(ratio)) | \(format(overshoot, 1)) | \(format(hold)) | \(format(switching, 1)) | \(format(peak, 1)) | \(verdict) |")
+        print(
+            "| \(name) | \(kind.rawValue) | \(completed)/\(runs) | \(format(ratio)) | \(format(overshoot, 1)) | \(format(hold)) | \(format(switching, 1)) | \(format(peak, 1)) | \(verdict) |"
+        )
     }
 }
 print()
-print(defaultMisses == 0 ? "The default controller met every target on every plant." : "The default controller missed targets on \(defaultMisses) plant(s).")
+print(
+    defaultMisses == 0
+        ? "The default controller met every target on every plant." : "The default controller missed targets on \(defaultMisses) plant(s).")
 
 /// The stages of one default-controller cook of `recipe` on `plant` for each seed.
 func defaultControllerStages(_ recipe: Recipe, on plant: PlantParameters) -> [[StageMetrics]] {
@@ -180,7 +190,9 @@ if arguments.contains("--stages") {
             }
             for stage in recipe.stages where rows[stage.name] != nil {
                 guard let row = rows[stage.name] else { continue }
-                print("| \(name) | \(stage.name) | \(format(row.ratio)) | \(format(row.overshoot, 1)) | \(format(row.hold)) | \(format(row.switching, 1)) |")
+                print(
+                    "| \(name) | \(stage.name) | \(format(row.ratio)) | \(format(row.overshoot, 1)) | \(format(row.hold)) | \(format(row.switching, 1)) |"
+                )
             }
         }
     }

@@ -22,9 +22,12 @@ enum CookPlotting {
         }
         return CookPlot(
             title: "Cook \(summary.id): \(summary.recipeName.escapingControls)",
-            subtitle: "\(HistoryText.dateTime(summary.startedAtUnixSeconds)) · \(summary.station.escapingControls) · \(HistoryText.outcomeText(summary)) · \(clockText(summary.durationSeconds))",
+            subtitle:
+                "\(HistoryText.dateTime(summary.startedAtUnixSeconds)) · \(summary.station.escapingControls) · \(HistoryText.outcomeText(summary)) · \(clockText(summary.durationSeconds))",
             lines: lines, bands: bands(cook), markers: markers(cook.events),
-            strips: [PlotStrip(label: "burner", color: burnerColor, onIntervals: PlotStrip.intervals(cook.samples.map { ($0.timeSeconds, $0.burnerOn) }))])
+            strips: [
+                PlotStrip(label: "burner", color: burnerColor, onIntervals: PlotStrip.intervals(cook.samples.map { ($0.timeSeconds, $0.burnerOn) }))
+            ])
     }
 
     /// Two cooks on one time axis (each from its own start); bands and marks from the first.
@@ -38,11 +41,16 @@ enum CookPlotting {
         if first.summary.recipeName != second.summary.recipeName { title += " (\(second.summary.recipeName.escapingControls))" }
         return CookPlot(
             title: title,
-            subtitle: "\(HistoryText.dateTime(first.summary.startedAtUnixSeconds)) and \(HistoryText.dateTime(second.summary.startedAtUnixSeconds)); stages of cook \(first.summary.id)",
+            subtitle:
+                "\(HistoryText.dateTime(first.summary.startedAtUnixSeconds)) and \(HistoryText.dateTime(second.summary.startedAtUnixSeconds)); stages of cook \(first.summary.id)",
             lines: lines, bands: bands(first), markers: markers(first.events),
             strips: [
-                PlotStrip(label: "burner \(first.summary.id)", color: measuredColor, onIntervals: PlotStrip.intervals(first.samples.map { ($0.timeSeconds, $0.burnerOn) })),
-                PlotStrip(label: "burner \(second.summary.id)", color: compareColor, onIntervals: PlotStrip.intervals(second.samples.map { ($0.timeSeconds, $0.burnerOn) })),
+                PlotStrip(
+                    label: "burner \(first.summary.id)", color: measuredColor,
+                    onIntervals: PlotStrip.intervals(first.samples.map { ($0.timeSeconds, $0.burnerOn) })),
+                PlotStrip(
+                    label: "burner \(second.summary.id)", color: compareColor,
+                    onIntervals: PlotStrip.intervals(second.samples.map { ($0.timeSeconds, $0.burnerOn) })),
             ])
     }
 
@@ -50,7 +58,8 @@ enum CookPlotting {
         cook.stages.compactMap { stage in
             guard let start = stage.startedSeconds else { return nil }
             let target = stage.targetC.map { " \(formatCelsius($0))°" } ?? ""
-            return PlotBand(label: stage.name.escapingControls + target, startSeconds: start, endSeconds: stage.endedSeconds ?? cook.summary.durationSeconds)
+            return PlotBand(
+                label: stage.name.escapingControls + target, startSeconds: start, endSeconds: stage.endedSeconds ?? cook.summary.durationSeconds)
         }
     }
 
@@ -89,7 +98,8 @@ enum CookPlotting {
         if let open = current { bands.append(band(open, recipe, rows, end: rows.last?.timeSeconds ?? open.start)) }
         return CookPlot(
             title: "Simulated: \(recipe.name.escapingControls)",
-            subtitle: "\(result.controller.rawValue) controller on \(result.plant), seed \(result.seed) · \(result.completed ? "completed" : "aborted: \((result.abortReason ?? "?").escapingControls)") · \(clockText(result.simulatedSeconds))",
+            subtitle:
+                "\(result.controller.rawValue) controller on \(result.plant), seed \(result.seed) · \(result.completed ? "completed" : "aborted: \((result.abortReason ?? "?").escapingControls)") · \(clockText(result.simulatedSeconds))",
             lines: [
                 PlotLine(label: "target", color: targetColor, dashed: true, widthPixels: 1.4, points: rows.map { ($0.timeSeconds, $0.targetC) }),
                 PlotLine(label: "wok (true)", color: trueColor, widthPixels: 1.0, points: rows.map { ($0.timeSeconds, $0.trueC) }),

@@ -1,4 +1,5 @@
 import WokSystem
+
 /// What `wokctl` tells the shell. Documented in docs/wokctl.md; scripts may rely on these.
 struct ExitCode: Error, Equatable {
     var rawValue: Int32

@@ -1,7 +1,7 @@
 import Glibc
 import WokCore
-import WokSystem
 import WokSimulator
+import WokSystem
 
 /// Where `wokctl` finds recipes, stations and plants, and how it reads them.
 enum Files {

@@ -1,6 +1,6 @@
-import WokSystem
 import WokCore
 import WokHardware
+import WokSystem
 
 /// `wokctl hw`: the real devices named in the station file's `devices` section.
 enum HardwareCommand {
@@ -70,7 +70,7 @@ enum HardwareCommand {
         if args.has("json") {
             Terminal.line(report.json.serialized(pretty: true))
         } else {
-            report.lines.forEach { Terminal.line($0) }
+            for line in report.lines { Terminal.line(line) }
         }
         if !report.isHealthy { throw CommandFailure(message: "hw probe: found \(report.problems.count) problem(s)", code: .failure) }
     }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import WokCore
-import WokSystem
 import WokHistory
 import WokPlot
+import WokSystem
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `wokctl history`, `show`, `export` and `plot`: the cook history, read straight from the
 /// daemon's database (read-only; the daemon need not be running).
@@ -227,7 +228,8 @@ enum SVGConverter {
         var template = Array("\(directory)/wokctl-XXXXXX".utf8CString)
         let descriptor = mkstemp(&template)
         guard descriptor >= 0 else {
-            throw CommandFailure(message: "plot: cannot make a scratch file in \(directory): \(SystemError("mkstemp", errno: errno).reason)", code: .failure)
+            throw CommandFailure(
+                message: "plot: cannot make a scratch file in \(directory): \(SystemError("mkstemp", errno: errno).reason)", code: .failure)
         }
         unlink(template)
         // Only the converter gets it, as a standard descriptor; no other child inherits it.
@@ -275,8 +277,8 @@ enum SVGConverter {
     }
 }
 
-private extension Substring {
-    func trimmingCharacters() -> String {
+extension Substring {
+    fileprivate func trimmingCharacters() -> String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import WokCore
 import WokHistory
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Words for stored cooks: dates, outcomes, the stage table and the exports.
 enum HistoryText {
@@ -124,14 +125,16 @@ enum HistoryText {
         lines.append(header.joined(separator: " "))
         for analysis in StageAnalysis.stages(of: cook) {
             let stage = analysis.stage
-            lines.append([
-                column("\(stage.index + 1) \(stage.name.escapingControls)", 24), column(stage.targetC.map { "\(formatCelsius($0))°" } ?? "off", 7, right: true),
-                column(clockText(stage.startedSeconds ?? 0), 6, right: true),
-                column(analysis.durationSeconds.map(clockText) ?? "-", 6, right: true),
-                column(analysis.secondsToReach.map { "\(fixed($0, 0))s" } ?? (stage.targetC == nil ? "-" : "never"), 8, right: true),
-                column(analysis.overshootC.map { "\(fixed($0, 1))°" } ?? "-", 10, right: true),
-                column(analysis.holdMeanAbsErrorC.map { "\(fixed($0, 2))°" } ?? "-", 9, right: true),
-            ].joined(separator: " "))
+            lines.append(
+                [
+                    column("\(stage.index + 1) \(stage.name.escapingControls)", 24),
+                    column(stage.targetC.map { "\(formatCelsius($0))°" } ?? "off", 7, right: true),
+                    column(clockText(stage.startedSeconds ?? 0), 6, right: true),
+                    column(analysis.durationSeconds.map(clockText) ?? "-", 6, right: true),
+                    column(analysis.secondsToReach.map { "\(fixed($0, 0))s" } ?? (stage.targetC == nil ? "-" : "never"), 8, right: true),
+                    column(analysis.overshootC.map { "\(fixed($0, 1))°" } ?? "-", 10, right: true),
+                    column(analysis.holdMeanAbsErrorC.map { "\(fixed($0, 2))°" } ?? "-", 9, right: true),
+                ].joined(separator: " "))
         }
         let notable = cook.events.filter {
             ["fault", "alarm", "valve-closed", "cook-aborted", "fault-acknowledged", "confirmation-overdue", "target-not-reached", "held", "resumed"]
@@ -148,7 +151,8 @@ enum HistoryText {
         let points = cook.samples.map {
             ChartPointConversion.point(timeSeconds: $0.timeSeconds, temperatureC: $0.measuredC, targetC: $0.targetC, burnerOn: $0.burnerOn)
         }
-        lines += ChartPointConversion.chart(points, width: width, height: 12, startSeconds: 0, endSeconds: max(1, summary.durationSeconds), color: color)
+        lines += ChartPointConversion.chart(
+            points, width: width, height: 12, startSeconds: 0, endSeconds: max(1, summary.durationSeconds), color: color)
         return lines.joined(separator: "\n") + "\n"
     }
 }

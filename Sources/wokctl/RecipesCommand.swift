@@ -1,5 +1,5 @@
-import WokSystem
 import WokCore
+import WokSystem
 
 /// `wokctl recipes list|show|validate`: works offline, on files only.
 enum RecipesCommand {
@@ -42,10 +42,14 @@ enum RecipesCommand {
             switch loaded {
             case .success(let recipe):
                 let total = recipe.stages.reduce(0.0) { $0 + ($1.seconds ?? $1.minSeconds ?? 0) }
-                rows.append(["name": .string(name), "title": .string(recipe.name), "serves": .number(Double(recipe.serves)),
-                             "stages": .number(Double(recipe.stages.count)), "valid": true])
+                rows.append([
+                    "name": .string(name), "title": .string(recipe.name), "serves": .number(Double(recipe.serves)),
+                    "stages": .number(Double(recipe.stages.count)), "valid": true,
+                ])
                 if !json {
-                    Terminal.line("\(column(name.escapingControls, 28)) \(column(recipe.name.escapingControls, 40)) serves \(recipe.serves), \(recipe.stages.count) stages, ~\(clockText(total))+ min")
+                    Terminal.line(
+                        "\(column(name.escapingControls, 28)) \(column(recipe.name.escapingControls, 40)) serves \(recipe.serves), \(recipe.stages.count) stages, ~\(clockText(total))+ min"
+                    )
                 }
             case .failure(let error):
                 rows.append(["name": .string(name), "valid": false, "problems": .array(error.problems.map { .string($0) })])
@@ -111,7 +115,8 @@ enum RecipesCommand {
             allProblems += problems
             results.append(["recipe": .string(path), "valid": .bool(problems.isEmpty), "problems": .array(problems.map { .string($0) })])
             if !json {
-                if problems.isEmpty { Terminal.line("\(path.escapingControls): OK") } else { problems.forEach { Terminal.line($0.escapingControls) } }
+                if problems.isEmpty { Terminal.line("\(path.escapingControls): OK") }
+                for problem in problems { Terminal.line(problem.escapingControls) }
             }
         }
         if json { Terminal.line(JSONValue.array(results).serialized(pretty: true)) }
@@ -139,12 +144,15 @@ enum RecipeJSON {
             if let seconds = stage.minSeconds { object["minSeconds"] = .number(seconds) }
             if let seconds = stage.maxSeconds { object["maxSeconds"] = .number(seconds) }
             if let prompt = stage.prompt { object["prompt"] = .string(prompt) }
-            object["add"] = .array(stage.add.map {
-                ["name": .string($0.name), "grams": .number($0.grams), "tempC": .number($0.tempC), "water": .number($0.water)]
-            })
+            object["add"] = .array(
+                stage.add.map {
+                    ["name": .string($0.name), "grams": .number($0.grams), "tempC": .number($0.tempC), "water": .number($0.water)]
+                })
             stages.append(.object(object))
         }
-        return ["schema": .number(Double(Recipe.schemaVersion)), "name": .string(recipe.name),
-                "serves": .number(Double(recipe.serves)), "stages": .array(stages)]
+        return [
+            "schema": .number(Double(Recipe.schemaVersion)), "name": .string(recipe.name),
+            "serves": .number(Double(recipe.serves)), "stages": .array(stages),
+        ]
     }
 }

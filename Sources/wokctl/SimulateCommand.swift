@@ -1,6 +1,6 @@
-import WokSystem
 import WokCore
 import WokSimulator
+import WokSystem
 
 /// `wokctl simulate`: a whole cook against the simulated station.
 enum SimulateCommand {
@@ -78,7 +78,9 @@ enum SimulateCommand {
         let plotPath = args.value("plot")
         var progress = json ? nil : ProgressView(recipe: recipe, interactive: Terminal.isInteractive)
         if !json {
-            Terminal.line("Simulating \"\(recipe.name.escapingControls)\" with the \(controller.rawValue) controller on \(plant.name); seed \(seed), speed \(speed.map { "\(formatNumber($0))x" } ?? "max")")
+            Terminal.line(
+                "Simulating \"\(recipe.name.escapingControls)\" with the \(controller.rawValue) controller on \(plant.name); seed \(seed), speed \(speed.map { "\(formatNumber($0))x" } ?? "max")"
+            )
         }
         let wallStart = WallClock.nowSeconds()
         while let row = simulation.step() {
@@ -156,7 +158,9 @@ struct ProgressView {
         let target = row.targetC.map { "\(formatCelsius($0)) °C" } ?? "off"
         let measured = row.measuredC.map { "\(fixed($0, 1)) °C" } ?? "no reading"
         let burner = row.burner.isOn ? "ON " : "off"
-        Terminal.redraw("\(stamp) \(column(stage, 28)) target \(column(target, 7)) wok \(column(measured, 9)) burner \(burner) duty \(column(String(Int((row.duty * 100).rounded())), 3, right: true))%")
+        Terminal.redraw(
+            "\(stamp) \(column(stage, 28)) target \(column(target, 7)) wok \(column(measured, 9)) burner \(burner) duty \(column(String(Int((row.duty * 100).rounded())), 3, right: true))%"
+        )
     }
 
     func finish() {
@@ -196,12 +200,15 @@ enum SimulationReport {
 
     static func printTable(_ result: SimulationResult) {
         Terminal.line()
-        Terminal.line(Terminal.bold(result.completed ? "Cook completed" : "Cook aborted: \((result.abortReason ?? "?").escapingControls)")
-            + " in \(clockText(result.simulatedSeconds)) (simulated); hottest the wok got: \(fixed(result.maxTrueC, 1)) °C")
+        Terminal.line(
+            Terminal.bold(result.completed ? "Cook completed" : "Cook aborted: \((result.abortReason ?? "?").escapingControls)")
+                + " in \(clockText(result.simulatedSeconds)) (simulated); hottest the wok got: \(fixed(result.maxTrueC, 1)) °C")
         Terminal.line()
-        let header = [column("stage", 22), column("target", 7, right: true), column("time", 6, right: true),
-                      column("to band", 8, right: true), column("limit", 7, right: true), column("overshoot", 10, right: true),
-                      column("hold err", 9, right: true), column("max err", 8, right: true), column("clicks", 7, right: true)]
+        let header = [
+            column("stage", 22), column("target", 7, right: true), column("time", 6, right: true),
+            column("to band", 8, right: true), column("limit", 7, right: true), column("overshoot", 10, right: true),
+            column("hold err", 9, right: true), column("max err", 8, right: true), column("clicks", 7, right: true),
+        ]
         Terminal.line(header.joined(separator: " "))
         for stage in result.stages {
             let cells = [
@@ -217,7 +224,9 @@ enum SimulationReport {
             Terminal.line(cells.joined(separator: " "))
         }
         for fault in result.faults {
-            Terminal.line("fault \(fault.kind.rawValue) injected at \(fixed(fault.injectedAtSeconds, 2)) s, detected at \(fault.detectedAtSeconds.map { "\(fixed($0, 2)) s" } ?? "never"), burner off at \(fault.burnerOffAtSeconds.map { "\(fixed($0, 2)) s" } ?? "never")")
+            Terminal.line(
+                "fault \(fault.kind.rawValue) injected at \(fixed(fault.injectedAtSeconds, 2)) s, detected at \(fault.detectedAtSeconds.map { "\(fixed($0, 2)) s" } ?? "never"), burner off at \(fault.burnerOffAtSeconds.map { "\(fixed($0, 2)) s" } ?? "never")"
+            )
         }
         Terminal.line("\"to band\" runs from the stage's start or the food landing; \"limit\" is the same with the burner fully on.")
     }

@@ -1,6 +1,6 @@
 import Glibc
-import WokCore
 import WokClient
+import WokCore
 import WokSystem
 import WokWire
 
@@ -8,47 +8,47 @@ import WokWire
 enum StationCommands {
     static let help: [String: String] = [
         "status": """
-            Usage: wokctl status [--json] [--socket PATH]
+        Usage: wokctl status [--json] [--socket PATH]
 
-            Shows what the station is doing: state, recipe, stage, target and wok temperature, burner,
-            fault and what the cook must do now. --json prints the daemon's snapshot as one object.
-            """,
+        Shows what the station is doing: state, recipe, stage, target and wok temperature, burner,
+        fault and what the cook must do now. --json prints the daemon's snapshot as one object.
+        """,
         "start": """
-            Usage: wokctl start RECIPE [--socket PATH] [--json]
+        Usage: wokctl start RECIPE [--socket PATH] [--json]
 
-            Starts cooking RECIPE: a name from the daemon's recipe directories, or a path to a recipe file
-            (anything with a '/' or ending in .json). A file is read by wokctl, with your rights, and its
-            text sent to wokd, which checks it as it checks its own. The burner lights at once for the
-            first stage.
-            """,
+        Starts cooking RECIPE: a name from the daemon's recipe directories, or a path to a recipe file
+        (anything with a '/' or ending in .json). A file is read by wokctl, with your rights, and its
+        text sent to wokd, which checks it as it checks its own. The burner lights at once for the
+        first stage.
+        """,
         "next": """
-            Usage: wokctl next [--socket PATH] [--json]
+        Usage: wokctl next [--socket PATH] [--json]
 
-            Confirms the current stage (the caramel is the right colour, ...) and moves to the next one.
-            Refused before the stage's minimum time.
-            """,
+        Confirms the current stage (the caramel is the right colour, ...) and moves to the next one.
+        Refused before the stage's minimum time.
+        """,
         "hold": """
-            Usage: wokctl hold [--socket PATH] [--json]
+        Usage: wokctl hold [--socket PATH] [--json]
 
-            Freezes the stage clock and keeps the current heat, for when the cook needs a moment.
-            """,
+        Freezes the stage clock and keeps the current heat, for when the cook needs a moment.
+        """,
         "resume": """
-            Usage: wokctl resume [--socket PATH] [--json]
+        Usage: wokctl resume [--socket PATH] [--json]
 
-            Lets a held stage clock run again; or, after wokd was restarted mid-cook, continues the
-            interrupted cook from the start of the stage it was in (within the station's bound).
-            """,
+        Lets a held stage clock run again; or, after wokd was restarted mid-cook, continues the
+        interrupted cook from the start of the stage it was in (within the station's bound).
+        """,
         "abort": """
-            Usage: wokctl abort [--socket PATH] [--json]
+        Usage: wokctl abort [--socket PATH] [--json]
 
-            Ends the cook and turns the burner off now. Also discards an interrupted cook.
-            """,
+        Ends the cook and turns the burner off now. Also discards an interrupted cook.
+        """,
         "ack": """
-            Usage: wokctl ack [--socket PATH] [--json]
+        Usage: wokctl ack [--socket PATH] [--json]
 
-            Acknowledges a latched fault once its cause is gone, so a new cook may start.
-            Refused while the cause persists.
-            """,
+        Acknowledges a latched fault once its cause is gone, so a new cook may start.
+        Refused while the cause persists.
+        """,
     ]
 
     static func run(_ verb: String, _ raw: [String]) throws(CommandFailure) {
@@ -138,13 +138,14 @@ enum StationCommands {
         case .success(let value):
             return value
         case .failure(let error):
-            let code: ExitCode = switch error.code {
-            case .notPermitted: .permissionDenied
-            case .refused: .refused
-            case .recipeNotFound, .recipeInvalid: .invalidInput
-            case .parseError, .invalidRequest, .unknownMethod, .unsupportedVersion, .requestTooLarge: .usage
-            case .failed: .failure
-            }
+            let code: ExitCode =
+                switch error.code {
+                case .notPermitted: .permissionDenied
+                case .refused: .refused
+                case .recipeNotFound, .recipeInvalid: .invalidInput
+                case .parseError, .invalidRequest, .unknownMethod, .unsupportedVersion, .requestTooLarge: .usage
+                case .failed: .failure
+                }
             throw CommandFailure(message: "\(method.rawValue): \(safeText(error.description))", code: code)
         }
     }

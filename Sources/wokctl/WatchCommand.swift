@@ -1,5 +1,5 @@
-import WokCore
 import WokClient
+import WokCore
 import WokSystem
 import WokWire
 
@@ -80,7 +80,9 @@ struct WatchView {
     }
 
     mutating func start(_ first: Subscription) {
-        samples = first.history.map { ChartSample(timeSeconds: $0.timeSeconds, temperatureC: $0.temperatureC, targetC: $0.targetC, burnerOn: $0.burnerOn) }
+        samples = first.history.map {
+            ChartSample(timeSeconds: $0.timeSeconds, temperatureC: $0.temperatureC, targetC: $0.targetC, burnerOn: $0.burnerOn)
+        }
         if json { Terminal.line(ControlReply.push("snapshot", first.snapshot.json)) }
         update(first.snapshot, force: true)
     }
@@ -109,7 +111,8 @@ struct WatchView {
     private mutating func update(_ next: StationSnapshot, force: Bool) {
         snapshot = next
         if next.timeSeconds - (samples.last?.timeSeconds ?? -Double.infinity) >= 1 {
-            samples.append(ChartSample(timeSeconds: next.timeSeconds, temperatureC: next.temperatureC, targetC: next.targetC, burnerOn: next.burnerOn))
+            samples.append(
+                ChartSample(timeSeconds: next.timeSeconds, temperatureC: next.temperatureC, targetC: next.targetC, burnerOn: next.burnerOn))
             if samples.count > 4000 { samples.removeFirst(samples.count - 3600) }
         }
         guard !json else { return }

@@ -1,5 +1,5 @@
-import WokCore
 import WokClient
+import WokCore
 import WokSystem
 import WokWire
 
@@ -70,7 +70,9 @@ struct AbortProbe {
 
     /// Starts the default recipe on a fresh connection; false if the daemon did not.
     mutating func startCook(whileWaiting: () -> Void) -> Bool {
-        guard case .success(let client) = BenchClient.connect(to: socketPath, deadline: monotonic() + Self.answerWaitSeconds, whileWaiting: whileWaiting)
+        guard
+            case .success(let client) = BenchClient.connect(
+                to: socketPath, deadline: monotonic() + Self.answerWaitSeconds, whileWaiting: whileWaiting)
         else {
             otherProblems.append("start: could not connect")
             return false
@@ -80,7 +82,9 @@ struct AbortProbe {
 
     /// Reads the status on a fresh connection, keeping its loop statistics and any fault.
     mutating func readStatus(whileWaiting: () -> Void) -> Bool {
-        guard case .success(let client) = BenchClient.connect(to: socketPath, deadline: monotonic() + Self.answerWaitSeconds, whileWaiting: whileWaiting)
+        guard
+            case .success(let client) = BenchClient.connect(
+                to: socketPath, deadline: monotonic() + Self.answerWaitSeconds, whileWaiting: whileWaiting)
         else {
             otherProblems.append("status: could not connect")
             return false
@@ -90,7 +94,9 @@ struct AbortProbe {
 
     @discardableResult
     private mutating func startCook(on client: BenchClient, whileWaiting: () -> Void) -> Bool {
-        switch client.request(.start, params: ["recipe": .string(benchRecipe)], deadline: monotonic() + Self.answerWaitSeconds, whileWaiting: whileWaiting) {
+        switch client.request(
+            .start, params: ["recipe": .string(benchRecipe)], deadline: monotonic() + Self.answerWaitSeconds, whileWaiting: whileWaiting)
+        {
         case .success(.success(let snapshot)):
             note(snapshot)
             return true

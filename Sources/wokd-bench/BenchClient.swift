@@ -1,6 +1,6 @@
 import Glibc
-import WokCore
 import WokClient
+import WokCore
 import WokSystem
 import WokWire
 
@@ -120,7 +120,9 @@ final class BenchClient {
     ) -> Result<Result<JSONValue, ControlError>, ClientFailure> {
         let id = JSONValue.number(Double(nextID))
         nextID += 1
-        if case .failure(let failure) = send(ControlRequest(id: id, method: method, params: params).line, deadline: deadline, whileWaiting: whileWaiting) {
+        if case .failure(let failure) = send(
+            ControlRequest(id: id, method: method, params: params).line, deadline: deadline, whileWaiting: whileWaiting)
+        {
             return .failure(failure)
         }
         while true {

@@ -1,6 +1,6 @@
 import Glibc
-import WokCore
 import WokClient
+import WokCore
 import WokSystem
 import WokWire
 
@@ -73,7 +73,9 @@ private func raiseDescriptorLimit(needed: Int) -> Bool {
         }
     }
     let enough = limit.rlim_cur >= needed
-    print("RLIMIT_NOFILE of the load: soft \(before) raised to \(limit.rlim_cur) (hard \(limit.rlim_max))\(enough ? "" : "; NOT ENOUGH for \(needed) connections")")
+    print(
+        "RLIMIT_NOFILE of the load: soft \(before) raised to \(limit.rlim_cur) (hard \(limit.rlim_max))\(enough ? "" : "; NOT ENOUGH for \(needed) connections")"
+    )
     return enough
 }
 
@@ -104,7 +106,9 @@ private func holdIdleConnections(_ socketPath: String, until deadline: Double) {
     _ = raiseDescriptorLimit(needed: count + 16)
     let started = monotonic()
     let (clients, failure) = openConnections(count, socketPath, until: deadline)
-    print("idle: opened \(clients.count) of \(count) connections in \(formatNumber(((monotonic() - started) * 100).rounded() / 100)) s\(failure.map { "; \($0)" } ?? "")")
+    print(
+        "idle: opened \(clients.count) of \(count) connections in \(formatNumber(((monotonic() - started) * 100).rounded() / 100)) s\(failure.map { "; \($0)" } ?? "")"
+    )
     sleep(seconds: min(1, max(0, deadline - monotonic())))
     print("idle: 1 s later the daemon had closed \(countClosedByDaemon(clients)) of them (refused: too many clients), and holds the rest")
     sleep(seconds: deadline - monotonic())

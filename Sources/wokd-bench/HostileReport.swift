@@ -62,7 +62,9 @@ extension ScenarioResult {
 func printHostileHeader(_ settings: HostileSettings) {
     let core = settings.busyOtherCore ? "busy" : "idle"
     print("wokd-bench --hostile: each scenario against a fresh wokd --simulate at 1x, the default recipe cooking")
-    print("  each load runs \(formatNumber(settings.loadSeconds)) s after a \(formatNumber(HostileSettings.warmUpSeconds)) s warm-up; other core \(core)")
+    print(
+        "  each load runs \(formatNumber(settings.loadSeconds)) s after a \(formatNumber(HostileSettings.warmUpSeconds)) s warm-up; other core \(core)"
+    )
     print(
         "  every \(formatNumber(settings.probeEverySeconds)) s a well-behaved client aborts on a fresh connection (waiting up to "
             + "\(formatNumber(AbortProbe.answerWaitSeconds)) s), then starts the cook again")
@@ -115,7 +117,8 @@ func printScenario(_ result: ScenarioResult, _ settings: HostileSettings) {
         let within = formatNumber(AbortProbe.answerTargetSeconds)
         let slowest = probe.worstAnsweredSeconds.map { rounded($0, 3) + " s" } ?? "-"
         figure(
-            "abort", "\(probe.answeredInTime) of \(probe.attempts.count) answered within \(within) s, slowest answer \(slowest), \(probe.unanswered) not answered",
+            "abort",
+            "\(probe.answeredInTime) of \(probe.attempts.count) answered within \(within) s, slowest answer \(slowest), \(probe.unanswered) not answered",
             target: "all within \(within) s", met: result.abortsAllInTime)
         let times = probe.attempts.map { rounded($0.seconds, 3) + ($0.failure == nil ? "" : "*") }
         print("    each, in s (* not answered): \(times.joined(separator: ", "))")

@@ -1,6 +1,6 @@
 import Glibc
-import WokCore
 import WokClient
+import WokCore
 import WokSystem
 import WokWire
 
@@ -20,7 +20,10 @@ func runQuietBench(seconds: Double, speed: Double, busyOtherCore: Bool) -> Int32
     do {
         directory = try makeTemporaryDirectory("wokd-bench")
         let wokd = try siblingBinary("wokd")
-        let argv = [wokd, "--simulate", "--speed", String(speed), "--socket", directory + "/control.sock", "--state-dir", directory + "/state", "--recipes", "recipes"]
+        let argv = [
+            wokd, "--simulate", "--speed", String(speed), "--socket", directory + "/control.sock", "--state-dir", directory + "/state", "--recipes",
+            "recipes",
+        ]
         daemon = try ChildProcess(name: "wokd", argv: argv, standardError: directory + "/wokd.log")
     } catch {
         return fail("\(error)")
@@ -71,11 +74,17 @@ func runQuietBench(seconds: Double, speed: Double, busyOtherCore: Bool) -> Int32
     func figure(_ key: String) -> String { loop[key]?.numberValue.map { formatNumber($0) } ?? "-" }
     let cookState = final["state"]?.stringValue ?? "?"
     let stage = final["stage"]?.objectValue?["name"]?.stringValue ?? "-"
-    print("wokd --simulate at \(formatNumber(speed))x, default recipe, \(formatNumber(wall.rounded())) s measured, other core \(busyOtherCore ? "busy" : "idle")")
+    print(
+        "wokd --simulate at \(formatNumber(speed))x, default recipe, \(formatNumber(wall.rounded())) s measured, other core \(busyOtherCore ? "busy" : "idle")"
+    )
     print("  cook at the end: \(cookState), stage \"\(stage)\"")
     print("  resident memory, peak: \(formatNumber((peakResident / 1024 * 10).rounded() / 10)) MB   (target: under 12 MB)")
-    print("  CPU: \(formatNumber((cpuUsed / wall * 10000).rounded() / 100)) % of one core (\(formatNumber((cpuUsed * 1000).rounded() / 1000)) s of CPU in \(formatNumber(wall.rounded())) s)   (target: under 1 %)")
+    print(
+        "  CPU: \(formatNumber((cpuUsed / wall * 10000).rounded() / 100)) % of one core (\(formatNumber((cpuUsed * 1000).rounded() / 1000)) s of CPU in \(formatNumber(wall.rounded())) s)   (target: under 1 %)"
+    )
     print("  loop: \(figure("ticks")) ticks, \(figure("missedDeadlines")) missed deadlines")
-    print("  period jitter (lateness against the deadline): p50 \(figure("latenessP50Ms")) ms, p99 \(figure("latenessP99Ms")) ms, max \(figure("latenessMaxMs")) ms   (target: p99 under 2 ms)")
+    print(
+        "  period jitter (lateness against the deadline): p50 \(figure("latenessP50Ms")) ms, p99 \(figure("latenessP99Ms")) ms, max \(figure("latenessMaxMs")) ms   (target: p99 under 2 ms)"
+    )
     return 0
 }

@@ -1,6 +1,6 @@
 import Glibc
-import WokCore
 import WokClient
+import WokCore
 import WokSystem
 import WokWire
 
@@ -23,7 +23,8 @@ struct SlowFsyncShim {
             standardError: log)
         let end = compiler.wait(seconds: 120) ?? compiler.stop(signal: SIGKILL)
         guard end == .exited(0), fileExists(library) else {
-            throw BenchError("\(clang) could not build \(source) (\(end.map { "\($0)" } ?? "no end")): \(lastLines(of: log, count: 5).joined(separator: " | "))")
+            throw BenchError(
+                "\(clang) could not build \(source) (\(end.map { "\($0)" } ?? "no end")): \(lastLines(of: log, count: 5).joined(separator: " | "))")
         }
         return SlowFsyncShim(libraryPath: library, logPath: directory + "/slow-fsync.log")
     }

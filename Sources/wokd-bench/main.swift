@@ -1,6 +1,6 @@
 import Glibc
-import WokCore
 import WokClient
+import WokCore
 import WokSystem
 import WokWire
 

@@ -17,10 +17,12 @@ private func advance(_ session: inout CookSession, from: Double, to: Double, mea
 
 @Suite struct CookSessionTests {
     @Test func timeStagesEndAfterTheirSecondsAndTheCookCompletes() {
-        let recipe = Recipe(name: "r", serves: 1, stages: [
-            Stage(name: "a", heat: .level(.high), advance: .time, seconds: 30),
-            Stage(name: "b", heat: .level(.off), advance: .time, seconds: 10),
-        ])
+        let recipe = Recipe(
+            name: "r", serves: 1,
+            stages: [
+                Stage(name: "a", heat: .level(.high), advance: .time, seconds: 30),
+                Stage(name: "b", heat: .level(.off), advance: .time, seconds: 10),
+            ])
         var session = CookSession(recipe: recipe, station: station, nowSeconds: 0)
         #expect(session.begin().contains(.stageStarted(index: 0, name: "a", targetC: 230)))
         _ = advance(&session, from: 0, to: 29.75, measured: 100)
@@ -34,9 +36,11 @@ private func advance(_ session: inout CookSession, from: Double, to: Double, mea
     }
 
     @Test func reachedTimerStartsTheClockOnlyAtTheTarget() {
-        let recipe = Recipe(name: "r", serves: 1, stages: [
-            Stage(name: "sear", heat: .level(.high), advance: .time, timer: .reached, seconds: 60, maxSeconds: 500),
-        ])
+        let recipe = Recipe(
+            name: "r", serves: 1,
+            stages: [
+                Stage(name: "sear", heat: .level(.high), advance: .time, timer: .reached, seconds: 60, maxSeconds: 500)
+            ])
         var session = CookSession(recipe: recipe, station: station, nowSeconds: 0)
         _ = session.begin()
         _ = advance(&session, from: 0, to: 100, measured: 150)
@@ -51,10 +55,12 @@ private func advance(_ session: inout CookSession, from: Double, to: Double, mea
     }
 
     @Test func reachedStageGivesUpAtItsBoundWithAWarning() {
-        let recipe = Recipe(name: "r", serves: 1, stages: [
-            Stage(name: "preheat", heat: .level(.high), advance: .reached, maxSeconds: 120),
-            Stage(name: "next", heat: .level(.high), advance: .time, seconds: 10),
-        ])
+        let recipe = Recipe(
+            name: "r", serves: 1,
+            stages: [
+                Stage(name: "preheat", heat: .level(.high), advance: .reached, maxSeconds: 120),
+                Stage(name: "next", heat: .level(.high), advance: .time, seconds: 10),
+            ])
         var session = CookSession(recipe: recipe, station: station, nowSeconds: 0)
         _ = session.begin()
         let events = advance(&session, from: 0, to: 121, measured: 80)
@@ -63,10 +69,12 @@ private func advance(_ session: inout CookSession, from: Double, to: Double, mea
     }
 
     @Test func confirmIsRefusedBeforeMinimumAndOverdueDropsToTheSafeHold() throws {
-        let recipe = Recipe(name: "r", serves: 1, stages: [
-            Stage(name: "caramel", heat: .level(.mediumHigh), advance: .confirm, minSeconds: 180, maxSeconds: 240),
-            Stage(name: "pork", heat: .level(.high), advance: .time, seconds: 60),
-        ])
+        let recipe = Recipe(
+            name: "r", serves: 1,
+            stages: [
+                Stage(name: "caramel", heat: .level(.mediumHigh), advance: .confirm, minSeconds: 180, maxSeconds: 240),
+                Stage(name: "pork", heat: .level(.high), advance: .time, seconds: 60),
+            ])
         var session = CookSession(recipe: recipe, station: station, nowSeconds: 0)
         _ = session.begin()
         _ = advance(&session, from: 0, to: 100, measured: 200)

@@ -35,7 +35,10 @@ private func recipe(prompt: String, stageName: String = "Sear", name: String = "
 
     @Test func aC1ControlInAStageNameIsRefusedAndTheNameIsEscapedInTheLocation() {
         let found = recipeProblems(recipe(prompt: "ok", stageName: #"Sear\u0085"#))
-        #expect(found == [#"r.json: stage 1 "Sear\x85", field "name": contains U+0085 (a control character) at character 5; displayed text must be one line without control or bidirectional formatting characters"#])
+        #expect(
+            found == [
+                #"r.json: stage 1 "Sear\x85", field "name": contains U+0085 (a control character) at character 5; displayed text must be one line without control or bidirectional formatting characters"#
+            ])
     }
 
     @Test func everyTextFieldOfARecipeIsChecked() {
@@ -52,7 +55,8 @@ private func recipe(prompt: String, stageName: String = "Sear", name: String = "
     }
 
     @Test func aKeyWithAControlCharacterIsRefusedAndShownEscaped() {
-        let found = recipeProblems(#"{"schema": 1, "name": "T", "serves": 2, "x\u0007": 1, "stages": [{"name": "S", "heat": "high", "advance": "time", "seconds": 60}]}"#)
+        let found = recipeProblems(
+            #"{"schema": 1, "name": "T", "serves": 2, "x\u0007": 1, "stages": [{"name": "S", "heat": "high", "advance": "time", "seconds": 60}]}"#)
         #expect(found.contains { $0.hasPrefix(#"r.json: field "x\x07": the key contains U+0007"#) }, "\(found)")
     }
 
@@ -70,7 +74,10 @@ private func recipe(prompt: String, stageName: String = "Sear", name: String = "
             Issue.record("accepted a station name with U+202E")
             return
         }
-        #expect(error.problems == [#"s.json: field "name": contains U+202E (a bidirectional formatting character) at character 5; displayed text must be one line without control or bidirectional formatting characters"#])
+        #expect(
+            error.problems == [
+                #"s.json: field "name": contains U+202E (a bidirectional formatting character) at character 5; displayed text must be one line without control or bidirectional formatting characters"#
+            ])
     }
 
     @Test func everyStringOfAStationFileIsChecked() {
@@ -82,7 +89,8 @@ private func recipe(prompt: String, stageName: String = "Sear", name: String = "
     }
 
     @Test func aRecipeBuiltInCodeIsCheckedAgainstTheStation() {
-        let recipe = Recipe(name: "Test", serves: 1, stages: [Stage(name: "Sear", heat: .level(.high), advance: .time, seconds: 60, prompt: "go\u{1B}[31m")])
+        let recipe = Recipe(
+            name: "Test", serves: 1, stages: [Stage(name: "Sear", heat: .level(.high), advance: .time, seconds: 60, prompt: "go\u{1B}[31m")])
         let found = RecipeCheck.problems(recipe, on: .standard).map(\.description)
         #expect(found.contains { $0.hasPrefix(#"stage 1 "Sear", field "prompt": contains U+001B"#) }, "\(found)")
     }

@@ -32,8 +32,7 @@ private func jsonEndPosition(of bytes: [UInt8]) -> (line: Int, column: Int) {
     var line = 1
     var column = 1
     for (index, byte) in bytes.enumerated() {
-        if byte == 0x0A || (byte == 0x0D && (index + 1 == bytes.count || bytes[index + 1] != 0x0A))
-        {
+        if byte == 0x0A || (byte == 0x0D && (index + 1 == bytes.count || bytes[index + 1] != 0x0A)) {
             line += 1
             column = 1
         } else if byte == 0x0D {

@@ -65,17 +65,18 @@ private func problems(_ text: String) -> [String] {
         #expect(found.count == 4)
     }
 
-    @Test(arguments: [
-        (["heat": "900"], "heat", "out of range"),
-        (["seconds": nil], "seconds", "required"),
-        (["advance": #""reached""#, "timer": #""reached""#, "seconds": nil], "timer", "means nothing"),
-        (["advance": #""confirm""#, "minSeconds": "200", "maxSeconds": "100"], "maxSeconds", "less than minSeconds"),
-        (["minSeconds": "5"], "minSeconds", "only applies"),
-        (["add": #"[{"name": "pork", "grams": 500, "water": 1.5}]"#], "water", "out of range"),
-        (["add": #"[{"name": "pork", "grams": 500, "tempC": 900}]"#], "tempC", "out of range"),
-        (["add": #"[{"grams": 500}]"#], "name", "required"),
-        (["heat": #""off""#, "timer": #""reached""#], "timer", "needs a heat"),
-    ] as [([String: String?], String, String)])
+    @Test(
+        arguments: [
+            (["heat": "900"], "heat", "out of range"),
+            (["seconds": nil], "seconds", "required"),
+            (["advance": #""reached""#, "timer": #""reached""#, "seconds": nil], "timer", "means nothing"),
+            (["advance": #""confirm""#, "minSeconds": "200", "maxSeconds": "100"], "maxSeconds", "less than minSeconds"),
+            (["minSeconds": "5"], "minSeconds", "only applies"),
+            (["add": #"[{"name": "pork", "grams": 500, "water": 1.5}]"#], "water", "out of range"),
+            (["add": #"[{"name": "pork", "grams": 500, "tempC": 900}]"#], "tempC", "out of range"),
+            (["add": #"[{"grams": 500}]"#], "name", "required"),
+            (["heat": #""off""#, "timer": #""reached""#], "timer", "needs a heat"),
+        ] as [([String: String?], String, String)])
     func fieldRulesAreEnforced(overrides: [String: String?], field: String, phrase: String) {
         let found = problems(recipe(stages: [stage(overrides)]))
         #expect(found.contains { $0.contains("field \"\(field)\"") && $0.contains(phrase) }, "\(found)")
@@ -115,7 +116,8 @@ private func problems(_ text: String) -> [String] {
     }
 
     @Test func inconsistentStationsAreRejectedWithEveryReason() {
-        let text = #"{"levels": {"medium": 250, "high": 240, "max": 320}, "limits": {"maxC": 300}, "relay": {"windowSeconds": 2, "minOnSeconds": 2, "minOffSeconds": 1}, "control": {"controller": "fuzzy"}}"#
+        let text =
+            #"{"levels": {"medium": 250, "high": 240, "max": 320}, "limits": {"maxC": 300}, "relay": {"windowSeconds": 2, "minOnSeconds": 2, "minOffSeconds": 1}, "control": {"controller": "fuzzy"}}"#
         guard case .failure(let error) = StationLoader.parse(text, source: "s.json") else {
             Issue.record("expected problems")
             return

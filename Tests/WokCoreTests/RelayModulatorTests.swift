@@ -18,7 +18,11 @@ private func run(duty: Double, seconds: Double, timing: Station.RelayTiming = St
         let command = modulator.output(duty: duty, nowSeconds: now)
         if command != last {
             if now > 0 {
-                if last == .on { shortestOn = min(shortestOn, now - runStart) } else if runStart > 0 { shortestOff = min(shortestOff, now - runStart) }
+                if last == .on {
+                    shortestOn = min(shortestOn, now - runStart)
+                } else if runStart > 0 {
+                    shortestOff = min(shortestOff, now - runStart)
+                }
             }
             runStart = now
             last = command

@@ -89,11 +89,16 @@ private func run(
         // The same fall just after a stage added food: the load's longer bound applies.
         var loaded = SafetyMonitor(station: .standard)
         // (A slower fall, so the reading stays far from frozen and from the room all the while.)
-        let loadedAt = run(&loaded, steps: 2000, context: { step in cooking(addsFood: true, stageElapsed: Double(step) * 0.25) },
-            burner: { _ in .on }) { step in reading(200 - Double(step) * 0.1) }
+        let loadedAt = run(
+            &loaded, steps: 2000, context: { step in cooking(addsFood: true, stageElapsed: Double(step) * 0.25) },
+            burner: { _ in .on }
+        ) { step in reading(200 - Double(step) * 0.1) }
         #expect(loaded.latched?.kind == .noHeatingGain)
         let loadedLeft = 51 * period
-        #expect(loadedAt.map { $0 >= loadedLeft + settings.noGainUnderLoadSeconds - period && $0 <= loadedLeft + settings.noGainUnderLoadSeconds + period } == true)
+        #expect(
+            loadedAt.map {
+                $0 >= loadedLeft + settings.noGainUnderLoadSeconds - period && $0 <= loadedLeft + settings.noGainUnderLoadSeconds + period
+            } == true)
 
         // Burner off below the band: no gain is owed.
         var off = SafetyMonitor(station: .standard)
@@ -112,20 +117,25 @@ private func run(
 
         // A healthy wok coasting up for the sensor's lag, then cooling: no trip.
         var healthy = SafetyMonitor(station: .standard)
-        #expect(run(&healthy, steps: 200, context: { _ in cooking(targetC: 150) }, burner: { _ in .off }) { step in
-            reading(step < 8 ? 200 + Double(step) * 0.5 : 204 - Double(step - 8) * 0.1)
-        } == nil)
+        #expect(
+            run(&healthy, steps: 200, context: { _ in cooking(targetC: 150) }, burner: { _ in .off }) { step in
+                reading(step < 8 ? 200 + Double(step) * 0.5 : 204 - Double(step - 8) * 0.1)
+            } == nil)
     }
 
     @Test func anUnattendedCookTripsAfterTheSafeHoldOrTheOverrun() {
         var waiting = SafetyMonitor(station: .standard)
-        _ = run(&waiting, steps: 3, context: { _ in cooking(overdue: Station.SafetySettings().unattendedHoldSeconds) },
-            burner: { _ in .on }) { step in reading(110 + Double(step) * 0.1) }
+        _ = run(
+            &waiting, steps: 3, context: { _ in cooking(overdue: Station.SafetySettings().unattendedHoldSeconds) },
+            burner: { _ in .on }
+        ) { step in reading(110 + Double(step) * 0.1) }
         #expect(waiting.latched?.kind == .unattended)
 
         var overrun = SafetyMonitor(station: .standard)
-        _ = run(&overrun, steps: 3, context: { _ in cooking(elapsed: 1000 + Station.SafetySettings().cookOverrunMarginSeconds) },
-            burner: { _ in .on }) { step in reading(200 + Double(step)) }
+        _ = run(
+            &overrun, steps: 3, context: { _ in cooking(elapsed: 1000 + Station.SafetySettings().cookOverrunMarginSeconds) },
+            burner: { _ in .on }
+        ) { step in reading(200 + Double(step)) }
         #expect(overrun.latched?.kind == .unattended)
         #expect(overrun.latched?.reason.contains("min") == true)
     }
@@ -201,7 +211,8 @@ struct RecordingValve: ShutoffValve {
 
     @Test func heatingWhileOffRaisesTheAlarmEvenWithoutAValve() throws {
         var loop = StationLoop(station: .standard)
-        try loop.start(recipe: Recipe(name: "r", serves: 1, stages: [Stage(name: "rest", heat: .level(.off), advance: .time, seconds: 600)]), nowSeconds: 0)
+        try loop.start(
+            recipe: Recipe(name: "r", serves: 1, stages: [Stage(name: "rest", heat: .level(.off), advance: .time, seconds: 600)]), nowSeconds: 0)
         var sensor = ScriptedSensor(script: (0..<200).map { sample(150 + Double($0) * 0.2) })
         var relay = RecordingRelay()
         var events: [CookEvent] = []

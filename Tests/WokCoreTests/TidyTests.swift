@@ -4,8 +4,10 @@ import Testing
 /// The core must stay deterministic and free of I/O: no clocks, no randomness, no Foundation.
 /// This reads the core's own sources and fails on any of the banned names.
 @Suite struct TidyTests {
-    static let banned = ["import Foundation", "import FoundationEssentials", "Date()", "DispatchTime", "ContinuousClock",
-                         "SuspendingClock", ".random(", "SystemRandomNumberGenerator", "fatalError(", "try!", "print("]
+    static let banned = [
+        "import Foundation", "import FoundationEssentials", "Date()", "DispatchTime", "ContinuousClock",
+        "SuspendingClock", ".random(", "SystemRandomNumberGenerator", "fatalError(", "try!", "print(",
+    ]
 
     @Test func coreUsesNoClockRandomnessOrIO() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

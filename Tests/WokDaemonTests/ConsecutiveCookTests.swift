@@ -1,9 +1,10 @@
 import Testing
 import WokCore
 import WokSimulator
-@testable import WokDaemon
-import WokWire
 import WokSystem
+import WokWire
+
+@testable import WokDaemon
 
 /// A shipped plant by name, as `wokd --simulate --plant NAME` finds it.
 func shippedPlant(_ name: String) throws -> PlantParameters {
@@ -64,7 +65,9 @@ struct ConsecutiveCookRig {
             let ended = try rig.cookOnce()
             guard ended == .done else {
                 let fault = rig.core.snapshot()["fault"]?.objectValue
-                Issue.record("\(name): cook \(number) of \(Self.cooks) ended \(ended.rawValue): \(fault?["kind"]?.stringValue ?? "-") \(fault?["reason"]?.stringValue ?? "")")
+                Issue.record(
+                    "\(name): cook \(number) of \(Self.cooks) ended \(ended.rawValue): \(fault?["kind"]?.stringValue ?? "-") \(fault?["reason"]?.stringValue ?? "")"
+                )
                 return
             }
         }

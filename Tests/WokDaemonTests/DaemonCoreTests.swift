@@ -1,9 +1,10 @@
 import Testing
 import WokCore
 import WokSimulator
-@testable import WokDaemon
-import WokWire
 import WokSystem
+import WokWire
+
+@testable import WokDaemon
 
 /// A daemon core on the simulated station in virtual time: no sockets, no clocks, no sleeps.
 struct CoreRig {
@@ -178,7 +179,10 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
 
     @Test func recipeProblemsComeBackTyped() throws {
         let rig = try CoreRig()
-        guard case .failure(let missing) = rig.ask(.start, ["recipe": "no-such-dish"]) else { Issue.record("started a missing recipe"); return }
+        guard case .failure(let missing) = rig.ask(.start, ["recipe": "no-such-dish"]) else {
+            Issue.record("started a missing recipe")
+            return
+        }
         #expect(missing.code == .recipeNotFound)
         #expect(missing.message.contains("caramelised-pork-mince"), "names what is available")
         // The daemon never opens a path a client names: the client sends the text instead.
@@ -187,14 +191,20 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
             return
         }
         #expect(path.code == .invalidRequest)
-        guard case .failure(let escape) = rig.ask(.start, ["recipe": "../etc/passwd"]) else { Issue.record("accepted a path as a name"); return }
+        guard case .failure(let escape) = rig.ask(.start, ["recipe": "../etc/passwd"]) else {
+            Issue.record("accepted a path as a name")
+            return
+        }
         #expect(escape.code == .invalidRequest)
         guard case .failure(let notARecipe) = rig.ask(.start, ["document": "{\"name\": 3}", "source": "mine.json"]) else {
             Issue.record("started a file that is not a recipe")
             return
         }
         #expect(notARecipe.code == .recipeInvalid)
-        guard case .failure(let both) = rig.ask(.start, ["recipe": "reheat", "document": "{}"]) else { Issue.record("accepted both"); return }
+        guard case .failure(let both) = rig.ask(.start, ["recipe": "reheat", "document": "{}"]) else {
+            Issue.record("accepted both")
+            return
+        }
         #expect(both.code == .invalidRequest)
         #expect(rig.core.state == .idle)
     }
@@ -209,9 +219,15 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
         let snapshot = rig.core.snapshot().jsonObject
         #expect(snapshot["fault"]?.objectValue?["kind"]?.stringValue != nil)
         #expect(snapshot["prompt"]?.stringValue?.contains("wokctl ack") == true)
-        guard case .failure(let error) = rig.ask(.ack) else { Issue.record("acknowledged a fault whose cause persists"); return }
+        guard case .failure(let error) = rig.ask(.ack) else {
+            Issue.record("acknowledged a fault whose cause persists")
+            return
+        }
         #expect(error.code == .refused)
-        guard case .failure(let busy) = rig.ask(.start, ["recipe": "reheat"]) else { Issue.record("started with a fault latched"); return }
+        guard case .failure(let busy) = rig.ask(.start, ["recipe": "reheat"]) else {
+            Issue.record("started with a fault latched")
+            return
+        }
         #expect(busy.code == .refused)
         #expect(rig.records.record == nil, "a faulted cook is over, not interrupted")
     }
@@ -219,7 +235,10 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
     @Test func aSecondStartWhileCookingIsRefused() throws {
         let rig = try CoreRig()
         _ = try rig.ask(.start, ["recipe": "reheat"]).get()
-        guard case .failure(let error) = rig.ask(.start, ["recipe": "caramelised-pork-mince"]) else { Issue.record("two cooks at once"); return }
+        guard case .failure(let error) = rig.ask(.start, ["recipe": "caramelised-pork-mince"]) else {
+            Issue.record("two cooks at once")
+            return
+        }
         #expect(error.code == .refused)
     }
 }
@@ -260,7 +279,10 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
         rig.run(seconds: 1)
         #expect(rig.core.interrupted == nil)
         #expect(rig.records.record == nil)
-        guard case .failure(let error) = rig.ask(.resume) else { Issue.record("resumed a stale cook"); return }
+        guard case .failure(let error) = rig.ask(.resume) else {
+            Issue.record("resumed a stale cook")
+            return
+        }
         #expect(error.code == .refused)
     }
 
@@ -273,8 +295,14 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
 
     @Test func aTornRecordIsReportedAndIgnored() throws {
         #expect(throws: Never.self) { _ = CookRecord.decode("{\"schema\": 1, \"recipe\": ") }
-        guard case .failure = CookRecord.decode("{\"schema\": 1, \"recipe\": ") else { Issue.record("a torn record decoded"); return }
-        guard case .failure = CookRecord.decode("{\"schema\": 2}") else { Issue.record("a foreign schema decoded"); return }
+        guard case .failure = CookRecord.decode("{\"schema\": 1, \"recipe\": ") else {
+            Issue.record("a torn record decoded")
+            return
+        }
+        guard case .failure = CookRecord.decode("{\"schema\": 2}") else {
+            Issue.record("a foreign schema decoded")
+            return
+        }
         let record = try Self.record(stage: 3, updatedAt: 5)
         #expect(try CookRecord.decode(record.json.serialized()).get() == record)
     }

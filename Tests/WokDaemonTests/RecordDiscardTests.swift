@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import WokCore
 import WokSimulator
-@testable import WokDaemon
-import WokWire
 import WokSystem
+import WokWire
+
+@testable import WokDaemon
 
 /// A state directory nobody may change: mode 0555, and for root (who ignores modes) the immutable
 /// flag as well, as a card remounted read-only would be.

@@ -1,9 +1,10 @@
 import Glibc
 import WokCore
 import WokSimulator
-@testable import WokDaemon
 import WokSystem
 import WokWire
+
+@testable import WokDaemon
 
 /// The real runner and core on the simulated station, in the embedded event source's virtual
 /// time: scripted clients, raised signals, no sockets and no wall clock.

@@ -1,9 +1,10 @@
 import Glibc
 import Testing
 import WokCore
-@testable import WokDaemon
 import WokSystem
 import WokWire
+
+@testable import WokDaemon
 
 /// The daemon's runner against scripted clients in virtual time: what a crowd, a flood, a slow
 /// reader or a signal does to the tick, the memory and the burner.
@@ -13,7 +14,6 @@ import WokWire
         let watchers = [rig.cook(), rig.cook()]
         for watcher in watchers { watcher.send(line: ControlRequest(id: 1, method: .subscribe).line) }
         let pollers = (0..<50).map { _ in rig.cook() }
-        let cook = rig.cook()
         rig.run(seconds: 1)
         guard case .result = try #require(rig.ask(rig.cook(), .start, ["recipe": "caramelised-pork-mince"])) else {
             Issue.record("start refused")
@@ -47,7 +47,6 @@ import WokWire
         var limits = ClientLimits()
         limits.idleTimeoutSeconds = 10
         let rig = try RunnerRig(limits: limits)
-        let cook = rig.cook()
         rig.run(seconds: 0.5)
         #expect(rig.ask(rig.cook(), .start, ["recipe": "caramelised-pork-mince"])?.snapshot != nil)
         let flooder = rig.cook()
@@ -73,7 +72,6 @@ import WokWire
         var limits = ClientLimits()
         limits.maxQueuedBytesTotal = 1024 * 1024
         let rig = try RunnerRig(limits: limits, speed: 1)
-        let cook = rig.cook()
         rig.run(seconds: 0.5)
         _ = rig.ask(rig.cook(), .start, ["recipe": "caramelised-pork-mince"])
         let watchers = (0..<100).map { _ in rig.cook() }
@@ -86,7 +84,6 @@ import WokWire
         for _ in 0..<600 {
             rig.run(seconds: 0.5)
             mostQueued = max(mostQueued, rig.runner.queuedOutputBytes)
-            _ = cook.receivedLines()
         }
         #expect(mostQueued <= limits.maxQueuedBytesTotal + 64 * 1024, "all clients together: \(mostQueued) bytes")
         #expect(watchers.filter(\.isClosedByDaemon).count > 0)
@@ -97,7 +94,6 @@ import WokWire
 
     @Test func aFullHouseOfIdleConnectionsNeverLocksOutAbort() throws {
         let rig = try RunnerRig()
-        let cook = rig.cook()
         rig.run(seconds: 0.5)
         _ = rig.ask(rig.cook(), .start, ["recipe": "caramelised-pork-mince"])
         let idle = (0..<1000).map { _ in rig.source.connect(userID: 2000, groupID: 2000) }
@@ -130,7 +126,6 @@ import WokWire
 
     @Test func stopSignalsTurnTheBurnerOffAndOthersAreIgnored() throws {
         let rig = try RunnerRig()
-        let cook = rig.cook()
         rig.run(seconds: 0.5)
         _ = rig.ask(rig.cook(), .start, ["recipe": "caramelised-pork-mince"])
         rig.run(seconds: 20)
@@ -182,7 +177,6 @@ import WokWire
 
     @Test func aRecipeSentByContentIsValidatedAndStarted() throws {
         let rig = try RunnerRig()
-        let cook = rig.cook()
         let text = try readSmallFile(CoreRig.recipes + "/reheat.json", maxBytes: 1 << 20)
         let answer = try #require(rig.ask(rig.cook(), .start, ["document": .string(text), "source": "my-reheat.json"]))
         #expect(answer.snapshot?.state != .idle)

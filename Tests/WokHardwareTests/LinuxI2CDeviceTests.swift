@@ -13,23 +13,34 @@ final class FakeSMBus: SMBusCalls {
     var transferResult: Int32 = 0
     private(set) var calls: [String] = []
 
-    func open(path: String) -> Int32 { calls.append("open \(path)"); return openResult }
+    func open(path: String) -> Int32 {
+        calls.append("open \(path)")
+        return openResult
+    }
     func setAddress(descriptor: Int32, address: UInt8) -> Int32 {
-        calls.append("address \(descriptor) \(hexByte(address))"); return setAddressResult
+        calls.append("address \(descriptor) \(hexByte(address))")
+        return setAddressResult
     }
     func setTimeout(descriptor: Int32, tensOfMilliseconds: UInt32) -> Int32 {
-        calls.append("timeout \(tensOfMilliseconds)"); return setTimeoutResult
+        calls.append("timeout \(tensOfMilliseconds)")
+        return setTimeoutResult
     }
     func readByteData(descriptor: Int32, register: UInt8) -> Int32 {
-        calls.append("read byte \(hexByte(register))"); return transferResult
+        calls.append("read byte \(hexByte(register))")
+        return transferResult
     }
     func readWordData(descriptor: Int32, register: UInt8) -> Int32 {
-        calls.append("read word \(hexByte(register))"); return transferResult
+        calls.append("read word \(hexByte(register))")
+        return transferResult
     }
     func writeByteData(descriptor: Int32, register: UInt8, value: UInt8) -> Int32 {
-        calls.append("write byte \(hexByte(register)) \(hexByte(value))"); return transferResult
+        calls.append("write byte \(hexByte(register)) \(hexByte(value))")
+        return transferResult
     }
-    func close(descriptor: Int32) -> Int32 { calls.append("close \(descriptor)"); return 0 }
+    func close(descriptor: Int32) -> Int32 {
+        calls.append("close \(descriptor)")
+        return 0
+    }
 }
 
 @Suite struct LinuxI2CDeviceTests {

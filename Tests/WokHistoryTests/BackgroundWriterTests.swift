@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import WokCore
 import WokSimulator
-@testable import WokDaemon
-import WokWire
 import WokSystem
+import WokWire
+
+@testable import WokDaemon
 @testable import WokHistory
 
 /// A gate the test holds shut: the writer thread stops at it (as on a card that stalls a write)

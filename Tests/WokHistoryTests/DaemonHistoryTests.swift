@@ -1,9 +1,10 @@
 import Testing
 import WokCore
 import WokSimulator
-@testable import WokDaemon
-import WokWire
 import WokSystem
+import WokWire
+
+@testable import WokDaemon
 @testable import WokHistory
 
 @Suite struct DaemonHistoryTests {

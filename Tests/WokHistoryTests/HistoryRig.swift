@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import WokCore
 import WokSimulator
-@testable import WokDaemon
-import WokWire
 import WokSystem
+import WokWire
+
+@testable import WokDaemon
 @testable import WokHistory
 
 /// A temporary directory, removed when the test is done with it.

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import WokCore
 import WokDaemon
-import WokWire
 import WokSystem
+import WokWire
+
 @testable import WokHistory
 
 /// Simple cooks written straight through a `CookJournal`, with station time in quarter seconds.

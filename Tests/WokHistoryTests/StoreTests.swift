@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import WokCore
 import WokSimulator
-@testable import WokDaemon
-import WokWire
 import WokSystem
+import WokWire
+
+@testable import WokDaemon
 @testable import WokHistory
 
 @Suite struct MigrationTests {
@@ -12,7 +13,8 @@ import WokSystem
     static func writeVersion1(_ path: String) throws {
         let connection = try SQLiteConnection(path: path, readOnly: false)
         try connection.execute(HistorySchema.version1, "test: version 1")
-        try connection.execute("""
+        try connection.execute(
+            """
             INSERT INTO cooks VALUES (1, 'Fried rice', 'recipes/fried-rice.json', '{"name":"Fried rice"}', 'uid 1000', 1700000000, 1700000100, 100, 'completed', NULL);
             INSERT INTO events(cook_id, time_s, name, stage_index, message) VALUES
                 (1, 0.25, 'stage-started', 0, 'stage 1 "Preheat" started, target 220 °C'),
@@ -32,10 +34,11 @@ import WokSystem
 
         #expect(cook.summary.recipeHash == recipeContentHash(#"{"name":"Fried rice"}"#))
         #expect(cook.summary.outcome == .completed)
-        #expect(cook.stages == [
-            CookStageRecord(index: 0, name: "Preheat", targetC: 220, startedSeconds: 0.25, endedSeconds: 60, reachedSeconds: nil),
-            CookStageRecord(index: 1, name: "Fry", targetC: 200, startedSeconds: 60, endedSeconds: 100, reachedSeconds: nil),
-        ])
+        #expect(
+            cook.stages == [
+                CookStageRecord(index: 0, name: "Preheat", targetC: 220, startedSeconds: 0.25, endedSeconds: 60, reachedSeconds: nil),
+                CookStageRecord(index: 1, name: "Fry", targetC: 200, startedSeconds: 60, endedSeconds: 100, reachedSeconds: nil),
+            ])
         #expect(cook.samples.count == 3)
         #expect(cook.samples.allSatisfy { $0.trueC == nil })
         #expect(cook.events.map(\.name) == ["stage-started", "stage-started", "cook-completed"])
@@ -80,7 +83,10 @@ import WokSystem
         var time = 0.0
         while time < seconds {
             time += 0.25
-            writer.append(CookSample(timeSeconds: time, measuredC: 180 + time.truncatingRemainder(dividingBy: 40), targetC: 200, burnerOn: Int(time) % 2 == 0, duty: 0.5))
+            writer.append(
+                CookSample(
+                    timeSeconds: time, measuredC: 180 + time.truncatingRemainder(dividingBy: 40), targetC: 200, burnerOn: Int(time) % 2 == 0,
+                    duty: 0.5))
             writer.flush(realSeconds: unixSeconds + time)
         }
         writer.endCook(.completed, reason: nil, atSeconds: time, nowUnixSeconds: unixSeconds + time)

@@ -98,7 +98,11 @@ import WokRigPlant
         var reads = 0
         #expect(throws: RigError("cannot SIGKILL pid 42: errno 3")) {
             _ = try timeLevel(
-                Self.request(waitFor: nil), clock: &clock, readLevel: { _ in reads += 1; return 1 },
+                Self.request(waitFor: nil), clock: &clock,
+                readLevel: { _ in
+                    reads += 1
+                    return 1
+                },
                 act: { _ throws(RigError) in throw RigError("cannot SIGKILL pid 42: errno 3") })
         }
         #expect(reads == 0)

@@ -120,7 +120,8 @@ import WokRigPlant
 
     @Test func theReadyLineNamesThePartAndTheLibgpiodInUse() {
         let line = plantReadyLine(model: .mcp9601, address: 0x67, bus: "/dev/i2c-0", plantName: "default")
-        #expect(line == "PLANT ready: MCP9601 at 0x67 on /dev/i2c-0, plant \"default\", libgpiod \(GPIOChip.libraryVersion) api=\(GPIOChip.apiVersion)")
+        #expect(
+            line == "PLANT ready: MCP9601 at 0x67 on /dev/i2c-0, plant \"default\", libgpiod \(GPIOChip.libraryVersion) api=\(GPIOChip.apiVersion)")
         // The library loaded at run time is of the API the shim was compiled for.
         #expect(GPIOChip.libraryVersion.hasPrefix("\(GPIOChip.apiVersion)."))
     }

@@ -39,7 +39,8 @@ func shippedPlants() throws -> [FaultCampaign.Plant] {
             }
             let detected = try #require(outcome.detectedAtSeconds, "\(kind)@\(at) never detected")
             #expect(detected <= deadline, "\(kind)@\(at): detected at \(detected), bound \(deadline)")
-            #expect(outcome.latchedKind.map(kind.expectedDetections.contains) == true, "\(kind)@\(at) latched \(String(describing: outcome.latchedKind))")
+            #expect(
+                outcome.latchedKind.map(kind.expectedDetections.contains) == true, "\(kind)@\(at) latched \(String(describing: outcome.latchedKind))")
             let off = try #require(outcome.burnerOffAtSeconds)
             #expect(off - detected <= period + 1e-9, "\(kind)@\(at): gas stopped \(off - detected) s after detection")
             #expect(!result.completed)

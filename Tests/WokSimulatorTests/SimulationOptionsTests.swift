@@ -22,9 +22,10 @@ import WokCore
             for: .daemon)
         #expect(options.seed == UInt64.max)
         #expect(options.speed == .timesRealTime(60))
-        #expect(options.faults == [
-            FaultInjection(kind: .sensorOpen, atSeconds: 240, durationSeconds: 30), FaultInjection(kind: .cookAway, atSeconds: 100),
-        ])
+        #expect(
+            options.faults == [
+                FaultInjection(kind: .sensorOpen, atSeconds: 240, durationSeconds: 30), FaultInjection(kind: .cookAway, atSeconds: 100),
+            ])
         #expect(options.plantPath == "Simulator/Plants/heavy-wok.json")
         #expect(try Self.parse(plant: "/etc/wok/plant.json").plantPath == "/etc/wok/plant.json")
         #expect(try Self.parse(plant: "mine.json").plantPath == "mine.json")

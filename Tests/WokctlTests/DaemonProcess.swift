@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import WokDaemon
-import WokWire
 import WokSystem
+import WokWire
 
 /// A real `wokd --simulate` process in a private directory, driven as a person would: through
 /// `wokctl` and the socket. Waiting is by polling the daemon (its station time runs at `speed`).
@@ -18,18 +18,19 @@ final class DaemonProcess {
 
     init(speed: Double, extra: [String] = [], stateDirectory: String? = nil, environment: [String: String] = [:]) throws {
         var template = Array("/tmp/wokd-test-XXXXXX".utf8CString)
-        guard mkdtemp(&template) != nil else { throw CocoaError(.fileWriteUnknown) }
-        directory = String(cString: template)
+        guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
+        directory = String(cString: made)
         socket = directory + "/control.sock"
         self.stateDirectory = stateDirectory ?? directory + "/state"
         logPath = directory + "/wokd.log"
         self.speed = speed
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = Self.wokd
-        process.arguments = [
-            "--simulate", "--speed", String(speed), "--socket", socket, "--state-dir", self.stateDirectory,
-            "--recipes", Wokctl.repositoryRoot.appendingPathComponent("recipes").path,
-        ] + extra
+        process.arguments =
+            [
+                "--simulate", "--speed", String(speed), "--socket", socket, "--state-dir", self.stateDirectory,
+                "--recipes", Wokctl.repositoryRoot.appendingPathComponent("recipes").path,
+            ] + extra
         process.currentDirectoryURL = Wokctl.repositoryRoot
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NOTIFY_SOCKET")
@@ -110,7 +111,7 @@ final class DaemonProcess {
         child.executableURL = Wokctl.binary
         child.arguments = arguments + ["--socket", socket]
         child.currentDirectoryURL = Wokctl.repositoryRoot
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         child.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         child.standardError = child.standardOutput
         try child.run()

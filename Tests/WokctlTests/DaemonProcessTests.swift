@@ -1,10 +1,10 @@
 import Foundation
 import Testing
+import WokClient
 import WokCore
 import WokDaemon
-import WokWire
-import WokClient
 import WokSystem
+import WokWire
 
 /// The real daemon, steered only through `wokctl` and its socket. Serialized: each test owns
 /// the machine's attention, so timing checks measure the daemon, not its neighbours.
@@ -421,7 +421,12 @@ final class PollerGroup: @unchecked Sendable {
     }
 
     private var isRunning: Bool { lock.withLock { running } }
-    private func bump(sent: Int = 0, answered: Int = 0) { lock.withLock { self.sent += sent; self.answered += answered } }
+    private func bump(sent: Int = 0, answered: Int = 0) {
+        lock.withLock {
+            self.sent += sent
+            self.answered += answered
+        }
+    }
     private func record(_ failure: String) { lock.withLock { failures.append(failure) } }
 
     func stop() -> (sent: Int, answered: Int, failures: [String]) {
@@ -457,7 +462,12 @@ final class PollerGroup: @unchecked Sendable {
             (["--simulate", "--speed", "fast"], 2, "--speed must be a number"),
             (["--simulate", "--fault", "meltdown@3"], 2, "unknown fault kind"),
             (["--config", "/nonexistent/station.json"], 3, "station file"),
-            (["--config", Wokctl.repositoryRoot.appendingPathComponent("config/station.json").path, "--socket", "/tmp/wokd-nodev-\(getpid()).sock"], 1, "cannot open the station's devices"),
+            (
+                [
+                    "--config", Wokctl.repositoryRoot.appendingPathComponent("config/station.json").path, "--socket",
+                    "/tmp/wokd-nodev-\(getpid()).sock",
+                ], 1, "cannot open the station's devices"
+            ),
         ] {
             let process = Process()
             process.executableURL = DaemonProcess.wokd

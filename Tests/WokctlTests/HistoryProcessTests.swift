@@ -2,10 +2,10 @@ import Foundation
 import Testing
 import WokCore
 import WokDaemon
-import WokWire
-import WokSystem
 import WokHistory
 import WokSimulator
+import WokSystem
+import WokWire
 
 /// The history as people meet it: a real `wokd --simulate` writing it, `kill -9` at random
 /// moments, and `wokctl history/show/export/plot` reading it; plots checked as pictures.

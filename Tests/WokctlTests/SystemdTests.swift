@@ -26,7 +26,10 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(!text.contains("wokd.service"), "warnings about the unit: \(text)")
-        for key in ["Type=notify", "WatchdogSec=", "Restart=on-failure", "RuntimeDirectory=wokd", "StateDirectory=wokd", "ConfigurationDirectory=wok", "User=wokd", "SupplementaryGroups=gpio i2c", "DeviceAllow=char-i2c rw", "DeviceAllow=char-gpiochip rw"] {
+        for key in [
+            "Type=notify", "WatchdogSec=", "Restart=on-failure", "RuntimeDirectory=wokd", "StateDirectory=wokd", "ConfigurationDirectory=wok",
+            "User=wokd", "SupplementaryGroups=gpio i2c", "DeviceAllow=char-i2c rw", "DeviceAllow=char-gpiochip rw",
+        ] {
             #expect(unit.contains(key), "missing \(key)")
         }
         // The station's group reads the history: the daemon runs in it, the state directory is

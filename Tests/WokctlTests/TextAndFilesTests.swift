@@ -2,9 +2,9 @@ import Foundation
 import Testing
 import WokCore
 import WokDaemon
-import WokWire
-import WokSystem
 import WokHistory
+import WokSystem
+import WokWire
 
 /// Issue 15, "Text and files": what `wokctl` and `wokd` print is escaped, and `-o FILE` writes
 /// regular files only. Each test runs the built `wokctl` on real files in a directory of its own.
@@ -78,14 +78,19 @@ import WokHistory
         let database = directory + "/" + HistoryReader.fileName
         try VirtualDaemon.cook(into: database)
         // Rows as an older daemon (or anyone with write access) could have left them.
-        let edit = try runProcess(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", """
-            import sqlite3, sys
-            c = sqlite3.connect(sys.argv[1])
-            c.execute("UPDATE cooks SET recipe = 'Pork' || char(27) || ']0;owned' || char(7), station = 'Wok' || char(8238) || 'gnp', started_by = 'uid' || char(13) || 'root'")
-            c.execute("UPDATE stages SET name = 'Brown' || char(27) || '[2J' WHERE stage_index = 1")
-            c.execute("INSERT INTO events(cook_id, time_s, name, stage_index, message) VALUES (1, 5, 'held', 0, 'held' || char(27) || '[1A' || char(10) || 'fake line')")
-            c.commit()
-            """, database])
+        let edit = try runProcess(
+            URL(fileURLWithPath: "/usr/bin/python3"),
+            [
+                "-c",
+                """
+                import sqlite3, sys
+                c = sqlite3.connect(sys.argv[1])
+                c.execute("UPDATE cooks SET recipe = 'Pork' || char(27) || ']0;owned' || char(7), station = 'Wok' || char(8238) || 'gnp', started_by = 'uid' || char(13) || 'root'")
+                c.execute("UPDATE stages SET name = 'Brown' || char(27) || '[2J' WHERE stage_index = 1")
+                c.execute("INSERT INTO events(cook_id, time_s, name, stage_index, message) VALUES (1, 5, 'held', 0, 'held' || char(27) || '[1A' || char(10) || 'fake line')")
+                c.commit()
+                """, database,
+            ])
         #expect(edit.status == 0, "\(edit.err)")
 
         let history = try Self.wokctl(["history", "--db", database])
@@ -206,7 +211,8 @@ import WokHistory
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // A stand-in converter that reads its input, complains (with a terminal escape) and fails.
         let converter = directory + "/rsvg-convert"
-        try "#!/bin/sh\ncat >/dev/null\nprintf 'cannot render \\033[31mthis\\n' >&2\nexit 3\n".write(toFile: converter, atomically: false, encoding: .utf8)
+        try "#!/bin/sh\ncat >/dev/null\nprintf 'cannot render \\033[31mthis\\n' >&2\nexit 3\n".write(
+            toFile: converter, atomically: false, encoding: .utf8)
         #expect(chmod(converter, 0o755) == 0)
         let output = directory + "/plot.png"
 

@@ -52,7 +52,10 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
         #expect(object["seed"] as? Int == 7)
         let stages = try #require(object["stages"] as? [[String: Any]])
         #expect(stages.count == 6)
-        for key in ["name", "targetC", "seconds", "secondsToBand", "fullPowerSecondsToBand", "overshootC", "holdMeanAbsErrorC", "holdMaxAbsErrorC", "relaySwitches"] {
+        for key in [
+            "name", "targetC", "seconds", "secondsToBand", "fullPowerSecondsToBand", "overshootC", "holdMeanAbsErrorC", "holdMaxAbsErrorC",
+            "relaySwitches",
+        ] {
             #expect(stages[0][key] != nil, "stage missing \(key)")
         }
     }
@@ -127,7 +130,8 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
     }
 
     @Test func relayTestNeedsTheExplicitFlagAndABoundedTime() throws {
-        let station = try Self.stationFile(#"{"thermocouple": {"bus": "/nonexistent/i2c-9"}, "relay": {"chip": "/nonexistent/gpiochip9", "line": 3}}"#)
+        let station = try Self.stationFile(
+            #"{"thermocouple": {"bus": "/nonexistent/i2c-9"}, "relay": {"chip": "/nonexistent/gpiochip9", "line": 3}}"#)
         defer { try? FileManager.default.removeItem(atPath: station) }
         let unasked = try Wokctl.run(["hw", "relay-test", "--station", station])
         #expect(unasked.status == 2)
@@ -149,7 +153,8 @@ func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = n
     }
 
     @Test func probeReportsMissingDevicesAsJSONProblemsAndFails() throws {
-        let station = try Self.stationFile(#"{"thermocouple": {"bus": "/nonexistent/i2c-9"}, "relay": {"chip": "/nonexistent/gpiochip9", "line": 3}}"#)
+        let station = try Self.stationFile(
+            #"{"thermocouple": {"bus": "/nonexistent/i2c-9"}, "relay": {"chip": "/nonexistent/gpiochip9", "line": 3}}"#)
         defer { try? FileManager.default.removeItem(atPath: station) }
         let result = try Wokctl.run(["hw", "probe", "--json", "--config", station])
         #expect(result.status == 1)

@@ -64,8 +64,9 @@ public struct FieldReader {
     /// Opens `value` as an object, or records why it is not one.
     public static func open(_ value: JSONValue, location: String, problems: inout [ConfigProblem]) -> FieldReader? {
         guard case .object(let object) = value else {
-            problems.append(ConfigProblem(
-                location: location.isEmpty ? "the document" : location, message: "expected an object, found \(value.typeName)"))
+            problems.append(
+                ConfigProblem(
+                    location: location.isEmpty ? "the document" : location, message: "expected an object, found \(value.typeName)"))
             return nil
         }
         return FieldReader(object, location: location)
@@ -119,7 +120,9 @@ public struct FieldReader {
         }
         guard range.contains(number) else {
             let suffix = unit.isEmpty ? "" : " \(unit)"
-            fail(key, "\(formatNumber(number))\(suffix) is out of range (\(formatNumber(range.lowerBound)) to \(formatNumber(range.upperBound))\(suffix))")
+            fail(
+                key,
+                "\(formatNumber(number))\(suffix) is out of range (\(formatNumber(range.lowerBound)) to \(formatNumber(range.upperBound))\(suffix))")
             return nil
         }
         return number

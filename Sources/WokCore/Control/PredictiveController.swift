@@ -153,9 +153,11 @@ public struct PredictiveController: Sendable {
         let step = lastTime.map { max(0, input.nowSeconds - $0) } ?? 0
         lastTime = input.nowSeconds
         slowSlope.add(timeSeconds: input.nowSeconds, value: input.measuredC)
-        var model = observer ?? WokObserver(
-            lagSeconds: lagSeconds, deadTimeSeconds: deadTimeSeconds, periodSeconds: periodSeconds,
-            fullPowerRateCPerSecond: Self.assumedFullPowerRateCPerSecond, startC: input.measuredC)
+        var model =
+            observer
+            ?? WokObserver(
+                lagSeconds: lagSeconds, deadTimeSeconds: deadTimeSeconds, periodSeconds: periodSeconds,
+                fullPowerRateCPerSecond: Self.assumedFullPowerRateCPerSecond, startC: input.measuredC)
         var flameSeconds = 0.0
         if modulator.command.isOn {
             let litAt = modulator.lastSwitchSeconds + ignitionDelaySeconds

@@ -53,8 +53,10 @@ public struct StationLoop: Sendable {
         let problems = RecipeCheck.problems(recipe, on: station)
         guard problems.isEmpty else { throw .recipeRejected(problems) }
         guard recipe.stages.indices.contains(stageIndex) else {
-            throw .recipeRejected([ConfigProblem(
-                location: "field \"stages\"", message: "has no stage \(stageIndex + 1) to continue from")])
+            throw .recipeRejected([
+                ConfigProblem(
+                    location: "field \"stages\"", message: "has no stage \(stageIndex + 1) to continue from")
+            ])
         }
         var fresh = CookSession(recipe: recipe, station: station, nowSeconds: now)
         pendingEvents += fresh.begin(atStage: stageIndex)
@@ -157,7 +159,10 @@ public struct StationLoop: Sendable {
             command = .off
             // Whatever failed, the last thing attempted is off.
             let retried: Bool
-            do { try relay.set(.off); retried = true } catch { retried = false }
+            do {
+                try relay.set(.off)
+                retried = true
+            } catch { retried = false }
             let fault = SafetyFault(
                 kind: .relayFailure,
                 reason: "\(error)\(retried ? "; it then accepted off" : "; setting it off failed too")",

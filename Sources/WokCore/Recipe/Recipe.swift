@@ -37,7 +37,11 @@ public enum Heat: Sendable, Equatable, CustomStringConvertible {
 
 /// The named heat levels a recipe may use; a station gives each its temperature.
 public enum HeatLevel: String, Sendable, CaseIterable {
-    case off, low, mediumLow = "medium-low", medium, mediumHigh = "medium-high", high, max
+    case off, low
+    case mediumLow = "medium-low"
+    case medium
+    case mediumHigh = "medium-high"
+    case high, max
 }
 
 /// What ends a stage.

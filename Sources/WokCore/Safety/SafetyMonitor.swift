@@ -72,7 +72,9 @@ public struct SafetyMonitor: Sendable {
         }
         var found = timingFaulty(timingFinding, context)
         if celsius >= limits.maxC {
-            note(&found, .faulty(.overLimit, "wok at \(formatCelsius(celsius)) °C, at or above the station's limit of \(formatCelsius(limits.maxC)) °C"))
+            note(
+                &found,
+                .faulty(.overLimit, "wok at \(formatCelsius(celsius)) °C, at or above the station's limit of \(formatCelsius(limits.maxC)) °C"))
         }
         let readingFinding = reading.observe(
             sample, nowSeconds: now, settings: settings, periodSeconds: periodSeconds,
@@ -80,9 +82,19 @@ public struct SafetyMonitor: Sendable {
             judgeFrozen: context.cookRunning || latched?.kind == .sensorFrozen)
         switch readingFinding {
         case .jump(let from, let to, let seconds)?:
-            note(&found, .faulty(.sensorRate, "the reading jumped from \(formatCelsius(from)) to \(formatCelsius(to)) °C in \(formatNumber(roundTenth(seconds))) s, faster than any wok heats or cools: a loose or damaged thermocouple, or interference"))
+            note(
+                &found,
+                .faulty(
+                    .sensorRate,
+                    "the reading jumped from \(formatCelsius(from)) to \(formatCelsius(to)) °C in \(formatNumber(roundTenth(seconds))) s, faster than any wok heats or cools: a loose or damaged thermocouple, or interference"
+                ))
         case .frozen(let seconds, let frozenC)?:
-            note(&found, .faulty(.sensorFrozen, "the sensor has returned exactly \(formatCelsius(frozenC)) °C for \(formatNumber(roundTenth(seconds))) s; a live reading always wavers, so the converter has stopped"))
+            note(
+                &found,
+                .faulty(
+                    .sensorFrozen,
+                    "the sensor has returned exactly \(formatCelsius(frozenC)) °C for \(formatNumber(roundTenth(seconds))) s; a live reading always wavers, so the converter has stopped"
+                ))
         case nil: break
         }
         // Before the latch, a rise over the whole off stretch trips (a load can make it slow);
@@ -91,19 +103,39 @@ public struct SafetyMonitor: Sendable {
         if let rises = heating.riseWhileOffC(celsius: celsius, nowSeconds: now, settleSeconds: settleSeconds),
             let rise = Optional(latched == nil ? rises.sinceSettled : rises.recent), rise >= settings.heatingWhileOffRiseC
         {
-            note(&found, .faulty(.heatingWhileOff, "the wok rose \(formatCelsius(rise)) °C with the burner off for \(formatNumber(roundTenth(settleSeconds))) s or more: the relay may be welded or the gas valve stuck open. Close the gas at the shut-off valve or the bottle now"))
+            note(
+                &found,
+                .faulty(
+                    .heatingWhileOff,
+                    "the wok rose \(formatCelsius(rise)) °C with the burner off for \(formatNumber(roundTenth(settleSeconds))) s or more: the relay may be welded or the gas valve stuck open. Close the gas at the shut-off valve or the bottle now"
+                ))
         }
         let underLoad = isRecoveringLoad(celsius: celsius, context: context)
         let noGain = heating.noGainSeconds(celsius: celsius, dt: dt, targetC: context.targetC)
         let noGainBound = underLoad ? settings.noGainUnderLoadSeconds : settings.noGainSeconds
         if noGain + 1e-9 >= noGainBound, let target = context.targetC {
-            note(&found, .faulty(.noHeatingGain, "the burner has been on for \(formatNumber(roundTenth(noGain))) s with the wok below \(formatCelsius(target - HeatingWatch.bandMarginC)) °C and not warming: the flame may be out, the gas empty, or the thermocouple off the wok"))
+            note(
+                &found,
+                .faulty(
+                    .noHeatingGain,
+                    "the burner has been on for \(formatNumber(roundTenth(noGain))) s with the wok below \(formatCelsius(target - HeatingWatch.bandMarginC)) °C and not warming: the flame may be out, the gas empty, or the thermocouple off the wok"
+                ))
         }
         if context.cookRunning {
             if let overdue = context.confirmOverdueSeconds, overdue + 1e-9 >= settings.unattendedHoldSeconds {
-                note(&found, .faulty(.unattended, "nobody has confirmed the waiting stage for \(formatNumber(roundTenth(overdue))) s after it dropped to the safe hold; the burner is off until someone comes back"))
+                note(
+                    &found,
+                    .faulty(
+                        .unattended,
+                        "nobody has confirmed the waiting stage for \(formatNumber(roundTenth(overdue))) s after it dropped to the safe hold; the burner is off until someone comes back"
+                    ))
             } else if context.cookElapsedSeconds + 1e-9 >= context.cookPlannedSeconds + settings.cookOverrunMarginSeconds {
-                note(&found, .faulty(.unattended, "the cook has run \(formatNumber(roundTenth(context.cookElapsedSeconds / 60))) min, more than its recipe's plan of \(formatNumber(roundTenth(context.cookPlannedSeconds / 60))) min plus \(formatNumber(roundTenth(settings.cookOverrunMarginSeconds / 60))) min; the burner is off until someone comes back"))
+                note(
+                    &found,
+                    .faulty(
+                        .unattended,
+                        "the cook has run \(formatNumber(roundTenth(context.cookElapsedSeconds / 60))) min, more than its recipe's plan of \(formatNumber(roundTenth(context.cookPlannedSeconds / 60))) min plus \(formatNumber(roundTenth(settings.cookOverrunMarginSeconds / 60))) min; the burner is off until someone comes back"
+                    ))
             }
         }
         return found ?? sensorFinding
@@ -119,7 +151,10 @@ public struct SafetyMonitor: Sendable {
         case .leapt(let seconds):
             return .faulty(.clockJump, "the control clock leapt \(formatNumber(roundTenth(seconds))) s forward; every timer of the cook is in doubt")
         case .late(let gap):
-            return .faulty(.loopDeadline, "the control loop missed its deadlines: \(formatNumber(roundTenth(gap))) s between ticks, over the bound of \(formatNumber(settings.maxTickGapSeconds)) s")
+            return .faulty(
+                .loopDeadline,
+                "the control loop missed its deadlines: \(formatNumber(roundTenth(gap))) s between ticks, over the bound of \(formatNumber(settings.maxTickGapSeconds)) s"
+            )
         }
     }
 
@@ -164,7 +199,10 @@ public struct SafetyMonitor: Sendable {
                 if now - since + 1e-9 >= settings.busErrorBoundSeconds {
                     let seconds = formatNumber(roundTenth(now - since))
                     if busErrorsAllNoDevice {
-                        return .faulty(.deviceGone, "the temperature sensor has vanished from the bus for \(seconds) s (no device answers at its address): check its cable and power")
+                        return .faulty(
+                            .deviceGone,
+                            "the temperature sensor has vanished from the bus for \(seconds) s (no device answers at its address): check its cable and power"
+                        )
                     }
                     return .faulty(.busErrors, "the temperature sensor has not answered for \(seconds) s (\(failure))")
                 }

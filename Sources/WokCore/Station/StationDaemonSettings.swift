@@ -16,7 +16,11 @@ extension Station {
 extension StationLoader {
     static func decodeDaemon(_ daemon: inout FieldReader, into station: inout Station) {
         if let group = daemon.string("group", maxLength: 32) {
-            if group.isEmpty || !group.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_".unicodeScalars.contains($0)) }) {
+            if group.isEmpty
+                || !group.unicodeScalars.allSatisfy({
+                    $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_".unicodeScalars.contains($0))
+                })
+            {
                 daemon.fail("group", "must be a group name (letters, digits, '-', '_')")
             } else {
                 station.daemon.group = group

@@ -113,38 +113,46 @@ public enum StationLoader {
         let ordered = HeatLevel.allCases.filter { $0 != .off }
         for (lower, higher) in zip(ordered, ordered.dropFirst()) {
             if let low = station.levels[lower], let high = station.levels[higher], high <= low {
-                problems.append(ConfigProblem(
-                    location: "field \"levels\", field \"\(higher.rawValue)\"",
-                    message: "\(formatNumber(high)) °C must be hotter than \"\(lower.rawValue)\" (\(formatNumber(low)) °C)"))
+                problems.append(
+                    ConfigProblem(
+                        location: "field \"levels\", field \"\(higher.rawValue)\"",
+                        message: "\(formatNumber(high)) °C must be hotter than \"\(lower.rawValue)\" (\(formatNumber(low)) °C)"))
             }
         }
         for level in ordered {
             if let celsius = station.levels[level], celsius >= station.limits.maxC {
-                problems.append(ConfigProblem(
-                    location: "field \"levels\", field \"\(level.rawValue)\"",
-                    message: "\(formatNumber(celsius)) °C reaches the hard limit limits.maxC (\(formatNumber(station.limits.maxC)) °C)"))
+                problems.append(
+                    ConfigProblem(
+                        location: "field \"levels\", field \"\(level.rawValue)\"",
+                        message: "\(formatNumber(celsius)) °C reaches the hard limit limits.maxC (\(formatNumber(station.limits.maxC)) °C)"))
             }
         }
         let relay = station.relay
         if relay.minOnSeconds + relay.minOffSeconds > relay.windowSeconds {
-            problems.append(ConfigProblem(
-                location: "field \"relay\"",
-                message: "minOnSeconds + minOffSeconds (\(formatNumber(relay.minOnSeconds + relay.minOffSeconds)) s) do not fit in windowSeconds (\(formatNumber(relay.windowSeconds)) s)"))
+            problems.append(
+                ConfigProblem(
+                    location: "field \"relay\"",
+                    message:
+                        "minOnSeconds + minOffSeconds (\(formatNumber(relay.minOnSeconds + relay.minOffSeconds)) s) do not fit in windowSeconds (\(formatNumber(relay.windowSeconds)) s)"
+                ))
         }
         if station.safety.maxTickGapSeconds < 2 * station.control.periodSeconds {
-            problems.append(ConfigProblem(
-                location: "field \"safety\", field \"maxTickGapSeconds\"",
-                message: "must be at least two control periods (\(formatNumber(2 * station.control.periodSeconds)) s), or every tick is late"))
+            problems.append(
+                ConfigProblem(
+                    location: "field \"safety\", field \"maxTickGapSeconds\"",
+                    message: "must be at least two control periods (\(formatNumber(2 * station.control.periodSeconds)) s), or every tick is late"))
         }
         if station.safety.noGainUnderLoadSeconds < station.safety.noGainSeconds {
-            problems.append(ConfigProblem(
-                location: "field \"safety\", field \"noGainUnderLoadSeconds\"",
-                message: "must be at least noGainSeconds (\(formatNumber(station.safety.noGainSeconds)) s): a load only slows the gain"))
+            problems.append(
+                ConfigProblem(
+                    location: "field \"safety\", field \"noGainUnderLoadSeconds\"",
+                    message: "must be at least noGainSeconds (\(formatNumber(station.safety.noGainSeconds)) s): a load only slows the gain"))
         }
         if station.control.periodSeconds > relay.windowSeconds / 4 {
-            problems.append(ConfigProblem(
-                location: "field \"control\", field \"periodSeconds\"",
-                message: "must be at most a quarter of relay.windowSeconds so the duty can be resolved"))
+            problems.append(
+                ConfigProblem(
+                    location: "field \"control\", field \"periodSeconds\"",
+                    message: "must be at most a quarter of relay.windowSeconds so the duty can be resolved"))
         }
         return problems
     }
@@ -183,9 +191,10 @@ public enum RecipeCheck {
                 continue
             }
             if target >= station.limits.maxC {
-                problems.append(ConfigProblem(
-                    location: location,
-                    message: "\(formatNumber(target)) °C reaches the station's hard limit (\(formatNumber(station.limits.maxC)) °C)"))
+                problems.append(
+                    ConfigProblem(
+                        location: location,
+                        message: "\(formatNumber(target)) °C reaches the station's hard limit (\(formatNumber(station.limits.maxC)) °C)"))
             }
         }
         return problems

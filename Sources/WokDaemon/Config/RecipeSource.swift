@@ -16,8 +16,9 @@ public enum RecipeSource {
         _ params: JSONObject, directories: [String]
     ) -> Result<(recipe: Recipe, document: String, source: String), ControlError> {
         for key in params.keys where !["recipe", "document", "source"].contains(key) {
-            return .failure(ControlError(
-                .invalidRequest, "start: unknown parameter \"\(String(key.prefix(64)))\" (give \"recipe\", or \"document\" with \"source\")"))
+            return .failure(
+                ControlError(
+                    .invalidRequest, "start: unknown parameter \"\(String(key.prefix(64)))\" (give \"recipe\", or \"document\" with \"source\")"))
         }
         switch (params["recipe"], params["document"]) {
         case (let name?, nil):
@@ -38,8 +39,9 @@ public enum RecipeSource {
         _ value: JSONValue, directories: [String]
     ) -> Result<(recipe: Recipe, document: String, source: String), ControlError> {
         guard let name = value.stringValue, isPlainName(name) else {
-            return .failure(ControlError(
-                .invalidRequest, "start: \"recipe\" must be a recipe name (letters, digits, '-', '_', '.'); send a file's text as \"document\""))
+            return .failure(
+                ControlError(
+                    .invalidRequest, "start: \"recipe\" must be a recipe name (letters, digits, '-', '_', '.'); send a file's text as \"document\""))
         }
         for directory in directories {
             let path = "\(directory)/\(name).json"
@@ -71,8 +73,9 @@ public enum RecipeSource {
             guard let text = label.stringValue, !text.isEmpty, text.utf8.count <= maxSourceLabelBytes,
                 DisplayText.firstRefused(in: text) == nil
             else {
-                return .failure(ControlError(
-                    .invalidRequest, "start: \"source\" must be a short label (1 to \(maxSourceLabelBytes) bytes, no control characters)"))
+                return .failure(
+                    ControlError(
+                        .invalidRequest, "start: \"source\" must be a short label (1 to \(maxSourceLabelBytes) bytes, no control characters)"))
             }
             source = text
         }

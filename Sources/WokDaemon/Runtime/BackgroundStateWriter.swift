@@ -225,7 +225,8 @@ public final class BackgroundStateWriter: CookJournal, CookRecordStore {
             episode = (0, 0)
             log.write(
                 .warning,
-                "the disk is not keeping up (its writer has been busy \(formatNumber(stalledSeconds)) s): the history drops \(sample ? "samples" : "events") until it catches up; the cook goes on")
+                "the disk is not keeping up (its writer has been busy \(formatNumber(stalledSeconds)) s): the history drops \(sample ? "samples" : "events") until it catches up; the cook goes on"
+            )
         }
         if sample { episode?.samples += 1 } else { episode?.events += 1 }
     }
@@ -253,7 +254,8 @@ public final class BackgroundStateWriter: CookJournal, CookRecordStore {
             stallReported = true
             log.write(
                 .warning,
-                "the disk has kept the history and cook-record writer busy for \(formatNumber(stalledSeconds.rounded())) s; the control loop goes on without it")
+                "the disk has kept the history and cook-record writer busy for \(formatNumber(stalledSeconds.rounded())) s; the control loop goes on without it"
+            )
         }
         if idle {
             if let episode {

@@ -1,4 +1,4 @@
-public import WokSystem
+internal import WokSystem
 internal import WokWire
 
 /// The bounds on what clients may cost the daemon. Each says why it has its value.

@@ -54,9 +54,10 @@ public struct CookRecord: Sendable, Equatable {
             let updated = object["updatedAtUnixSeconds"]?.numberValue,
             let startedBy = object["startedBy"]?.stringValue
         else { return .failure(.unreadable("a field is missing or of the wrong type")) }
-        return .success(CookRecord(
-            recipeName: name, recipeDocument: document, recipeSource: source, stageIndex: index, stageName: stageName,
-            startedAtUnixSeconds: started, updatedAtUnixSeconds: updated, startedBy: startedBy))
+        return .success(
+            CookRecord(
+                recipeName: name, recipeDocument: document, recipeSource: source, stageIndex: index, stageName: stageName,
+                startedAtUnixSeconds: started, updatedAtUnixSeconds: updated, startedBy: startedBy))
     }
 }
 

@@ -1,5 +1,5 @@
 public import WokCore
-public import WokHistory
+internal import WokHistory
 public import WokWire
 
 /// Who sent a request, as the kernel vouches for it, and whether they may change anything.
@@ -63,7 +63,8 @@ public final class DaemonCore {
             interrupted = record
             log.write(
                 .warning,
-                "cook \"\(record.recipeName)\" was interrupted in stage \(record.stageIndex + 1) \"\(record.stageName)\" (started by \(record.startedBy)); the burner stays off; `wokctl resume` continues it from that stage within \(formatNumber(station.daemon.resumeWithinSeconds)) s")
+                "cook \"\(record.recipeName)\" was interrupted in stage \(record.stageIndex + 1) \"\(record.stageName)\" (started by \(record.startedBy)); the burner stays off; `wokctl resume` continues it from that stage within \(formatNumber(station.daemon.resumeWithinSeconds)) s"
+            )
         case .success(nil):
             break
         case .failure(let error):
@@ -82,13 +83,15 @@ public final class DaemonCore {
         nowSeconds = now
         guard let report = devices.tick(&loop, nowSeconds: now) else { return nil }
         lastReport = report
-        history.observe(.init(
-            timeSeconds: now, temperatureC: report.measuredC, targetC: report.targetC, burnerOn: report.burner.isOn))
+        history.observe(
+            .init(
+                timeSeconds: now, temperatureC: report.measuredC, targetC: report.targetC, burnerOn: report.burner.isOn))
         // History: every tick of a running cook, before its events (the last tick's too).
         if running != nil {
-            journal?.sampled(CookSample(
-                timeSeconds: now, measuredC: report.measuredC, targetC: report.targetC, burnerOn: report.burner.isOn,
-                duty: report.duty, trueC: isSimulated ? devices.trueTemperatureC : nil))
+            journal?.sampled(
+                CookSample(
+                    timeSeconds: now, measuredC: report.measuredC, targetC: report.targetC, burnerOn: report.burner.isOn,
+                    duty: report.duty, trueC: isSimulated ? devices.trueTemperatureC : nil))
         }
         for event in report.events { record(event, at: now) }
         expireInterruptedCook()
@@ -171,9 +174,10 @@ public final class DaemonCore {
     public func handle(_ request: ControlRequest, from peer: Peer) -> Result<StationSnapshot, ControlError> {
         if request.method.changesState && !peer.mayChange {
             log.write(.warning, "\(peer) may not \(request.method.rawValue): refused")
-            return .failure(ControlError(
-                .notPermitted,
-                "\(peer) may watch but not change the station (only the socket's owner and group may)"))
+            return .failure(
+                ControlError(
+                    .notPermitted,
+                    "\(peer) may watch but not change the station (only the socket's owner and group may)"))
         }
         let now = nowSeconds
         switch request.method {
@@ -270,8 +274,9 @@ public final class DaemonCore {
         } catch {
             log.write(.notice, "\(peer) asked to start \"\(recipe.name)\": refused, \(error)")
             if case .recipeRejected(let problems) = error {
-                return .failure(ControlError(
-                    .recipeInvalid, "\(source) does not suit this station", problems: problems.map(\.description)))
+                return .failure(
+                    ControlError(
+                        .recipeInvalid, "\(source) does not suit this station", problems: problems.map(\.description)))
             }
             return .failure(ControlError(.refused, error.description))
         }
@@ -284,10 +289,11 @@ public final class DaemonCore {
         interrupted = nil
         save(record)
         // History: the cook's row and its planned stages.
-        journal?.cookStarted(CookStart(
-            recipeName: recipe.name, recipeDocument: document, recipeSource: source, station: station.name,
-            startedBy: peer.description, startedAtUnixSeconds: wall, stationSeconds: now, firstStageIndex: stage,
-            stages: recipe.stages.map { PlannedStage(name: $0.name, targetC: station.targetC(for: $0.heat)) }))
+        journal?.cookStarted(
+            CookStart(
+                recipeName: recipe.name, recipeDocument: document, recipeSource: source, station: station.name,
+                startedBy: peer.description, startedAtUnixSeconds: wall, stationSeconds: now, firstStageIndex: stage,
+                stages: recipe.stages.map { PlannedStage(name: $0.name, targetC: station.targetC(for: $0.heat)) }))
         let from = stage == 0 ? "" : " from stage \(stage + 1) \"\(recipe.stages[stage].name)\""
         log.write(.notice, "\(peer) started \"\(recipe.name)\"\(from) (\(source))")
         return .success(snapshot())

@@ -1,6 +1,6 @@
 internal import Glibc
-public import WokCore
-public import WokSystem
+internal import WokCore
+internal import WokSystem
 internal import WokWire
 
 /// What the runner needs beyond the core.
@@ -410,7 +410,8 @@ public final class DaemonRunner<Source: DaemonEventSource> {
         for client in clients.values where now - client.lastProgressSeconds > options.limits.idleTimeoutSeconds {
             // A subscriber with nothing to send is waiting for news, not idle.
             if client.isSubscribed && !client.hasPendingOutput { continue }
-            limitedLog.write(.info, key: "idle", "closed the connection of \(client.peer): idle for \(formatNumber(options.limits.idleTimeoutSeconds)) s")
+            limitedLog.write(
+                .info, key: "idle", "closed the connection of \(client.peer): idle for \(formatNumber(options.limits.idleTimeoutSeconds)) s")
             drop(client.id)
         }
     }

@@ -1,5 +1,5 @@
 public import WokCore
-public import WokHardware
+internal import WokHardware
 
 /// Why the real devices could not be opened, naming the device.
 public enum DeviceOpenError: Error, Sendable, CustomStringConvertible {
@@ -58,7 +58,9 @@ public struct HardwareDaemonDevices: DaemonDevices {
         let valveText = devices.shutoffValve.map { ", shut-off valve on \($0.description)" } ?? ", no shut-off valve"
         return HardwareDaemonDevices(
             sensor: sensor, relay: relay, valve: valve,
-            summary: "\(sensor.model) on \(devices.thermocouple.bus) at 0x\(String(devices.thermocouple.address, radix: 16)), relay on \(devices.relay.description)\(valveText)")
+            summary:
+                "\(sensor.model) on \(devices.thermocouple.bus) at 0x\(String(devices.thermocouple.address, radix: 16)), relay on \(devices.relay.description)\(valveText)"
+        )
     }
 
     public mutating func tick(_ loop: inout StationLoop, nowSeconds: Double) -> TickReport? {

@@ -77,11 +77,13 @@ func startThread(named name: String, _ body: @escaping @Sendable () -> Void) thr
     defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
     let start = Unmanaged.passRetained(Start(body)).toOpaque()
     var thread = pthread_t()
-    let status = pthread_create(&thread, nil, { raw in
-        guard let raw else { return nil }
-        Unmanaged<Start>.fromOpaque(raw).takeRetainedValue().body()
-        return nil
-    }, start)
+    let status = pthread_create(
+        &thread, nil,
+        { raw in
+            guard let raw else { return nil }
+            Unmanaged<Start>.fromOpaque(raw).takeRetainedValue().body()
+            return nil
+        }, start)
     guard status == 0 else {
         Unmanaged<Start>.fromOpaque(start).release()
         throw SystemError("pthread_create", name, errno: status)
