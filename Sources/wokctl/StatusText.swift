@@ -25,11 +25,25 @@ enum StatusText {
         }
         if let problem = snapshot.historyProblem {
             lines.append("  History:  " + Terminal.danger(safeText(problem)))
+        } else if let lag = historyLag(snapshot) {
+            lines.append("  History:  " + Terminal.danger(lag))
         }
         if let prompt = snapshot.prompt {
             lines.append(Terminal.alert(">>> \(safeText(prompt))"))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A disk that keeps the history's writer waiting, or made it drop samples: the cook goes on,
+    /// but the record of it has gaps, and the person should know.
+    static func historyLag(_ snapshot: StationSnapshot) -> String? {
+        guard let store = snapshot.historyStore.objectValue else { return nil }
+        let stalled = store["writerStalledSeconds"]?.numberValue ?? 0
+        let dropped = (store["droppedSamples"]?.intValue ?? 0) + (store["droppedEvents"]?.intValue ?? 0)
+        var parts: [String] = []
+        if stalled >= 5 { parts.append("the disk has kept the writer waiting \(formatNumber(stalled.rounded())) s") }
+        if dropped > 0 { parts.append("\(dropped) samples or events dropped while it was behind") }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     /// One line: after a command, and for each change when `watch` is not on a terminal.
