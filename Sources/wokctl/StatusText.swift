@@ -78,18 +78,10 @@ enum StatusText {
     }
 }
 
-/// One point of the temperature chart.
-struct ChartSample {
-    var timeSeconds: Double
-    var temperatureC: Double?
-    var targetC: Double?
-    var burnerOn: Bool
-}
-
 /// The wok's temperature against the target over the last minutes, in braille (see
 /// `BrailleChart`), with the burner's share of time on as a strip beneath.
 enum TemperatureChart {
-    static func render(_ samples: [ChartSample], width: Int, height: Int, windowSeconds: Double) -> [String] {
+    static func render(_ samples: [TemperaturePoint], width: Int, height: Int, windowSeconds: Double) -> [String] {
         guard let last = samples.last else { return ["(no readings yet)"] }
         let start = max(samples.first?.timeSeconds ?? 0, last.timeSeconds - windowSeconds)
         let points = samples.map {

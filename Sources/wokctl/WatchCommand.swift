@@ -67,7 +67,7 @@ struct WatchView {
     let live: Bool
     let windowSeconds: Double
     private var snapshot = StationSnapshot(state: .idle)
-    private var samples: [ChartSample] = []
+    private var samples: [TemperaturePoint] = []
     private var recentEvents: [String] = []
     private var lastChangeKey = ""
     private var lastPrompt: String?
@@ -80,9 +80,7 @@ struct WatchView {
     }
 
     mutating func start(_ first: Subscription) {
-        samples = first.history.map {
-            ChartSample(timeSeconds: $0.timeSeconds, temperatureC: $0.temperatureC, targetC: $0.targetC, burnerOn: $0.burnerOn)
-        }
+        samples = first.history
         if json { Terminal.line(ControlReply.push("snapshot", first.snapshot.json)) }
         update(first.snapshot, force: true)
     }
@@ -112,7 +110,7 @@ struct WatchView {
         snapshot = next
         if next.timeSeconds - (samples.last?.timeSeconds ?? -Double.infinity) >= 1 {
             samples.append(
-                ChartSample(timeSeconds: next.timeSeconds, temperatureC: next.temperatureC, targetC: next.targetC, burnerOn: next.burnerOn))
+                TemperaturePoint(timeSeconds: next.timeSeconds, temperatureC: next.temperatureC, targetC: next.targetC, burnerOn: next.burnerOn))
             if samples.count > 4000 { samples.removeFirst(samples.count - 3600) }
         }
         guard !json else { return }

@@ -3,12 +3,7 @@ public import WokWire
 /// The last minutes of the cook, one sample per second of cook time, so a watcher that joins
 /// mid-cook can draw its chart at once. Bounded: old samples fall off the front.
 public struct TemperatureHistory: Sendable {
-    public struct Sample: Sendable, Equatable {
-        public var timeSeconds: Double
-        public var temperatureC: Double?
-        public var targetC: Double?
-        public var burnerOn: Bool
-    }
+    public typealias Sample = TemperaturePoint
 
     public let capacity: Int
     public let intervalSeconds: Double
@@ -38,8 +33,6 @@ public struct TemperatureHistory: Sendable {
         Array(samples[start...] + samples[..<start])
     }
 
-    /// The samples as a subscription carries them.
-    public var points: [TemperaturePoint] {
-        ordered.map { TemperaturePoint(timeSeconds: $0.timeSeconds, temperatureC: $0.temperatureC, targetC: $0.targetC, burnerOn: $0.burnerOn) }
-    }
+    /// The samples as a subscription carries them, oldest first.
+    public var points: [TemperaturePoint] { ordered }
 }
