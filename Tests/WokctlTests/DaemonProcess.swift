@@ -138,3 +138,18 @@ extension Dictionary where Key == String, Value == Any {
     var burner: String? { self["burner"] as? String }
     var stageIndex: Int? { (self["stage"] as? [String: Any])?["index"] as? Int }
 }
+
+/// Polls `condition` until it holds or `limitSeconds` pass: a liveness limit for a loaded host, not
+/// a measure of speed (no test asserts how fast anything happens).
+func eventually(limitSeconds: Double = 60, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(limitSeconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(20_000)
+    }
+    return try condition()
+}
+
+func fileText(_ path: String) -> String {
+    (try? String(decoding: Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)) ?? ""
+}

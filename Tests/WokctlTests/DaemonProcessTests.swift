@@ -13,8 +13,8 @@ import WokWire
         let daemon = try DaemonProcess(speed: 60)
         let watcherA = try daemon.startWokctl(["watch", "--json"], output: daemon.directory + "/watch-a.txt")
         let watcherB = try daemon.startWokctl(["watch"], output: daemon.directory + "/watch-b.txt")
-        // Let both watchers subscribe before anything happens.
-        usleep(300_000)
+        // Both watchers have subscribed (each printed its first view) before anything happens.
+        #expect(eventually { !fileText(daemon.directory + "/watch-a.txt").isEmpty && !fileText(daemon.directory + "/watch-b.txt").isEmpty })
 
         let start = try daemon.wokctl(["start", "caramelised-pork-mince"])
         #expect(start.status == 0, "\(start.err)")
@@ -44,7 +44,7 @@ import WokWire
         #expect(served.answered == served.sent, "every status request got its answer")
         #expect(served.answered >= 5, "the pollers ran during the cook")
 
-        usleep(300_000)
+        #expect(eventually { fileText(daemon.directory + "/watch-a.txt").contains("cook-completed") && fileText(daemon.directory + "/watch-b.txt").contains("done;") })
         watcherA.terminate()
         watcherB.terminate()
         watcherA.waitUntilExit()
@@ -319,13 +319,48 @@ import WokWire
         #expect(!FileManager.default.fileExists(atPath: first.directory + "/other.sock"))
         // Signals that ask nothing of wokd do not end it, nor the cook.
         for number in [SIGUSR1, SIGUSR2, SIGALRM] { first.signal(number) }
-        usleep(300_000)
+        #expect(eventually { first.log.contains("SIGUSR1 received and ignored") })
         let status = try first.status()
         #expect(status.burner == "on" && status.state != "idle")
-        #expect(first.log.contains("SIGUSR1 received and ignored"))
         first.signal(SIGTERM)
         #expect(first.waitForExit() == 0)
         first.cleanUp()
+    }
+
+    /// A user with no runtime directory falls back to /tmp/wokd-UID. When someone else made that
+    /// folder first (here root, mode 0777, with a listening socket in it), wokctl looks past it to
+    /// the system daemon's socket, and wokd refuses to use it.
+    @Test func aFallbackFolderSomeoneElseMadeIsNeitherTrustedNorUsed() throws {
+        let folder = "/tmp/wokd-65534"
+        try? FileManager.default.removeItem(atPath: folder)
+        #expect(mkdir(folder, 0o777) == 0)
+        chmod(folder, 0o777)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fake = try FakeListener(path: folder + "/control.sock")
+        chmod(fake.path, 0o777)
+
+        func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, err: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "--", program] + arguments
+            process.currentDirectoryURL = Wokctl.repositoryRoot
+            process.environment = ["PATH": "/usr/bin:/bin"]  // no XDG_RUNTIME_DIR, HOME or WOKD_SOCKET
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        let status = try run(Wokctl.binary.path, ["status"])
+        // Not running (5), or there but closed to nobody (6): either way the system daemon's place.
+        #expect(status.status == 5 || status.status == 6)
+        #expect(status.err.contains("/run/wokd/control.sock"), "it looked past the folder to the system daemon: \(status.err)")
+        #expect(fake.acceptedAny == false, "the fake socket was never connected to")
+        let daemon = try run(DaemonProcess.wokd.path, ["--simulate"])
+        #expect(daemon.status == 1)
+        #expect(daemon.err.contains(folder) && daemon.err.contains("not to you"), "\(daemon.err)")
     }
 
     @Test func watchOnATerminalRedrawsInPlaceWithTheStagesAndTheLoudPrompt() throws {
@@ -341,7 +376,8 @@ import WokWire
         process.currentDirectoryURL = Wokctl.repositoryRoot
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        usleep(1_500_000)
+        // Several redraws and the prompt, however slowly a loaded host gets there.
+        #expect(eventually { let text = fileText(transcript); return text.components(separatedBy: "\u{1B}[H").count > 3 && text.contains("YOUR TURN") })
         process.terminate()
         process.waitUntilExit()
         let screen = try String(decoding: Data(contentsOf: URL(fileURLWithPath: transcript)), as: UTF8.self)
@@ -480,5 +516,38 @@ final class PollerGroup: @unchecked Sendable {
             #expect(process.terminationStatus == status, "\(arguments): \(message)")
             #expect(message.contains(words), "\(arguments): \(message)")
         }
+    }
+}
+
+/// A listening Unix socket that never answers: whoever connects to it is visible.
+final class FakeListener {
+    let path: String
+    private let descriptor: Int32
+
+    init(path: String) throws {
+        self.path = path
+        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, listen(descriptor, 8) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        _ = fcntl(descriptor, F_SETFL, O_NONBLOCK)
+    }
+
+    /// Whether a connection waits to be accepted (someone connected).
+    var acceptedAny: Bool {
+        let connection = accept(descriptor, nil, nil)
+        if connection >= 0 { close(connection) }
+        return connection >= 0
+    }
+
+    deinit {
+        close(descriptor)
+        unlink(path)
     }
 }
