@@ -44,7 +44,11 @@ import WokWire
         #expect(served.answered == served.sent, "every status request got its answer")
         #expect(served.answered >= 5, "the pollers ran during the cook")
 
-        #expect(eventually { fileText(daemon.directory + "/watch-a.txt").contains("cook-completed") && fileText(daemon.directory + "/watch-b.txt").contains("done;") })
+        #expect(
+            eventually {
+                fileText(daemon.directory + "/watch-a.txt").contains("cook-completed")
+                    && fileText(daemon.directory + "/watch-b.txt").contains("done;")
+            })
         watcherA.terminate()
         watcherB.terminate()
         watcherA.waitUntilExit()
@@ -377,7 +381,11 @@ import WokWire
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         // Several redraws and the prompt, however slowly a loaded host gets there.
-        #expect(eventually { let text = fileText(transcript); return text.components(separatedBy: "\u{1B}[H").count > 3 && text.contains("YOUR TURN") })
+        #expect(
+            eventually {
+                let text = fileText(transcript)
+                return text.components(separatedBy: "\u{1B}[H").count > 3 && text.contains("YOUR TURN")
+            })
         process.terminate()
         process.waitUntilExit()
         let screen = try String(decoding: Data(contentsOf: URL(fileURLWithPath: transcript)), as: UTF8.self)
