@@ -110,7 +110,8 @@ private func holdIdleConnections(_ socketPath: String, until deadline: Double) {
         "idle: opened \(clients.count) of \(count) connections in \(formatNumber(((monotonic() - started) * 100).rounded() / 100)) s\(failure.map { "; \($0)" } ?? "")"
     )
     sleep(seconds: min(1, max(0, deadline - monotonic())))
-    print("idle: 1 s later the daemon had closed \(countClosedByDaemon(clients)) of them (each newcomer past the limit closes the one idle longest), and holds the rest")
+    let closed = countClosedByDaemon(clients)
+    print("idle: 1 s later the daemon had closed \(closed) of them (each newcomer past its limit closes the idlest), and holds the rest")
     sleep(seconds: deadline - monotonic())
     print("idle: at the end the daemon had closed \(countClosedByDaemon(clients)) of them")
 }
