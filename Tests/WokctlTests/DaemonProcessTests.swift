@@ -283,15 +283,7 @@ import WokWire
         let daemon = try DaemonProcess(speed: 20, extra: ["--config", station])
         chmod(daemon.directory, 0o755)
         func wokctl(groups: String, _ arguments: [String]) throws -> Int32 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=65534", "--regid=65534", "--groups=\(groups)", "--", Wokctl.binary.path] + arguments
-            process.currentDirectoryURL = Wokctl.repositoryRoot
-            process.standardError = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            return process.terminationStatus
+            try runAsNobody(["--groups=\(groups)"], Wokctl.binary.path, arguments).status
         }
         // Options before the verb, as a person may type them.
         for groups in ["100", "100,27", "27,100"] {
@@ -344,18 +336,9 @@ import WokWire
         chmod(fake.path, 0o777)
 
         func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, err: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "--", program] + arguments
-            process.currentDirectoryURL = Wokctl.repositoryRoot
-            process.environment = ["PATH": "/usr/bin:/bin"]  // no XDG_RUNTIME_DIR, HOME or WOKD_SOCKET
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, text)
+            // No XDG_RUNTIME_DIR, HOME or WOKD_SOCKET: the fallback is all that is left.
+            let result = try runAsNobody(["--clear-groups"], program, arguments, environment: ["PATH": "/usr/bin:/bin"])
+            return (result.status, result.err)
         }
         let status = try run(Wokctl.binary.path, ["status"])
         // Not running (5), or there but closed to nobody (6): either way the system daemon's place.
@@ -558,4 +541,13 @@ final class FakeListener {
         close(descriptor)
         unlink(path)
     }
+}
+
+/// Runs a program as nobody (uid and gid 65534) with the given `setpriv` group options.
+func runAsNobody(
+    _ groups: [String], _ program: String, _ arguments: [String], environment: [String: String]? = nil
+) throws -> (status: Int32, out: String, err: String) {
+    try runProcess(
+        URL(fileURLWithPath: "/usr/bin/setpriv"), ["--reuid=65534", "--regid=65534"] + groups + ["--", program] + arguments,
+        in: Wokctl.repositoryRoot, environment: environment)
 }

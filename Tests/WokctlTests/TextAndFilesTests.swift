@@ -18,24 +18,13 @@ import WokWire
 
     /// Runs `wokctl` in `directory` (default: the repository), with `PATH` replaced when given.
     static func wokctl(_ arguments: [String], in directory: String? = nil, path: String? = nil) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = Wokctl.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory.map { URL(fileURLWithPath: $0) } ?? Wokctl.repositoryRoot
+        var environment: [String: String]?
         if let path {
-            var environment = ProcessInfo.processInfo.environment
-            environment["PATH"] = path
-            process.environment = environment
+            environment = ProcessInfo.processInfo.environment
+            environment?["PATH"] = path
         }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return try runProcess(
+            Wokctl.binary, arguments, in: directory.map { URL(fileURLWithPath: $0) } ?? Wokctl.repositoryRoot, environment: environment)
     }
 
     /// Control and bidi characters in `text` other than the line breaks between lines.
