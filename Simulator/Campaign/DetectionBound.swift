@@ -44,10 +44,7 @@ public enum DetectionBound {
         case .frozen:
             return safety.frozenReadingSeconds + 2 * period
         case .flameOut, .sensorDetached:
-            guard let active = outcome.activeFromSeconds else { return nil }
-            let underLoadWindow = active...(active + heatingFaultSeconds + safety.noGainUnderLoadSeconds)
-            let underLoad = loadPhases.contains { $0.overlaps(underLoadWindow) }
-            return underLoad ? heatingFaultSeconds + safety.noGainUnderLoadSeconds : heatingFaultSeconds
+            return heatingFaultSeconds
         case .relayWelded:
             // 30 s from the burner being told off, but not before the welded burner has heated the
             // wok (plus the settling the monitor waits for and a tick).

@@ -34,13 +34,13 @@ public enum InjectedFaultKind: String, Sendable, CaseIterable {
     public var expectedDetections: Set<FaultKind> {
         switch self {
         case .sensorOpen: [.sensorOpen, .sensorRange]
-        case .sensorShort: [.sensorShort, .sensorRate, .sensorFrozen, .noHeatingGain]
+        case .sensorShort: [.sensorShort, .sensorRate, .sensorFrozen, .heatNotArriving, .implausibleCooling]
         case .i2cErrors: [.busErrors]
         case .deviceGone: [.deviceGone]
         case .frozen: [.sensorFrozen]
         case .spike: [.sensorRate, .overLimit]
-        case .flameOut: [.noHeatingGain]
-        case .sensorDetached: [.noHeatingGain, .sensorRate]
+        case .flameOut: [.heatNotArriving]
+        case .sensorDetached: [.heatNotArriving, .implausibleCooling, .sensorRate]
         case .relayWelded: [.heatingWhileOff, .overLimit]
         case .loopStall: [.loopDeadline]
         case .clockJump: [.clockJump]

@@ -31,6 +31,12 @@ func runCampaign(_ arguments: [String]) -> Int32 {
     } catch {
         fail("campaign did not start: \(error)")
     }
+    if let index = arguments.firstIndex(of: "--replay") {
+        guard index + 1 < arguments.count, let cook = Int(arguments[index + 1]), cook >= 0, cook < campaign.cookCount else {
+            fail("--replay expects a cook number below \(campaign.cookCount)")
+        }
+        return replay(campaign, cook)
+    }
     print("Fault campaign: seed \(seed), \(faulted) faulted + \(healthy) healthy cooks of \(recipes.count) recipes on \(campaignPlants.count) plants")
     print(
         "(1 to \(FaultCampaign.maxFaultsPerCook) faults a cook at random times, \(Int(FaultCampaign.clearingShare * 100)) % clearing after 0.5-60 s; \(Int(FaultCampaign.withoutValveShare * 100)) % of stations without a shut-off valve)"
@@ -60,4 +66,20 @@ func runCampaign(_ arguments: [String]) -> Int32 {
     print("\(report.summary); \(format(seconds, 1)) s on \(workers) worker(s)")
     for violation in report.violations { print("VIOLATION \(violation)") }
     return report.violationCount == 0 && report.falseTrips == 0 ? 0 : 1
+}
+
+/// `--replay N`: one cook of the campaign, its faults and every event, for a violation's story.
+private func replay(_ campaign: FaultCampaign, _ index: Int) -> Int32 {
+    do {
+        let config = campaign.plan(index)
+        print("cook \(index): \(config.recipe.name), faults \(config.faults.map(\.description).joined(separator: " "))")
+        var simulation = try CookSimulation(config)
+        let result = simulation.run()
+        for (seconds, event) in result.events { print("\(format(seconds, 2)) s  \(event)") }
+        let verdict = try campaign.run(index)
+        for violation in verdict.violations { print("VIOLATION \(violation)") }
+        return verdict.violations.isEmpty ? 0 : 1
+    } catch {
+        fail("cook \(index) did not start: \(error)")
+    }
 }

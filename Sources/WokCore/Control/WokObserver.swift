@@ -88,6 +88,19 @@ struct WokObserver: Sendable {
         loadCPerSecond -= miss / Self.offsetSeconds * min(1, step / Self.loadSeconds)
     }
 
+    /// The steel's rate the model has now, were the flame lit for `flameShare` of the time.
+    func netRateCPerSecond(flameShare: Double) -> Double {
+        flameShare * fullPowerRateCPerSecond - loadCPerSecond
+    }
+
+    /// The steel temperatures still on their way through the sensor's dead time, oldest first.
+    var pendingSteelC: [Double] {
+        Array(delayLine[delayHead...] + delayLine[..<delayHead])
+    }
+
+    /// The step the model advances by.
+    var periodSecondsForModel: Double { periodSeconds }
+
     private mutating func advance(_ dt: Double, flameShare: Double) {
         wokC += (flameShare * fullPowerRateCPerSecond - loadCPerSecond) * dt
         var delayed = wokC

@@ -1,14 +1,7 @@
-/// Watches whether the wok answers the burner: it must gain heat while the burner is on below
-/// the target (else the flame is out, the gas is empty or the thermocouple is off the wok), and
-/// it must not keep heating once the burner has been off long enough for the reading to settle
-/// (else the relay is welded or the valve stuck open). In the spirit of Klipper's verify_heater.
+/// Watches that the wok stops heating once the burner has been off long enough for the reading to
+/// settle (else the relay is welded or the valve stuck open). In the spirit of Klipper's
+/// verify_heater. Whether heat arrives while the burner is on is `HeatArrivalWatch`'s job.
 struct HeatingWatch: Sendable {
-    /// The no-gain check runs only this far below the target: nearer, the controller modulates
-    /// and the reading wanders by a degree or two without any fault.
-    static let bandMarginC = 5.0
-    /// The gain that proves heat is arriving: 8 standard deviations of a 0.25 °C noise apart
-    /// (between a low and a high sample), so noise on a flat reading cannot fake it.
-    static let gainC = 2.0
     /// The heating-while-off check compares with the lowest settled reading over this window: long
     /// enough to see a weak burner's slow rise near the top level (about 0.3 °C/s), short enough that
     /// the cause is seen to clear soon after the heating stops.
@@ -18,10 +11,6 @@ struct HeatingWatch: Sendable {
     static let settleLags = 3.0
     /// Most samples kept for the window (a tick every 0.05 s at the fastest period allowed).
     static let maxSamples = 512
-
-    // No gain.
-    private var burnerOnSecondsWithoutGain = 0.0
-    private var lowestC: Double?
 
     // Heating while off.
     private var burnerOn = false
@@ -44,24 +33,6 @@ struct HeatingWatch: Sendable {
     }
 
     var burnerWasOn: Bool { burnerOn }
-
-    /// Seconds of burner-on time below the band since the reading last gained `gainC`.
-    mutating func noGainSeconds(celsius: Double, dt: Double, targetC: Double?) -> Double {
-        guard let target = targetC, celsius < target - Self.bandMarginC else {
-            burnerOnSecondsWithoutGain = 0
-            lowestC = nil
-            return 0
-        }
-        let lowest = min(lowestC ?? celsius, celsius)
-        if celsius >= lowest + Self.gainC {
-            burnerOnSecondsWithoutGain = 0
-            lowestC = celsius
-            return 0
-        }
-        lowestC = lowest
-        if burnerOn { burnerOnSecondsWithoutGain += dt }
-        return burnerOnSecondsWithoutGain
-    }
 
     /// How far the reading has risen, with the burner off, above its lowest settled value: over
     /// the whole off stretch (`sinceSettled`: a slow rise under a load adds up) and over the last

@@ -12,9 +12,12 @@ public enum FaultKind: String, Sendable, CaseIterable {
     /// Every transfer for the bound said that nothing answers at the address.
     case deviceGone = "device-gone"
     case overLimit = "over-limit"
-    /// The burner was on, below the target, and the wok did not gain heat: flame out, gas empty,
-    /// or the thermocouple has fallen off the wok.
-    case noHeatingGain = "no-heating-gain"
+    /// The burner was lit, yet the reading fell short of what a lit flame gives the wok: flame out,
+    /// gas empty, or the thermocouple has fallen off the wok.
+    case heatNotArriving = "heat-not-arriving"
+    /// With the burner off, the reading fell faster than the wok can cool with the load it has:
+    /// the thermocouple has come off the wok (or food landed that the recipe did not announce).
+    case implausibleCooling = "implausible-cooling"
     /// The wok kept heating with the burner commanded off: a welded relay or a stuck valve.
     case heatingWhileOff = "heating-while-off"
     /// Nobody answered a waiting cook, or the cook ran far past its recipe's plan.

@@ -13,9 +13,8 @@ public struct SafetyMonitor: Sendable {
     private var busErrorsAllNoDevice = true
     private var reading = ReadingWatch()
     private var heating = HeatingWatch()
+    private var heatArrival: HeatArrivalWatch
     private var timing = TickTimingWatch()
-    /// The stage whose food load the wok has recovered from (the no-gain bound is back to normal).
-    private var loadRecoveredStage: Int?
     /// What the latest tick showed on its own, latch aside: decides whether a cause persists.
     private var latestFinding: Finding?
 
@@ -32,6 +31,7 @@ public struct SafetyMonitor: Sendable {
         settings = station.safety
         periodSeconds = station.control.periodSeconds
         settleSeconds = station.control.sensorDeadTimeSeconds + HeatingWatch.settleLags * station.control.sensorLagSeconds
+        heatArrival = HeatArrivalWatch(figures: HeatArrivalWatch.Figures(station: station))
     }
 
     /// Judges one reading taken at `now`; `context` says what the cook and control are doing.
@@ -55,6 +55,7 @@ public struct SafetyMonitor: Sendable {
     /// Tells the monitor what the relay was set to; it holds until the next reading.
     public mutating func recordBurner(_ command: BurnerCommand, nowSeconds now: Double) {
         heating.burnerCommanded(command, nowSeconds: now)
+        heatArrival.burnerCommanded(command, nowSeconds: now)
     }
 
     private mutating func judge(
@@ -62,12 +63,11 @@ public struct SafetyMonitor: Sendable {
     ) -> Finding {
         // Every watch sees every tick, so its history stays whole; the first finding wins.
         let timingFinding = timing.observe(nowSeconds: now, maxGapSeconds: settings.maxTickGapSeconds)
-        // A gap the loop did not run counts for at most one bound: longer is a fault of its own.
-        let dt = min(max(timing.gapSeconds, 0), settings.maxTickGapSeconds)
-        if !context.cookRunning { loadRecoveredStage = nil }
 
         let sensorFinding = judgeSensor(now: now, reading: sensorReading)
         guard case .healthy(let celsius) = sensorFinding, case .success(let sample) = sensorReading else {
+            // Nothing to compare the next reading with.
+            heatArrival.reset()
             return timingFaulty(timingFinding, context) ?? sensorFinding
         }
         var found = timingFaulty(timingFinding, context)
@@ -110,16 +110,29 @@ public struct SafetyMonitor: Sendable {
                     "the wok rose \(formatCelsius(rise)) °C with the burner off for \(formatNumber(roundTenth(settleSeconds))) s or more: the relay may be welded or the gas valve stuck open. Close the gas at the shut-off valve or the bottle now"
                 ))
         }
-        let underLoad = isRecoveringLoad(celsius: celsius, context: context)
-        let noGain = heating.noGainSeconds(celsius: celsius, dt: dt, targetC: context.targetC)
-        let noGainBound = underLoad ? settings.noGainUnderLoadSeconds : settings.noGainSeconds
-        if noGain + 1e-9 >= noGainBound, let target = context.targetC {
+        // Judged while nothing is latched: after a fault the burner is off and the cook over.
+        let arrival = heatArrival.observe(celsius: celsius, nowSeconds: now, context: context, judging: latched == nil)
+        if case .noFlameInProof(let expected, let dropped, let pulse)? = arrival {
             note(
                 &found,
                 .faulty(
-                    .noHeatingGain,
-                    "the burner has been on for \(formatNumber(roundTenth(noGain))) s with the wok below \(formatCelsius(target - HeatingWatch.bandMarginC)) °C and not warming: the flame may be out, the gas empty, or the thermocouple off the wok"
+                    .heatNotArriving,
+                    "a flame check after the food went in found no flame: with the burner held off for \(formatNumber(roundTenth(pulse))) s the wok cooled \(formatCelsius(roundTenth(dropped))) °C faster than before, where a lit flame going off makes it at least \(formatCelsius(roundTenth(expected))) °C. The flame may be out or the gas empty"
                 ))
+        }
+        if case .heatMissing(let shortfall, let seconds, let flameExpected)? = arrival {
+            let fell =
+                "the reading has been \(formatCelsius(roundTenth(shortfall))) °C under the least the wok can do for \(formatNumber(roundTenth(seconds))) s"
+            note(
+                &found,
+                flameExpected
+                    ? .faulty(
+                        .heatNotArriving,
+                        "the burner is on but its heat is not arriving: \(fell). The flame may be out, the gas empty, or the thermocouple off the wok"
+                    )
+                    : .faulty(
+                        .implausibleCooling,
+                        "with the burner off, \(fell): the thermocouple may be off the wok, or food landed that the recipe did not announce"))
         }
         if context.cookRunning {
             if let overdue = context.confirmOverdueSeconds, overdue + 1e-9 >= settings.unattendedHoldSeconds {
@@ -156,20 +169,6 @@ public struct SafetyMonitor: Sendable {
                 "the control loop missed its deadlines: \(formatNumber(roundTenth(gap))) s between ticks, over the bound of \(formatNumber(settings.maxTickGapSeconds)) s"
             )
         }
-    }
-
-    /// Whether the running stage's food may still be pulling the wok down: from the stage's start
-    /// until, after the food had time to land, the reading is back near the target.
-    private mutating func isRecoveringLoad(celsius: Double, context: SafetyContext) -> Bool {
-        guard context.cookRunning, context.stageAddsFood, let stage = context.stageIndex, loadRecoveredStage != stage
-        else { return false }
-        if context.stageElapsedSeconds >= CookSession.loadExpectedSeconds,
-            let target = context.targetC, celsius >= target - HeatingWatch.bandMarginC
-        {
-            loadRecoveredStage = stage
-            return false
-        }
-        return true
     }
 
     private mutating func judgeSensor(now: Double, reading: Result<ThermocoupleSample, SensorFault>) -> Finding {
@@ -218,7 +217,7 @@ public struct SafetyMonitor: Sendable {
 
     /// The final word on the relay: whatever control asked, off unless the reading was trusted.
     public func gate(_ command: BurnerCommand, verdict: SafetyVerdict) -> BurnerCommand {
-        guard latched == nil, case .trusted = verdict else { return .off }
+        guard latched == nil, case .trusted(_) = verdict, !heatArrival.holdsBurnerOff else { return .off }
         return command
     }
 

@@ -107,15 +107,16 @@ public struct Station: Sendable, Equatable {
         /// cold load pulls it down at a few °C/s; noise adds under 2 °C a reading. 40 °C/s (10 °C a
         /// 0.25 s tick) leaves a wide margin and still catches spikes and a shorted MCP9600 probe.
         public var maxRateCPerSecond: Double = 40
-        /// Burner-on seconds, more than 5 °C below the target, without a 2 °C gain: then the flame
-        /// is out or the probe off the wok. Healthy cooks on every simulated plant need at most
-        /// 4 s (the sensor's lag after relighting); 12 s keeps a 3x margin and, with the time to
-        /// fall out of the band, detects a flame out within 30 s even at the 110 °C safe hold.
-        public var noGainSeconds: Double = 12
-        /// The same bound while a stage's food is pulling the wok down (from the stage's start until
-        /// the wok is back within 5 °C of its target): 500 g of cold pork holds the reading down for
-        /// up to 93 s with the burner full on (heavy wok, weak burner); 150 s keeps a 1.6x margin.
-        public var noGainUnderLoadSeconds: Double = 150
+        /// The burner's full-power heating rate of the empty wok, °C/s: what the heat-arrival
+        /// check expects a lit flame to add to the steel's rate. Measure it as the slope of a cold
+        /// wok's first rise at full power; 2.2 is a 1.6 kg carbon-steel wok on a 5 kW burner that
+        /// delivers a third of its gas power.
+        public var burnerRateCPerSecond: Double = 2.2
+        /// How far the true rate may be from that figure, as a share of it: the check credits a
+        /// lit flame with the rate less this share, and a flame going off with it plus this share,
+        /// so an inexact figure makes the check slower, never wrong. 0.4 covers a guess from the
+        /// burner's rating and a wok's mass; a measured figure can use 0.2.
+        public var burnerRateTolerance: Double = 0.4
         /// A settled rise this large with the burner off is heating while off (welded relay): the
         /// noise of the lowest against the latest reading spans about 1.5 °C, a healthy wok never
         /// rose more than 1.1 °C in simulation, and a welded burner adds 3 °C in 3 to 10 s.

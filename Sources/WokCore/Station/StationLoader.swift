@@ -74,10 +74,10 @@ public enum StationLoader {
             if let value = safety.number("maxRateCPerSecond", in: 10...500, unit: "°C/s") {
                 station.safety.maxRateCPerSecond = value
             }
-            if let value = safety.number("noGainSeconds", in: 5...120, unit: "s") { station.safety.noGainSeconds = value }
-            if let value = safety.number("noGainUnderLoadSeconds", in: 5...900, unit: "s") {
-                station.safety.noGainUnderLoadSeconds = value
+            if let value = safety.number("burnerRateCPerSecond", in: 0.2...30, unit: "°C/s") {
+                station.safety.burnerRateCPerSecond = value
             }
+            if let value = safety.number("burnerRateTolerance", in: 0...0.9) { station.safety.burnerRateTolerance = value }
             if let value = safety.number("heatingWhileOffRiseC", in: 1...30, unit: "°C") {
                 station.safety.heatingWhileOffRiseC = value
             }
@@ -141,12 +141,6 @@ public enum StationLoader {
                 ConfigProblem(
                     location: "field \"safety\", field \"maxTickGapSeconds\"",
                     message: "must be at least two control periods (\(formatNumber(2 * station.control.periodSeconds)) s), or every tick is late"))
-        }
-        if station.safety.noGainUnderLoadSeconds < station.safety.noGainSeconds {
-            problems.append(
-                ConfigProblem(
-                    location: "field \"safety\", field \"noGainUnderLoadSeconds\"",
-                    message: "must be at least noGainSeconds (\(formatNumber(station.safety.noGainSeconds)) s): a load only slows the gain"))
         }
         if station.control.periodSeconds > relay.windowSeconds / 4 {
             problems.append(

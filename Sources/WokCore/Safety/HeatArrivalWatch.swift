@@ -1,0 +1,344 @@
+/// Watches that the burner's heat arrives at the wok, from the energy balance of the steel rather
+/// than from a timer, so it neither depends on how a controller drives the burner nor on how long
+/// a load holds the wok down.
+///
+/// The steel's heating rate is the burner's rate while the flame is lit, less the load (the
+/// kitchen's losses and the food). The load can only grow in two ways: the wok gets hotter (losses
+/// and the food's draw rise with the steel's temperature), or food lands (the recipe says when).
+/// Food already in the wok only ever draws less as it warms or its water boils away. So, from any
+/// moment on, the steel can do no worse than a lower bound: the net rate it had then, plus the
+/// burner's rate whenever the flame is lit and was not, less the burner's rate whenever it is off
+/// and was lit (each at the end of its tolerance that makes the bound lower), less a load growing
+/// at most `loadGrowthPerSecondPerC` for every degree above where it started. The bound runs
+/// through the same delay and lag as the thermocouple, and the reading must not fall below it.
+///
+/// A flame that goes out, or never lights, takes the burner's whole rate away at once; a probe off
+/// the steel falls towards the room whatever the burner does. Either drops the reading under a
+/// bound started before it within a few seconds, whether the wok was rising, flat at boiling, or
+/// falling under cold food. A bound started after the fault has the fault in its start: bounds are
+/// started once a second and kept for `horizonSeconds`, long enough for the older ones to see it.
+///
+/// Food landing also pulls the reading under every bound. While a stage that adds food is within
+/// its landing window, the first such fall is taken as the food (and any more within
+/// `landingLotsSeconds`, a cook tipping it in by the handful); the bounds restart once the
+/// observer has taken in the new load. A flame that went out just before or just after the food
+/// landed would hide in that fall, so the flame then owes a proof: the wok rising (nothing but
+/// heat raises it), or, if it has not risen by the time the bounds are back, a short burner-off
+/// pulse in which the wok must cool faster than it did with the burner on (`FlameProof`).
+struct HeatArrivalWatch: Sendable {
+    /// The figures the bounds are built from, all from the station file.
+    struct Figures: Sendable, Equatable {
+        var periodSeconds: Double
+        var sensorLagSeconds: Double
+        var sensorDeadTimeSeconds: Double
+        var ignitionDelaySeconds: Double
+        /// The burner's full-power heating rate of the empty wok (°C/s), as measured or guessed.
+        var burnerRateCPerSecond: Double
+        /// How far the true rate may be from that figure, as a share of it.
+        var burnerRateTolerance: Double
+
+        init(station: Station) {
+            periodSeconds = station.control.periodSeconds
+            sensorLagSeconds = station.control.sensorLagSeconds
+            sensorDeadTimeSeconds = station.control.sensorDeadTimeSeconds
+            ignitionDelaySeconds = station.control.burnerIgnitionDelaySeconds
+            burnerRateCPerSecond = station.safety.burnerRateCPerSecond
+            burnerRateTolerance = station.safety.burnerRateTolerance
+        }
+
+        /// The least the lit burner adds to the steel's rate.
+        var lowRate: Double { burnerRateCPerSecond * max(0, 1 - burnerRateTolerance) }
+        /// The most it adds (so the most it takes away when it goes out or off).
+        var highRate: Double { burnerRateCPerSecond * (1 + burnerRateTolerance) }
+    }
+
+    /// How fast the load may grow as the steel warms, per second per °C above a bound's start.
+    /// An empty wok's losses grow about 0.006 /s per °C at 250 °C (convection plus radiation's T³);
+    /// food couples to the steel at about 25 W/(kg·K), so 1.5 kg of it on a light 0.6 kJ/K wok
+    /// adds 0.06. 0.1 keeps a margin over both together: the bound flattens out within about ten
+    /// seconds of rising, where a healthy wok keeps rising.
+    static let loadGrowthPerSecondPerC = 0.1
+    /// A new bound starts this often: fine enough that one starts soon before any fault.
+    static let boundEverySeconds = 1.0
+    /// Most bounds kept (memory stays fixed whatever the figures).
+    static let maxBounds = 64
+    /// Readings under a bound must persist this long before it trips: one stray reading is noise.
+    static let confirmSeconds = 1.0
+    /// The reading's noise counts this many times its root mean square in the allowance.
+    static let noiseMultiple = 5.0
+    /// After food is taken as landing, more falls within this long are the rest of it.
+    static let landingLotsSeconds = 10.0
+
+    let figures: Figures
+    /// How long a bound lives: the dead time and three lags for a fall to show through the
+    /// sensor, plus the time the lowest burner rate takes to open a gap of the allowance, twice.
+    let horizonSeconds: Double
+    /// How long the observer needs to take in a new load (after food lands, or at the start).
+    let settleSeconds: Double
+
+    private var observer: WokObserver?
+    private var bounds: [HeatBound] = []
+    private var proof: FlameProof?
+    /// The observer's load, once a second over the last `loadHistorySeconds`: a pulse is fair only
+    /// once it has stopped rising (a flame that just went out is still being taken in).
+    private var loadHistory: [(seconds: Double, load: Double)] = []
+    /// Whether the running cook has been judged since it started.
+    private var judgedCook = false
+    private var lastSeconds: Double?
+    private var lastBoundSeconds = -Double.infinity
+    /// No bounds start before this (the observer is still taking in a load).
+    private var quietUntilSeconds = -Double.infinity
+    /// Whether the relay is closed, and since when (the flame lights an ignition delay later).
+    private var burnerOn = false
+    private var burnerOnSinceSeconds = 0.0
+    /// Since when the reading has been under a bound (nil: it is not).
+    private var underSinceSeconds: Double?
+    /// The stage whose food has been taken as landed, and until when more of it may land.
+    private var landedStage: Int?
+    private var landingLotsUntilSeconds = -Double.infinity
+
+    init(figures: Figures) {
+        self.figures = figures
+        let lag = figures.sensorLagSeconds
+        settleSeconds = figures.sensorDeadTimeSeconds + 3 * lag + 2 * WokObserver.loadSeconds
+        let gapSeconds = Self.allowanceFloorC(figures) / max(figures.lowRate, 0.1)
+        horizonSeconds = min(
+            figures.sensorDeadTimeSeconds + 3 * lag + 2 * gapSeconds + Self.confirmSeconds,
+            Double(Self.maxBounds) * Self.boundEverySeconds)
+    }
+
+    /// What the reading may fall under a bound without meaning anything, before noise: the
+    /// observer's start can be off by what a wrong burner figure does before the load catches up
+    /// (tolerance × rate × the observer's load time), and a flame may light an ignition delay late.
+    static func allowanceFloorC(_ figures: Figures) -> Double {
+        figures.burnerRateTolerance * figures.burnerRateCPerSecond * WokObserver.loadSeconds + figures.highRate
+            * figures.ignitionDelaySeconds
+    }
+
+    /// What the watch found this tick.
+    enum Finding: Sendable, Equatable {
+        /// The reading fell this far under what the steel can do, for `seconds`; `flameExpected`
+        /// says whether the burner was lit (a flame out) or off (only a probe off the steel).
+        case heatMissing(shortfallC: Double, seconds: Double, flameExpected: Bool)
+        /// The burner was held off to prove the flame, and the wok cooled no faster than before.
+        case noFlameInProof(expectedDropC: Double, droppedC: Double, pulseSeconds: Double)
+    }
+
+    /// The relay's command that holds until the next reading.
+    mutating func burnerCommanded(_ command: BurnerCommand, nowSeconds now: Double) {
+        if command.isOn, !burnerOn { burnerOnSinceSeconds = now }
+        burnerOn = command.isOn
+    }
+
+    /// Forgets everything, the observer too (a gap in the readings, an unreadable sensor).
+    mutating func reset() {
+        observer = nil
+        loadHistory.removeAll(keepingCapacity: true)
+        lastSeconds = nil
+        forgetCook()
+    }
+
+    /// Forgets what was judged of a cook; the observer keeps following the wok.
+    private mutating func forgetCook() {
+        bounds.removeAll(keepingCapacity: true)
+        proof = nil
+        underSinceSeconds = nil
+        landedStage = nil
+        landingLotsUntilSeconds = -.infinity
+    }
+
+    /// Whether the watch is holding the burner off to prove the flame.
+    var holdsBurnerOff: Bool { proof?.isPulsing ?? false }
+
+    /// One trusted reading. The observer follows the wok always, so it has settled when a cook
+    /// starts; a cook is judged only while `judging` (one runs and nothing is latched).
+    mutating func observe(celsius: Double, nowSeconds now: Double, context: SafetyContext, judging: Bool) -> Finding? {
+        let dt = lastSeconds.map { now - $0 } ?? 0
+        // A gap the loop did not run (or a clock that went back) leaves nothing to compare with.
+        if dt < 0 || dt > 4 * figures.periodSeconds + 1e-9 { reset() }
+        lastSeconds = now
+
+        let flame = flameSeconds(overSeconds: dt, endingAt: now)
+        if var model = observer {
+            model.update(measuredC: celsius, seconds: dt, flameSeconds: flame)
+            observer = model
+        } else {
+            observer = WokObserver(
+                lagSeconds: figures.sensorLagSeconds, deadTimeSeconds: figures.sensorDeadTimeSeconds,
+                periodSeconds: figures.periodSeconds, fullPowerRateCPerSecond: figures.burnerRateCPerSecond, startC: celsius)
+            quietUntilSeconds = now + settleSeconds
+            return nil
+        }
+        recordLoad(now: now)
+        guard judging, context.cookRunning else {
+            forgetCook()
+            judgedCook = false
+            return nil
+        }
+        if !judgedCook {
+            judgedCook = true
+            // A cook that starts before the observer has settled has no sound bound yet: a flame
+            // that never lights, or a probe already off the steel, would be taken as normal.
+            if now < quietUntilSeconds { proof = .owed(lowestC: nil) }
+        }
+        let share = dt > 0 ? flame / dt : (flameLit(at: now) ? 1 : 0)
+        for index in bounds.indices { bounds[index].advance(seconds: dt, flameShare: share, figures: figures) }
+        bounds.removeAll { now - $0.startedAtSeconds > horizonSeconds }
+
+        if let finding = judge(celsius: celsius, now: now, context: context) { return finding }
+        if let finding = followProof(celsius: celsius, now: now, seconds: dt) { return finding }
+        startBoundIfDue(now: now)
+        return nil
+    }
+
+    /// Moves the flame's proof on; a finding when a pulse showed no flame.
+    private mutating func followProof(celsius: Double, now: Double, seconds: Double) -> Finding? {
+        guard var current = proof, let observer else { return nil }
+        // Only what the wok does once the bounds are back counts: a flame that went out before
+        // then is in every bound's start.
+        guard now >= quietUntilSeconds else { return nil }
+        // With the burner off, the bounds started now will judge the next ignition themselves.
+        if case .owed = current, !flameLit(at: now) {
+            proof = nil
+            return nil
+        }
+        switch current.step(celsius: celsius, nowSeconds: now, seconds: seconds, figures: figures) {
+        case .proven:
+            proof = nil
+            return nil
+        case .noFlame(let expectedDropC, let droppedC, let pulseSeconds):
+            proof = nil
+            return .noFlameInProof(expectedDropC: expectedDropC, droppedC: droppedC, pulseSeconds: pulseSeconds)
+        case .waiting:
+            // Owed and not shown by a rise within a lag (the sensor shows a rise that soon): pulse.
+            if case .owed = current, now >= quietUntilSeconds + figures.sensorLagSeconds + figures.sensorDeadTimeSeconds,
+                !loadIsRising(now: now)
+            {
+                current = .pulsing(FlameProof.Pulse(observer: observer, startedAtSeconds: now, figures: figures))
+            }
+            proof = current
+            return nil
+        }
+    }
+
+    private mutating func judge(celsius: Double, now: Double, context: SafetyContext) -> Finding? {
+        // The worst shortfall under any bound old enough for its start to be sound.
+        var worst: (shortfall: Double, allowance: Double)?
+        for bound in bounds {
+            let shortfall = bound.junctionC - celsius
+            if shortfall > bound.allowanceC, shortfall - bound.allowanceC > (worst.map { $0.shortfall - $0.allowance } ?? 0) {
+                worst = (shortfall, bound.allowanceC)
+            }
+        }
+        guard let worst else {
+            underSinceSeconds = nil
+            return nil
+        }
+        if takesAsLanding(now: now, context: context) {
+            bounds.removeAll(keepingCapacity: true)
+            underSinceSeconds = nil
+            quietUntilSeconds = now + settleSeconds
+            proof = .owed(lowestC: nil)
+            return nil
+        }
+        let since = underSinceSeconds ?? now
+        underSinceSeconds = since
+        guard now - since + 1e-9 >= Self.confirmSeconds else { return nil }
+        return .heatMissing(shortfallC: worst.shortfall, seconds: now - since, flameExpected: flameLit(at: now))
+    }
+
+    /// Whether a fall under the bounds now is the stage's food landing.
+    private mutating func takesAsLanding(now: Double, context: SafetyContext) -> Bool {
+        if now < landingLotsUntilSeconds { return true }
+        guard context.stageAddsFood, let stage = context.stageIndex, landedStage != stage,
+            context.stageElapsedSeconds < CookSession.loadExpectedSeconds
+        else { return false }
+        landedStage = stage
+        landingLotsUntilSeconds = now + Self.landingLotsSeconds
+        return true
+    }
+
+    /// Whether the observer's load has risen by a quarter of the burner's lowest rate over the
+    /// time a change takes to show through the sensor and be taken in.
+    private func loadIsRising(now: Double) -> Bool {
+        guard let observer else { return true }
+        let since = now - settleSeconds
+        let lowest = loadHistory.filter { $0.seconds >= since }.map(\.load).min() ?? observer.loadCPerSecond
+        return observer.loadCPerSecond - lowest > figures.lowRate / 4
+    }
+
+    private mutating func recordLoad(now: Double) {
+        guard let observer, now - (loadHistory.last?.seconds ?? -.infinity) + 1e-9 >= Self.boundEverySeconds else { return }
+        loadHistory.append((now, observer.loadCPerSecond))
+        if let first = loadHistory.first, now - first.seconds > settleSeconds + Self.boundEverySeconds { loadHistory.removeFirst() }
+        if loadHistory.count > Self.maxBounds { loadHistory.removeFirst() }
+    }
+
+    private mutating func startBoundIfDue(now: Double) {
+        guard let observer, now >= quietUntilSeconds, now - lastBoundSeconds + 1e-9 >= Self.boundEverySeconds else { return }
+        lastBoundSeconds = now
+        if bounds.count >= Self.maxBounds { bounds.removeFirst() }
+        let allowance = Self.allowanceFloorC(figures) + Self.noiseMultiple * observer.missRMSC
+        bounds.append(HeatBound(observer: observer, flameLit: flameLit(at: now), startedAtSeconds: now, allowanceC: allowance))
+    }
+
+    /// Whether the flame should be burning at `time`: the relay closed an ignition delay ago.
+    private func flameLit(at time: Double) -> Bool {
+        burnerOn && time - burnerOnSinceSeconds + 1e-9 >= figures.ignitionDelaySeconds
+    }
+
+    /// Seconds the flame should have burnt in the tick just ended.
+    private func flameSeconds(overSeconds dt: Double, endingAt now: Double) -> Double {
+        guard burnerOn, dt > 0 else { return 0 }
+        let litFrom = burnerOnSinceSeconds + figures.ignitionDelaySeconds
+        return min(dt, max(0, now - max(litFrom, now - dt)))
+    }
+}
+
+/// A lower bound on the reading, started from the observer's model of the wok at one moment.
+struct HeatBound: Sendable {
+    let startedAtSeconds: Double
+    let allowanceC: Double
+    private let startSteelC: Double
+    private let startNetRate: Double
+    private let startFlameShare: Double
+    private(set) var steelC: Double
+    private(set) var junctionC: Double
+    private var delay: [Double]
+    private var delayHead = 0
+    private let lagSeconds: Double
+    private let periodSeconds: Double
+
+    init(observer: WokObserver, flameLit: Bool, startedAtSeconds: Double, allowanceC: Double) {
+        self.startedAtSeconds = startedAtSeconds
+        self.allowanceC = allowanceC
+        startSteelC = observer.wokC
+        startFlameShare = flameLit ? 1 : 0
+        startNetRate = observer.netRateCPerSecond(flameShare: startFlameShare)
+        steelC = observer.wokC
+        junctionC = observer.junctionC
+        delay = observer.pendingSteelC
+        lagSeconds = observer.lagSeconds
+        periodSeconds = observer.periodSecondsForModel
+    }
+
+    /// Runs the bound on by `seconds`, of which the flame should have burnt `flameShare`.
+    mutating func advance(seconds: Double, flameShare share: Double, figures: HeatArrivalWatch.Figures) {
+        guard seconds > 0 else { return }
+        let change = share - startFlameShare
+        let burner = change > 0 ? change * figures.lowRate : change * figures.highRate
+        let steps = min(40, max(1, Int((seconds / periodSeconds).rounded())))
+        let dt = seconds / Double(steps)
+        for _ in 0..<steps {
+            let growth = HeatArrivalWatch.loadGrowthPerSecondPerC * max(0, steelC - startSteelC)
+            steelC += (startNetRate + burner - growth) * dt
+            var delayed = steelC
+            if !delay.isEmpty {
+                delayed = delay[delayHead]
+                delay[delayHead] = steelC
+                delayHead = (delayHead + 1) % delay.count
+            }
+            junctionC += lagSeconds > 0 ? (delayed - junctionC) * min(1, dt / lagSeconds) : delayed - junctionC
+        }
+    }
+}
