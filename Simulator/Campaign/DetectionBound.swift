@@ -44,7 +44,14 @@ public enum DetectionBound {
         case .frozen:
             return safety.frozenReadingSeconds + 2 * period
         case .flameOut, .sensorDetached:
-            return heatingFaultSeconds
+            // 30 s of burner-on time from the fault: a flame is missing only while gas is asked
+            // for, and a cook that turned the burner off for a while owes nothing until it is back.
+            guard let active = outcome.activeFromSeconds else { return nil }
+            guard let owed = outcome.heatOwedAtSeconds else {
+                // Caught before the burner had been on that long: a success whenever it came.
+                return outcome.detectedAtSeconds.map { max(heatingFaultSeconds, $0 - active) }
+            }
+            return owed - active
         case .relayWelded:
             // 30 s from the burner being told off, but not before the welded burner has heated the
             // wok (plus the settling the monitor waits for and a tick).

@@ -62,15 +62,9 @@ public struct FaultCampaign: Sendable {
         healthySeconds = durations
     }
 
-    /// The station as its builder would set it up for a plant: the sensor's lag and dead time
-    /// measured by a step test (docs/control.md) and the burner's rate by the slope of a cold
-    /// wok's first rise (rounded to a tenth, as read off a plot), everything else as shipped.
+    /// The station as its builder would set it up for a plant (`PlantParameters.commissioned`).
     public static func station(_ base: Station, for plant: PlantParameters) -> Station {
-        var station = base
-        station.control.sensorLagSeconds = plant.sensor.lagSeconds
-        station.control.sensorDeadTimeSeconds = plant.sensor.deadTimeSeconds
-        station.safety.burnerRateCPerSecond = (plant.burnerHeatW / plant.wokHeatCapacity * 10).rounded() / 10
-        return station
+        plant.commissioned(base)
     }
 
     public var cookCount: Int { faultedCooks + healthyCooks }

@@ -61,6 +61,17 @@ public struct PlantParameters: Sendable, Equatable {
     public var wokHeatCapacity: Double { wok.massKg * wok.specificHeat }
     /// Heat reaching the wok with the flame lit, W.
     public var burnerHeatW: Double { burner.powerW * burner.efficiency }
+
+    /// The station as its builder would commission it for this plant: the sensor's lag and dead
+    /// time measured by a step test (docs/control.md) and the burner's rate by the slope of a cold
+    /// wok's first rise (rounded to a tenth, as read off a plot); everything else as `base` has it.
+    public func commissioned(_ base: Station) -> Station {
+        var station = base
+        station.control.sensorLagSeconds = sensor.lagSeconds
+        station.control.sensorDeadTimeSeconds = sensor.deadTimeSeconds
+        station.safety.burnerRateCPerSecond = (burnerHeatW / wokHeatCapacity * 10).rounded() / 10
+        return station
+    }
 }
 
 /// Reads a plant file: every key optional, defaults as in `PlantParameters()`.

@@ -258,6 +258,15 @@ public struct CookSimulation {
                 default: break
                 }
             }
+            let kind = faultOutcomes[index].kind
+            if kind == .flameOut || kind == .sensorDetached, faultOutcomes[index].activeFromSeconds != nil, relayOn,
+                faultOutcomes[index].heatOwedAtSeconds == nil
+            {
+                faultOutcomes[index].burnerOnSecondsSinceActive += config.station.control.periodSeconds
+                if faultOutcomes[index].burnerOnSecondsSinceActive + 1e-9 >= DetectionBound.heatingFaultSeconds {
+                    faultOutcomes[index].heatOwedAtSeconds = now
+                }
+            }
             if faultOutcomes[index].kind == .relayWelded, faultOutcomes[index].activeFromSeconds != nil,
                 faultOutcomes[index].overheatedAtSeconds == nil, faultOutcomes[index].detectedAtSeconds == nil,
                 !relayOn, stepper.world.relay.contactClosed, let settled = settledTrueC,

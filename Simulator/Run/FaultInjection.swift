@@ -124,6 +124,10 @@ public struct FaultOutcome: Sendable, Equatable {
     public var activeFromSeconds: Double?
     /// When its cause cleared (for a fault given a duration).
     public var clearedAtSeconds: Double?
+    /// For a flame out or a detached probe: seconds the relay has been on since it became active
+    /// (only then can a missing flame show), and when that reached `DetectionBound.heatingFaultSeconds`.
+    public var burnerOnSecondsSinceActive = 0.0
+    public var heatOwedAtSeconds: Double?
     /// When the monitor latched a fault (any kind) at or after the injection.
     public var detectedAtSeconds: Double?
     /// First moment at or after detection when the software had stopped the gas: relay told off

@@ -64,8 +64,10 @@ enum SimulateCommand {
         let seed = options.seed
         let speed = options.speed.timesRealTime  // nil: as fast as possible
         let json = args.has("json")
+        // A named plant comes with its own measured figures: the station as commissioned for it.
         let config = SimulationConfig(
-            recipe: recipe, station: station, plant: plant, controller: controller, seed: seed, faults: options.faults)
+            recipe: recipe, station: options.plantPath == nil ? station : plant.commissioned(station), plant: plant, controller: controller,
+            seed: seed, faults: options.faults)
         var simulation: CookSimulation
         do {
             simulation = try CookSimulation(config)

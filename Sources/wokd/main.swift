@@ -124,7 +124,10 @@ if simulate {
     if let path = options.plantPath {
         do {
             switch PlantLoader.parse(try readSmallFile(path, maxBytes: 1 << 20), source: path) {
-            case .success(let loaded): plant = loaded
+            case .success(let loaded):
+                plant = loaded
+                // A named plant comes with its own measured figures: the station as commissioned for it.
+                station = loaded.commissioned(station)
             case .failure(let error): fail(error.description, 3)
             }
         } catch {

@@ -55,25 +55,35 @@ enum FlameProof: Sendable {
         init(observer: WokObserver, startedAtSeconds: Double, figures: HeatArrivalWatch.Figures) {
             self.startedAtSeconds = startedAtSeconds
             unchanged = HeatBound(observer: observer, flameLit: true, startedAtSeconds: startedAtSeconds, allowanceC: 0)
-            // The fall a rate dropping by the lowest burner rate opens, through the dead time and
-            // the lag, stepped like the sensor's model.
-            func fall(after seconds: Double) -> Double {
-                let step = figures.periodSeconds
-                var steel = 0.0
-                var junction = 0.0
-                var time = 0.0
-                while time + step / 2 < seconds {
-                    time += step
-                    if time > figures.sensorDeadTimeSeconds { steel += figures.lowRate * step }
-                    let lag = figures.sensorLagSeconds
-                    junction += lag > 0 ? (steel - junction) * min(1, step / lag) : steel - junction
+            lengthSeconds = Self.length(figures)
+            expectedDropC = Self.fall(after: lengthSeconds, figures)
+        }
+
+        /// The fall a rate dropping by the burner's lowest rate opens after `seconds`, through the
+        /// dead time and the lag, stepped like the sensor's model; slowed as much as a load can
+        /// slow it as the steel cools (the food draws less from a cooler wok).
+        static func fall(after seconds: Double, _ figures: HeatArrivalWatch.Figures) -> Double {
+            let step = figures.periodSeconds
+            var steel = 0.0
+            var junction = 0.0
+            var time = 0.0
+            while time + step / 2 < seconds {
+                time += step
+                if time > figures.sensorDeadTimeSeconds {
+                    steel += (figures.lowRate - HeatArrivalWatch.loadGrowthPerSecondPerC * steel) * step
                 }
-                return junction
+                let lag = figures.sensorLagSeconds
+                junction += lag > 0 ? (steel - junction) * min(1, step / lag) : steel - junction
             }
+            return junction
+        }
+
+        /// Long enough for the sensor to show most of a flame going off (its dead time, two lags
+        /// and two seconds), and for that to open `gapNeededC`, up to `longestPulseSeconds`.
+        static func length(_ figures: HeatArrivalWatch.Figures) -> Double {
             var length = figures.sensorDeadTimeSeconds + 2 * figures.sensorLagSeconds + 2
-            while fall(after: length) < Self.gapNeededC, length < FlameProof.longestPulseSeconds { length += figures.periodSeconds }
-            lengthSeconds = min(length, FlameProof.longestPulseSeconds)
-            expectedDropC = fall(after: lengthSeconds)
+            while fall(after: length, figures) < gapNeededC, length < FlameProof.longestPulseSeconds { length += figures.periodSeconds }
+            return min(length, FlameProof.longestPulseSeconds)
         }
 
         /// Twice the gap the decision splits in half.

@@ -66,10 +66,22 @@ struct HeatArrivalWatch: Sendable {
     static let confirmSeconds = 1.0
     /// The reading's noise counts this many times its root mean square in the allowance.
     static let noiseMultiple = 5.0
+    /// How far back the load and the noise are kept: the noise's quietest minute.
+    static let historySeconds = 60.0
+    /// The load's trend before a flame proof is measured over this long: a few of the observer's
+    /// load times, so its wobble averages out.
+    static let loadTrendSeconds = 6.0
+    /// A first reading within this of the converter's board is a wok at rest. Near the room a wok
+    /// cools or warms by a tenth of a degree a second at most (a few watts against 600 J/K or more).
+    static let atRestC = 15.0
+    /// What a wok taken to be at rest may in fact drift by before the observer has caught it.
+    static let atRestDriftC = 1.0
     /// After food is taken as landing, more falls within this long are the rest of it.
     static let landingLotsSeconds = 10.0
 
     let figures: Figures
+    /// How long a flame proof's pulse lasts (`FlameProof.Pulse.length`).
+    let pulseLengthSeconds: Double
     /// How long a bound lives: the dead time and three lags for a fall to show through the
     /// sensor, plus the time the lowest burner rate takes to open a gap of the allowance, twice.
     let horizonSeconds: Double
@@ -79,9 +91,13 @@ struct HeatArrivalWatch: Sendable {
     private var observer: WokObserver?
     private var bounds: [HeatBound] = []
     private var proof: FlameProof?
-    /// The observer's load, once a second over the last `loadHistorySeconds`: a pulse is fair only
+    /// The observer's load and noise, once a second over the last `historySeconds`: a pulse is fair only
     /// once it has stopped rising (a flame that just went out is still being taken in).
-    private var loadHistory: [(seconds: Double, load: Double)] = []
+    private var loadHistory: [(seconds: Double, load: Double, missRMS: Double)] = []
+    /// Whether the observer started from a wok at rest (bounds started before it settled carry the
+    /// allowance for a wok that was in fact drifting slightly).
+    private var startedAtRest = false
+    private var observerSettledAtSeconds = -Double.infinity
     /// Whether the running cook has been judged since it started.
     private var judgedCook = false
     private var lastSeconds: Double?
@@ -100,7 +116,8 @@ struct HeatArrivalWatch: Sendable {
     init(figures: Figures) {
         self.figures = figures
         let lag = figures.sensorLagSeconds
-        settleSeconds = figures.sensorDeadTimeSeconds + 3 * lag + 2 * WokObserver.loadSeconds
+        pulseLengthSeconds = FlameProof.Pulse.length(figures)
+        settleSeconds = figures.sensorDeadTimeSeconds + 2 * lag + 2 * WokObserver.loadSeconds
         let gapSeconds = Self.allowanceFloorC(figures) / max(figures.lowRate, 0.1)
         horizonSeconds = min(
             figures.sensorDeadTimeSeconds + 3 * lag + 2 * gapSeconds + Self.confirmSeconds,
@@ -152,7 +169,8 @@ struct HeatArrivalWatch: Sendable {
 
     /// One trusted reading. The observer follows the wok always, so it has settled when a cook
     /// starts; a cook is judged only while `judging` (one runs and nothing is latched).
-    mutating func observe(celsius: Double, nowSeconds now: Double, context: SafetyContext, judging: Bool) -> Finding? {
+    /// `boardC` is the converter's own (cold-junction) temperature, when it reads one.
+    mutating func observe(celsius: Double, boardC: Double? = nil, nowSeconds now: Double, context: SafetyContext, judging: Bool) -> Finding? {
         let dt = lastSeconds.map { now - $0 } ?? 0
         // A gap the loop did not run (or a clock that went back) leaves nothing to compare with.
         if dt < 0 || dt > 4 * figures.periodSeconds + 1e-9 { reset() }
@@ -166,7 +184,12 @@ struct HeatArrivalWatch: Sendable {
             observer = WokObserver(
                 lagSeconds: figures.sensorLagSeconds, deadTimeSeconds: figures.sensorDeadTimeSeconds,
                 periodSeconds: figures.periodSeconds, fullPowerRateCPerSecond: figures.burnerRateCPerSecond, startC: celsius)
-            quietUntilSeconds = now + settleSeconds
+            // A wok at the board's temperature is at rest: the model's start (no heat flowing) is
+            // right, and bounds may start at once.
+            let atRest = boardC.map { abs(celsius - $0) <= Self.atRestC } ?? false
+            quietUntilSeconds = atRest ? now : now + settleSeconds
+            observerSettledAtSeconds = now + settleSeconds
+            startedAtRest = atRest
             return nil
         }
         recordLoad(now: now)
@@ -195,11 +218,11 @@ struct HeatArrivalWatch: Sendable {
     private mutating func followProof(celsius: Double, now: Double, seconds: Double) -> Finding? {
         guard var current = proof, let observer else { return nil }
         // Only what the wok does once the bounds are back counts: a flame that went out before
-        // then is in every bound's start.
+        // then is in every bound's start. And only while the flame should burn: a rise is owed
+        // from the burner, and a pulse needs a flame to put out.
         guard now >= quietUntilSeconds else { return nil }
-        // With the burner off, the bounds started now will judge the next ignition themselves.
         if case .owed = current, !flameLit(at: now) {
-            proof = nil
+            proof = .owed(lowestC: nil)
             return nil
         }
         switch current.step(celsius: celsius, nowSeconds: now, seconds: seconds, figures: figures) {
@@ -210,9 +233,11 @@ struct HeatArrivalWatch: Sendable {
             proof = nil
             return .noFlameInProof(expectedDropC: expectedDropC, droppedC: droppedC, pulseSeconds: pulseSeconds)
         case .waiting:
-            // Owed and not shown by a rise within a lag (the sensor shows a rise that soon): pulse.
-            if case .owed = current, now >= quietUntilSeconds + figures.sensorLagSeconds + figures.sensorDeadTimeSeconds,
-                !loadIsRising(now: now)
+            // Owed and not shown by a rise in the time the sensor takes to show one: pulse, once
+            // the observer has taken in whatever changed last.
+            let litFor = now - max(quietUntilSeconds, burnerOnSinceSeconds + figures.ignitionDelaySeconds)
+            if case .owed = current, litFor + 1e-9 >= figures.sensorLagSeconds + figures.sensorDeadTimeSeconds,
+                !loadIsRising(now: now), loadIsSteady(forPulseOf: pulseLengthSeconds)
             {
                 current = .pulsing(FlameProof.Pulse(observer: observer, startedAtSeconds: now, figures: figures))
             }
@@ -267,18 +292,46 @@ struct HeatArrivalWatch: Sendable {
         return observer.loadCPerSecond - lowest > figures.lowRate / 4
     }
 
+    /// Whether the load is steady enough for a pulse of `seconds` to be judged against a steady
+    /// wok: food warming up, or a wok cooling towards its food, eases the load, and a pulse judged
+    /// while it eases fast would miss a lit flame's drop. A quarter of the burner's lowest rate
+    /// over the pulse is the most it may change.
+    private func loadIsSteady(forPulseOf seconds: Double) -> Bool {
+        abs(loadTrend()) * seconds <= figures.lowRate / 4
+    }
+
+    /// The observer's load's slope (°C/s each second) over the last `loadTrendSeconds`.
+    private func loadTrend() -> Double {
+        guard let last = loadHistory.last else { return 0 }
+        let recent = loadHistory.filter { last.seconds - $0.seconds <= Self.loadTrendSeconds }
+        guard recent.count >= 3 else { return 0 }
+        let meanT = recent.map(\.seconds).reduce(0, +) / Double(recent.count)
+        let meanL = recent.map(\.load).reduce(0, +) / Double(recent.count)
+        let spread = recent.map { ($0.seconds - meanT) * ($0.seconds - meanT) }.reduce(0, +)
+        guard spread > 0 else { return 0 }
+        return recent.map { ($0.seconds - meanT) * ($0.load - meanL) }.reduce(0, +) / spread
+    }
+
+    /// The reading's noise: the observer's quietest root-mean-square miss over the load history.
+    /// Its latest is swollen by any change it is still taking in (food, a flame going out), which
+    /// would make the bounds started then blind to the very thing they are for.
+    private func quietNoiseC(_ observer: WokObserver) -> Double {
+        loadHistory.map(\.missRMS).min() ?? observer.missRMSC
+    }
+
     private mutating func recordLoad(now: Double) {
         guard let observer, now - (loadHistory.last?.seconds ?? -.infinity) + 1e-9 >= Self.boundEverySeconds else { return }
-        loadHistory.append((now, observer.loadCPerSecond))
-        if let first = loadHistory.first, now - first.seconds > settleSeconds + Self.boundEverySeconds { loadHistory.removeFirst() }
-        if loadHistory.count > Self.maxBounds { loadHistory.removeFirst() }
+        loadHistory.append((now, observer.loadCPerSecond, observer.missRMSC))
+        if let first = loadHistory.first, now - first.seconds > Self.historySeconds { loadHistory.removeFirst() }
+        if loadHistory.count > Int(Self.historySeconds / Self.boundEverySeconds) + 1 { loadHistory.removeFirst() }
     }
 
     private mutating func startBoundIfDue(now: Double) {
         guard let observer, now >= quietUntilSeconds, now - lastBoundSeconds + 1e-9 >= Self.boundEverySeconds else { return }
         lastBoundSeconds = now
         if bounds.count >= Self.maxBounds { bounds.removeFirst() }
-        let allowance = Self.allowanceFloorC(figures) + Self.noiseMultiple * observer.missRMSC
+        var allowance = Self.allowanceFloorC(figures) + Self.noiseMultiple * quietNoiseC(observer)
+        if startedAtRest, now < observerSettledAtSeconds { allowance += Self.atRestDriftC }
         bounds.append(HeatBound(observer: observer, flameLit: flameLit(at: now), startedAtSeconds: now, allowanceC: allowance))
     }
 

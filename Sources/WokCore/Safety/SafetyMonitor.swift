@@ -111,7 +111,7 @@ public struct SafetyMonitor: Sendable {
                 ))
         }
         // Judged while nothing is latched: after a fault the burner is off and the cook over.
-        let arrival = heatArrival.observe(celsius: celsius, nowSeconds: now, context: context, judging: latched == nil)
+        let arrival = heatArrival.observe(celsius: celsius, boardC: sample.coldC, nowSeconds: now, context: context, judging: latched == nil)
         if case .noFlameInProof(let expected, let dropped, let pulse)? = arrival {
             note(
                 &found,
