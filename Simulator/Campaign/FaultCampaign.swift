@@ -18,6 +18,9 @@ public struct FaultCampaign: Sendable {
     public static let withoutValveShare = 0.25
     /// Stall lengths drawn for `loop-stall` (past the 1 s bound, up to a long hang).
     public static let stallSeconds = 1.5...20.0
+    /// Share of faults placed while a stage's food is pulling the wok down (or a wet load holds it
+    /// near boiling), where a flame out or a fallen probe is hardest to tell from the food.
+    public static let duringLoadShare = 0.4
 
     public struct Plant: Sendable {
         public var name: String
@@ -30,6 +33,8 @@ public struct FaultCampaign: Sendable {
 
     public let recipes: [Recipe]
     public let plants: [Plant]
+    /// Every controller a cook may run: the heat checks must not depend on which drives the burner.
+    public let controllers: [ControllerKind]
     public let station: Station
     public let seed: UInt64
     public let faultedCooks: Int
@@ -37,29 +42,38 @@ public struct FaultCampaign: Sendable {
     /// How long each recipe takes on each plant when nothing goes wrong (`[recipe][plant]`):
     /// faults strike inside that span.
     public let healthySeconds: [[Double]]
+    /// When the food holds the wok down in that healthy cook (`[recipe][plant]`).
+    public let healthyLoadPhases: [[[ClosedRange<Double>]]]
 
     /// Prepares a campaign; measures one healthy cook of each recipe on each plant.
     public init(
-        recipes: [Recipe], plants: [Plant], station: Station = .standard, seed: UInt64, faultedCooks: Int,
-        healthyCooks: Int
+        recipes: [Recipe], plants: [Plant], controllers: [ControllerKind] = ControllerKind.allCases, station: Station = .standard,
+        seed: UInt64, faultedCooks: Int, healthyCooks: Int
     ) throws(SimulationError) {
         self.recipes = recipes
         self.plants = plants
+        self.controllers = controllers.isEmpty ? [station.control.controller] : controllers
         self.station = station
         self.seed = seed
         self.faultedCooks = max(0, faultedCooks)
         self.healthyCooks = max(0, healthyCooks)
         var durations: [[Double]] = []
+        var phases: [[[ClosedRange<Double>]]] = []
         for recipe in recipes {
             var row: [Double] = []
+            var phaseRow: [[ClosedRange<Double>]] = []
             for plant in plants {
                 var simulation = try CookSimulation(
                     SimulationConfig(recipe: recipe, station: Self.station(station, for: plant.parameters), plant: plant.parameters, seed: seed))
-                row.append(simulation.run().simulatedSeconds)
+                let result = simulation.run()
+                row.append(result.simulatedSeconds)
+                phaseRow.append(result.loadPhases)
             }
             durations.append(row)
+            phases.append(phaseRow)
         }
         healthySeconds = durations
+        healthyLoadPhases = phases
     }
 
     /// The station as its builder would set it up for a plant (`PlantParameters.commissioned`).
@@ -75,6 +89,7 @@ public struct FaultCampaign: Sendable {
         let recipeIndex = index % recipes.count
         let plantIndex = (index / recipes.count) % plants.count
         let plant = plants[plantIndex]
+        let controller = controllers[(index / (recipes.count * plants.count)) % controllers.count]
         let chip: MCP9600Model = random.unit() < 0.5 ? .mcp9600 : .mcp9601
         let hasValve = random.unit() >= Self.withoutValveShare
         var faults: [FaultInjection] = []
@@ -86,7 +101,12 @@ public struct FaultCampaign: Sendable {
             var kinds = InjectedFaultKind.allCases
             for _ in 0..<min(count, Self.maxFaultsPerCook) {
                 let kind = kinds.remove(at: min(kinds.count - 1, Int(random.unit() * Double(kinds.count))))
-                let at = (random.unit() * span * 4).rounded() / 4 + random.unit() * 0.25
+                var at = (random.unit() * span * 4).rounded() / 4 + random.unit() * 0.25
+                let loads = healthyLoadPhases[recipeIndex][plantIndex]
+                if !loads.isEmpty, random.unit() < Self.duringLoadShare {
+                    let phase = loads[min(loads.count - 1, Int(random.unit() * Double(loads.count)))]
+                    at = phase.lowerBound + random.unit() * (phase.upperBound - phase.lowerBound)
+                }
                 var duration: Double?
                 if kind == .loopStall {
                     duration = random.uniform(Self.stallSeconds)
@@ -98,7 +118,7 @@ public struct FaultCampaign: Sendable {
         }
         return SimulationConfig(
             recipe: recipes[recipeIndex], station: Self.station(station, for: plant.parameters), plant: plant.parameters,
-            seed: random.next(), faults: faults, chipModel: chip, hasValve: hasValve, tailSeconds: Self.tailSeconds)
+            controller: controller, seed: random.next(), faults: faults, chipModel: chip, hasValve: hasValve, tailSeconds: Self.tailSeconds)
     }
 
     /// Runs cook `index` and judges it against the bounds.
@@ -106,7 +126,8 @@ public struct FaultCampaign: Sendable {
         let config = plan(index)
         var simulation = try CookSimulation(config)
         let result = simulation.run()
-        return CookVerdict.judge(index: index, config: config, result: result, plantName: plants[(index / recipes.count) % plants.count].name)
+        return CookVerdict.judge(
+            index: index, config: config, result: result, plantName: plants[(index / recipes.count) % plants.count].name)
     }
 }
 
@@ -116,6 +137,7 @@ public struct CookVerdict: Sendable {
     public var seed: UInt64
     public var recipe: String
     public var plant: String
+    public var controller: ControllerKind
     public var faults: [FaultInjection]
     public var outcomes: [JudgedFault]
     /// Set when a healthy cook latched a fault, or a faulted one before its first fault.
@@ -124,6 +146,8 @@ public struct CookVerdict: Sendable {
 
     public struct JudgedFault: Sendable {
         public var outcome: FaultOutcome
+        /// Whether it struck while a stage's food was holding the wok down.
+        public var duringLoad: Bool
         /// Nil when no detection was owed (see `DetectionBound.deadline`).
         public var deadlineSeconds: Double?
         public var violation: String?
@@ -162,7 +186,8 @@ public struct CookVerdict: Sendable {
                     violation = "\(fault): not detected by \(formatNumber((deadline * 100).rounded() / 100)) s (\(when))"
                 }
             }
-            judged.append(JudgedFault(outcome: outcome, deadlineSeconds: deadline, violation: violation))
+            let duringLoad = result.loadPhases.contains { $0.contains(outcome.injectedAtSeconds) }
+            judged.append(JudgedFault(outcome: outcome, duringLoad: duringLoad, deadlineSeconds: deadline, violation: violation))
         }
         var falseTrip: SafetyFault?
         let firstInjection = config.faults.map(\.atSeconds).min() ?? .infinity
@@ -172,13 +197,14 @@ public struct CookVerdict: Sendable {
             }
         }
         return CookVerdict(
-            index: index, seed: config.seed, recipe: config.recipe.name, plant: plantName, faults: config.faults,
+            index: index, seed: config.seed, recipe: config.recipe.name, plant: plantName, controller: config.controller, faults: config.faults,
             outcomes: judged, falseTrip: falseTrip, completed: result.completed)
     }
 
     /// Every violation of this cook, in words, with what replays it.
     public var violations: [String] {
-        let replay = "cook \(index) (\(recipe) on \(plant), seed \(seed), faults \(faults.map(\.description).joined(separator: " ")))"
+        let replay =
+            "cook \(index) (\(recipe) on \(plant), \(controller.rawValue) controller, seed \(seed), faults \(faults.map(\.description).joined(separator: " ")))"
         var all = outcomes.compactMap { $0.violation.map { "\(replay): \($0)" } }
         if let falseTrip { all.append("\(replay): false trip: \(falseTrip)") }
         return all

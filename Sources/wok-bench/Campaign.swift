@@ -63,6 +63,14 @@ func runCampaign(_ arguments: [String]) -> Int32 {
     print()
     print(report.table)
     print()
+    print("Flame outs and fallen probes by where they struck:")
+    print()
+    print(report.placementTable)
+    print()
+    print("Cooks and false trips by plant and controller:")
+    print()
+    print(report.falseTripTable)
+    print()
     print("\(report.summary); \(format(seconds, 1)) s on \(workers) worker(s)")
     for violation in report.violations { print("VIOLATION \(violation)") }
     return report.violationCount == 0 && report.falseTrips == 0 ? 0 : 1

@@ -51,7 +51,10 @@ func loadRecipe(_ name: String) -> Recipe {
     }
 }
 
-let plantNames = ["default", "light-wok", "heavy-wok", "weak-burner", "strong-burner", "short-lag", "long-lag"]
+/// Every shipped plant, the default first.
+let plantNames = ((try? FileManager.default.contentsOfDirectory(atPath: "Simulator/Plants")) ?? [])
+    .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
+    .sorted { ($0 == "default" ? "" : $0) < ($1 == "default" ? "" : $1) }
 let plants: [(String, PlantParameters)] = plantNames.map { name in
     let path = "Simulator/Plants/\(name).json"
     guard let text = readText(path) else { fail("cannot read \(path)") }

@@ -76,6 +76,11 @@ struct HeatArrivalWatch: Sendable {
     static let atRestC = 15.0
     /// What a wok taken to be at rest may in fact drift by before the observer has caught it.
     static let atRestDriftC = 1.0
+    /// How long into a stage that adds food a fall may be its food landing: the prompt asks for it
+    /// as the stage starts, and a cook at the stove tips it in within half a minute (the virtual
+    /// cook takes 3 to 8 s). Later, a fall is a fault: the longer this, the longer a flame out or
+    /// a fallen probe at the start of such a stage can pass for the food.
+    static let landingWindowSeconds = 30.0
     /// After food is taken as landing, more falls within this long are the rest of it.
     static let landingLotsSeconds = 10.0
 
@@ -276,7 +281,7 @@ struct HeatArrivalWatch: Sendable {
     private mutating func takesAsLanding(now: Double, context: SafetyContext) -> Bool {
         if now < landingLotsUntilSeconds { return true }
         guard context.stageAddsFood, let stage = context.stageIndex, landedStage != stage,
-            context.stageElapsedSeconds < CookSession.loadExpectedSeconds
+            context.stageElapsedSeconds < Self.landingWindowSeconds
         else { return false }
         landedStage = stage
         landingLotsUntilSeconds = now + Self.landingLotsSeconds
