@@ -112,6 +112,7 @@ struct HeatArrivalWatch: Sendable {
     /// Whether the relay is closed, and since when (the flame lights an ignition delay later).
     private var burnerOn = false
     private var burnerOnSinceSeconds = 0.0
+    private var lastSwitchSeconds = -Double.infinity
     /// Since when the reading has been under a bound (nil: it is not).
     private var underSinceSeconds: Double?
     /// The stage whose food has been taken as landed, and until when more of it may land.
@@ -148,6 +149,7 @@ struct HeatArrivalWatch: Sendable {
 
     /// The relay's command that holds until the next reading.
     mutating func burnerCommanded(_ command: BurnerCommand, nowSeconds now: Double) {
+        if command.isOn != burnerOn { lastSwitchSeconds = now }
         if command.isOn, !burnerOn { burnerOnSinceSeconds = now }
         burnerOn = command.isOn
     }
@@ -256,8 +258,9 @@ struct HeatArrivalWatch: Sendable {
         var worst: (shortfall: Double, allowance: Double)?
         for bound in bounds {
             let shortfall = bound.junctionC - celsius
-            if shortfall > bound.allowanceC, shortfall - bound.allowanceC > (worst.map { $0.shortfall - $0.allowance } ?? 0) {
-                worst = (shortfall, bound.allowanceC)
+            let allowance = bound.allowanceC + bound.driftCPerSecond * (now - bound.startedAtSeconds)
+            if shortfall > allowance, shortfall - allowance > (worst.map { $0.shortfall - $0.allowance } ?? 0) {
+                worst = (shortfall, allowance)
             }
         }
         guard let worst else {
@@ -337,7 +340,33 @@ struct HeatArrivalWatch: Sendable {
         if bounds.count >= Self.maxBounds { bounds.removeFirst() }
         var allowance = Self.allowanceFloorC(figures) + Self.noiseMultiple * quietNoiseC(observer)
         if startedAtRest, now < observerSettledAtSeconds { allowance += Self.atRestDriftC }
-        bounds.append(HeatBound(observer: observer, flameLit: flameLit(at: now), startedAtSeconds: now, allowanceC: allowance))
+        bounds.append(
+            HeatBound(
+                observer: observer, flameLit: flameLit(at: now), startedAtSeconds: now, allowanceC: allowance,
+                driftCPerSecond: startRateUncertainty(now: now)))
+    }
+
+    /// How wrong the observer's rate may still be from the last switch: a burner figure off by its
+    /// tolerance puts the model's rate off by that much at each switch, until the sensor has shown
+    /// it (dead time and lag) and the load has taken it in (its time constant). A bound started
+    /// then keeps that error, so its allowance grows by it every second.
+    private func startRateUncertainty(now: Double) -> Double {
+        let shown = now - lastSwitchSeconds - figures.sensorDeadTimeSeconds - figures.sensorLagSeconds
+        let left = shown <= 0 ? 1 : Self.decay(shown / WokObserver.loadSeconds)
+        return figures.burnerRateTolerance * figures.burnerRateCPerSecond * left
+    }
+
+    /// e^(-x) for x ≥ 0, from its halvings (WokCore has no maths library).
+    static func decay(_ x: Double) -> Double {
+        guard x < 40 else { return 0 }
+        var halvings = max(0, x) / 0.693_147_180_559_945_3
+        var value = 1.0
+        while halvings >= 1 {
+            value /= 2
+            halvings -= 1
+        }
+        // 2^-h for the remaining 0 ≤ h < 1, to within a percent: plenty for an allowance.
+        return value * (1 - 0.5 * halvings - 0.09 * halvings * (1 - halvings))
     }
 
     /// Whether the flame should be burning at `time`: the relay closed an ignition delay ago.
@@ -367,9 +396,13 @@ struct HeatBound: Sendable {
     private let lagSeconds: Double
     private let periodSeconds: Double
 
-    init(observer: WokObserver, flameLit: Bool, startedAtSeconds: Double, allowanceC: Double) {
+    /// How much the allowance grows each second the bound lives (the start's own uncertainty).
+    let driftCPerSecond: Double
+
+    init(observer: WokObserver, flameLit: Bool, startedAtSeconds: Double, allowanceC: Double, driftCPerSecond: Double = 0) {
         self.startedAtSeconds = startedAtSeconds
         self.allowanceC = allowanceC
+        self.driftCPerSecond = driftCPerSecond
         startSteelC = observer.wokC
         startFlameShare = flameLit ? 1 : 0
         startNetRate = observer.netRateCPerSecond(flameShare: startFlameShare)

@@ -116,7 +116,7 @@ public struct Station: Sendable, Equatable {
         /// lit flame with the rate less this share, and a flame going off with it plus this share,
         /// so an inexact figure makes the check slower, never wrong. 0.4 covers a guess from the
         /// burner's rating and a wok's mass; a measured figure can use 0.2.
-        public var burnerRateTolerance: Double = 0.4
+        public var burnerRateTolerance: Double = 0.2
         /// A settled rise this large with the burner off is heating while off (welded relay): the
         /// noise of the lowest against the latest reading spans about 1.5 °C, a healthy wok never
         /// rose more than 1.1 °C in simulation, and a welded burner adds 3 °C in 3 to 10 s.
