@@ -121,3 +121,30 @@ private func acknowledgeOnceClear(_ rig: inout CoreRig, limitSeconds: Double = 1
         #expect(pushed.allSatisfy { $0.shownReading?.trusted == false && $0.temperatureC == nil })
     }
 }
+
+@Suite struct FaultTruthWireTests {
+    @Test func aPointNotTrustedCarriesAFifthElementAndATrustedOneKeepsTheOldFour() throws {
+        let doubted = TemperaturePoint(timeSeconds: 12, temperatureC: 212, targetC: nil, burnerOn: false, trusted: false)
+        #expect(doubted.json.serialized() == "[12,212,null,false,false]")
+        #expect(try TemperaturePoint(json: doubted.json, path: "p") == doubted)
+        let believed = TemperaturePoint(timeSeconds: 12, temperatureC: 212, targetC: 200, burnerOn: true)
+        #expect(believed.json.serialized() == "[12,212,200,true]")
+        #expect(try TemperaturePoint(json: believed.json, path: "p") == believed)
+        #expect(throws: WireDecodingError.self) { try TemperaturePoint(json: .array([1, 2, 3, true, 5]), path: "p") }
+    }
+
+    @Test func theSnapshotCarriesTheReadingAndTheLastFaultAndReadsAnOlderDaemonsAsWhatControlUsed() throws {
+        var snapshot = StationSnapshot(state: .idle, temperatureC: nil)
+        snapshot.shownReading = ShownReading(celsius: 212.5, trusted: false)
+        snapshot.lastFault = .init(kind: "sensor-rate", reason: "a jump", detectedAtSeconds: 30.25)
+        #expect(try StationSnapshot(json: snapshot.json) == snapshot)
+        #expect(snapshot["reading"] == .object(["celsius": 212.5, "trusted": false]))
+
+        var older = snapshot.jsonObject
+        older.members.removeAll { $0.key == "reading" || $0.key == "lastFault" }
+        older.members = older.members.map { $0.key == "temperatureC" ? (key: "temperatureC", value: .number(180)) : $0 }
+        let decoded = try StationSnapshot(json: .object(older))
+        #expect(decoded.shownReading == ShownReading(celsius: 180, trusted: true))
+        #expect(decoded.lastFault == nil)
+    }
+}
