@@ -83,11 +83,13 @@ enum StatusText {
     }
 
     /// The parts of a snapshot whose change deserves a new line: not the temperature's wobble,
-    /// nor each click of the relay, which would bury the changes a person cares about.
+    /// nor each click of the relay, which would bury the changes a person cares about; but a
+    /// reading that goes, comes back or loses the sensor's trust does.
     static func changeKey(_ snapshot: StationSnapshot) -> String {
         [
             snapshot.state.rawValue, snapshot.stage.map { String($0.index) } ?? "", snapshot.fault?.kind ?? "",
             snapshot.prompt ?? "", snapshot.targetC.map { formatNumber($0) } ?? "",
+            snapshot.shownReading.map { $0.trusted ? "reading" : "doubted" } ?? "none",
         ].joined(separator: "|")
     }
 }
