@@ -59,22 +59,41 @@ public struct CookStart: Sendable, Equatable {
 public struct CookSample: Sendable, Equatable {
     /// Seconds since the cook started.
     public var timeSeconds: Double
-    /// The reading the tick trusted; nil when there was none.
+    /// The reading control used; nil when there was none (unreadable, or a fault latched).
     public var measuredC: Double?
     public var targetC: Double?
     public var burnerOn: Bool
     public var duty: Double
     /// The wok's true temperature, known only in a simulation.
     public var trueC: Double?
+    /// The reading as people were shown it: `measuredC`, trusted, when control used it; during a
+    /// fault the reading control refused, and whether the sensor was believed; nil when none decoded.
+    public var shownReading: ShownReading?
 
+    /// A tick whose shown reading was what control used.
     public init(timeSeconds: Double, measuredC: Double?, targetC: Double?, burnerOn: Bool, duty: Double, trueC: Double? = nil) {
+        self.init(
+            timeSeconds: timeSeconds, measuredC: measuredC, targetC: targetC, burnerOn: burnerOn, duty: duty, trueC: trueC,
+            shownReading: Self.asMeasured(measuredC))
+    }
+
+    public init(
+        timeSeconds: Double, measuredC: Double?, targetC: Double?, burnerOn: Bool, duty: Double, trueC: Double?, shownReading: ShownReading?
+    ) {
         self.timeSeconds = timeSeconds
         self.measuredC = measuredC
         self.targetC = targetC
         self.burnerOn = burnerOn
         self.duty = duty
         self.trueC = trueC
+        self.shownReading = shownReading
     }
+
+    /// The shown reading of a tick whose reading control used.
+    static func asMeasured(_ measuredC: Double?) -> ShownReading? { measuredC.map { ShownReading(celsius: $0, trusted: true) } }
+
+    /// Whether the reading shown was other than control's: only then is it stored on its own.
+    var shownApartFromMeasured: ShownReading? { shownReading == Self.asMeasured(measuredC) ? nil : shownReading }
 }
 
 /// One event of a cook (a prompt, a confirmation, a hold, a fault, ...).

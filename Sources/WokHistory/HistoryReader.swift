@@ -1,3 +1,5 @@
+internal import WokCore
+
 /// Reads the history without changing it: what `wokctl history`, `show`, `export` and `plot` use.
 /// Opened read-only, it never blocks the daemon's writes (write-ahead logging lets both run).
 public final class HistoryReader {
@@ -87,14 +89,18 @@ public final class HistoryReader {
         }
 
         let sampleRows = try connection.prepare(
-            "SELECT time_s, measured_c, target_c, burner, duty, true_c FROM samples WHERE cook_id = ? ORDER BY seq")
+            "SELECT time_s, measured_c, target_c, burner, duty, true_c, reading_c, reading_trusted FROM samples WHERE cook_id = ? ORDER BY seq")
         try sampleRows.bind([.integer(Int64(id))])
         var samples: [CookSample] = []
         while try sampleRows.step() {
+            // A row without a reading of its own showed what control used (every row before version 3).
+            let shown = sampleRows.double(6).map { ShownReading(celsius: $0, trusted: sampleRows.int(7) == 1) }
+            let measured = sampleRows.double(1)
             samples.append(
                 CookSample(
-                    timeSeconds: sampleRows.double(0) ?? 0, measuredC: sampleRows.double(1), targetC: sampleRows.double(2),
-                    burnerOn: sampleRows.int(3) == 1, duty: sampleRows.double(4) ?? 0, trueC: sampleRows.double(5)))
+                    timeSeconds: sampleRows.double(0) ?? 0, measuredC: measured, targetC: sampleRows.double(2),
+                    burnerOn: sampleRows.int(3) == 1, duty: sampleRows.double(4) ?? 0, trueC: sampleRows.double(5),
+                    shownReading: shown ?? CookSample.asMeasured(measured)))
         }
         return CookHistory(
             summary: summary, recipeDocument: document, recipeSource: source, stages: stages, events: events, samples: samples)

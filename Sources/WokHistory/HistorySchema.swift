@@ -3,7 +3,7 @@
 /// See docs/history.md for what each column means.
 enum HistorySchema {
     /// The version this code writes.
-    static let current = 2
+    static let current = 3
 
     /// Version 1: cooks, events and samples; no stage table, no recipe hash or station.
     /// Kept verbatim so tests can build a version-1 file and migrate it.
@@ -61,6 +61,14 @@ enum HistorySchema {
             PRIMARY KEY(cook_id, stage_index)) WITHOUT ROWID;
         """
 
+    /// Version 3 over version 2: the reading shown during a fault, which control did not use, and
+    /// whether the sensor was believed. Null in every older row, which read as `measured_c` (what
+    /// control used was what was shown), so nothing needs filling in.
+    static let version2To3 = """
+        ALTER TABLE samples ADD COLUMN reading_c REAL;
+        ALTER TABLE samples ADD COLUMN reading_trusted INTEGER;
+        """
+
     /// Brings `connection` to `current`, one step per version, each in its own transaction.
     static func migrate(_ connection: SQLiteConnection) throws(SQLiteError) {
         var version = try connection.integer("PRAGMA user_version")
@@ -84,6 +92,13 @@ enum HistorySchema {
                 try connection.execute("PRAGMA user_version = 2", "migrating the history from version 1 to 2")
             }
             version = 2
+        }
+        if version == 2 {
+            try inTransaction(connection, "migrating the history from version 2 to 3") { () throws(SQLiteError) in
+                try connection.execute(version2To3, "migrating the history from version 2 to 3")
+                try connection.execute("PRAGMA user_version = 3", "migrating the history from version 2 to 3")
+            }
+            version = 3
         }
     }
 

@@ -18,8 +18,9 @@ public final class HistoryWriter {
     /// The cook being written: its row, station time at its start, its wall-clock start, and the
     /// next sample number.
     private var open: (id: Int64, startSeconds: Double, startedAtUnixSeconds: Double, nextSequence: Int)?
-    /// The last cook written, for events after its end (a fault's acknowledgement).
-    private var last: (id: Int64, startSeconds: Double)?
+    /// The last cook written, for events and samples after its end (a fault's cool-down and its
+    /// acknowledgement), with its next sample number.
+    private var last: (id: Int64, startSeconds: Double, nextSequence: Int)?
     private var pending: [CookSample] = []
     private var lastFlushRealSeconds = -Double.infinity
     /// Why the history is not being written, when it is not.
@@ -85,7 +86,10 @@ public final class HistoryWriter {
         insertEvent = try connection.prepare(
             "INSERT INTO events(cook_id, time_s, name, stage_index, message, detail) VALUES (?, ?, ?, ?, ?, ?)")
         insertSample = try connection.prepare(
-            "INSERT OR REPLACE INTO samples(cook_id, seq, time_s, measured_c, target_c, burner, duty, true_c) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            """
+            INSERT OR REPLACE INTO samples(cook_id, seq, time_s, measured_c, target_c, burner, duty, true_c, reading_c, reading_trusted)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         updateDuration = try connection.prepare("UPDATE cooks SET duration_s = max(duration_s, ?) WHERE id = ?")
         stageStarted = try connection.prepare(
             "UPDATE stages SET started_s = ?, target_c = ?, ended_s = NULL, reached_s = NULL WHERE cook_id = ? AND stage_index = ?")
@@ -118,6 +122,8 @@ public final class HistoryWriter {
             endCook(
                 .interrupted, reason: "a new cook started before this one ended", atSeconds: start.stationSeconds,
                 nowUnixSeconds: start.startedAtUnixSeconds)
+        } else if let cook = last, !pending.isEmpty {
+            write("writing the samples after the end of cook \(cook.id)") { () throws(SQLiteError) in try writePending() }
         }
         failure = nil
         pending = []
@@ -137,9 +143,12 @@ public final class HistoryWriter {
     }
 
     /// Commits `event` at once (with any buffered samples before it). Events while no cook is
-    /// open (a fault's acknowledgement after the cook ended) go to the last cook.
+    /// open (a fault's acknowledgement after the cook ended) go to the last cook, and leave its
+    /// duration where its end put it.
     public func record(_ event: CookEventRecord, stationSeconds: Double) {
-        guard let cook = open.map({ (id: $0.id, startSeconds: $0.startSeconds) }) ?? last else { return }
+        guard let cook = open.map({ (id: $0.id, startSeconds: $0.startSeconds) }) ?? last.map({ (id: $0.id, startSeconds: $0.startSeconds) })
+        else { return }
+        let isOpen = open?.id == cook.id
         var record = event
         record.timeSeconds = stationSeconds - cook.startSeconds
         write("recording event \(event.name) of cook \(cook.id)") { () throws(SQLiteError) in
@@ -148,8 +157,9 @@ public final class HistoryWriter {
                 .integer(cook.id), .real(record.timeSeconds), .text(record.name), SQLiteValue(record.stageIndex),
                 .text(record.message), SQLiteValue(record.detail),
             ])
+            guard isOpen else { return }
             try updateDuration.run([.real(record.timeSeconds), .integer(cook.id)])
-            guard open?.id == cook.id, let stage = record.stageIndex else { return }
+            guard let stage = record.stageIndex else { return }
             if record.name == "stage-started" {
                 try stageEndedBefore.run([.real(record.timeSeconds), .integer(cook.id), .integer(Int64(stage))])
                 let target = try currentTarget(cook: cook.id, stage: stage)
@@ -166,11 +176,13 @@ public final class HistoryWriter {
         return try statement.step() ? statement.double(0) : nil
     }
 
-    /// Buffers one tick of the open cook; `sample.timeSeconds` is station time.
+    /// Buffers one tick of the open cook; `sample.timeSeconds` is station time. With no cook open,
+    /// the tick goes to the last cook, after its end (the daemon sends those while the fault that
+    /// ended it is latched) and without lengthening it.
     public func append(_ sample: CookSample) {
-        guard let cook = open, failure == nil else { return }
+        guard let startSeconds = open?.startSeconds ?? last?.startSeconds, failure == nil else { return }
         var relative = sample
-        relative.timeSeconds = sample.timeSeconds - cook.startSeconds
+        relative.timeSeconds = sample.timeSeconds - startSeconds
         if pending.count >= Self.maxPendingSamples { pending.removeFirst(pending.count - Self.maxPendingSamples + 1) }
         pending.append(relative)
     }
@@ -186,22 +198,38 @@ public final class HistoryWriter {
     /// Commits everything buffered now, whatever the time, and retries pending outcomes.
     public func flushNow() {
         retryPendingOutcomes()
-        guard !pending.isEmpty, let cook = open else { return }
-        write("writing samples of cook \(cook.id)") { () throws(SQLiteError) in try writePending() }
+        guard !pending.isEmpty, let id = open?.id ?? last?.id else { return }
+        write("writing samples of cook \(id)") { () throws(SQLiteError) in try writePending() }
     }
 
+    /// Writes the buffered samples to the open cook, or after the end of the last one.
     private func writePending() throws(SQLiteError) {
-        guard var cook = open, !pending.isEmpty else { return }
-        for sample in pending {
-            try insertSample.run([
-                .integer(cook.id), .integer(Int64(cook.nextSequence)), .real(sample.timeSeconds), SQLiteValue(sample.measuredC),
-                SQLiteValue(sample.targetC), .integer(sample.burnerOn ? 1 : 0), .real(sample.duty), SQLiteValue(sample.trueC),
-            ])
-            cook.nextSequence += 1
+        guard !pending.isEmpty else { return }
+        if var cook = open {
+            cook.nextSequence = try insert(pending, cook: cook.id, from: cook.nextSequence)
+            try updateDuration.run([.real(pending[pending.count - 1].timeSeconds), .integer(cook.id)])
+            open = cook
+        } else if var cook = last {
+            cook.nextSequence = try insert(pending, cook: cook.id, from: cook.nextSequence)
+            last = cook
         }
-        try updateDuration.run([.real(pending[pending.count - 1].timeSeconds), .integer(cook.id)])
-        open = cook
         pending = []
+    }
+
+    /// Inserts `samples` numbered from `sequence`; returns the next number.
+    private func insert(_ samples: [CookSample], cook: Int64, from sequence: Int) throws(SQLiteError) -> Int {
+        var next = sequence
+        for sample in samples {
+            // A reading stored on its own only when it was not control's (docs/history.md).
+            let shown = sample.shownApartFromMeasured
+            try insertSample.run([
+                .integer(cook), .integer(Int64(next)), .real(sample.timeSeconds), SQLiteValue(sample.measuredC),
+                SQLiteValue(sample.targetC), .integer(sample.burnerOn ? 1 : 0), .real(sample.duty), SQLiteValue(sample.trueC),
+                SQLiteValue(shown?.celsius), SQLiteValue(shown.map { $0.trusted ? 1 : 0 }),
+            ])
+            next += 1
+        }
+        return next
     }
 
     /// Ends the open cook with its outcome, then trims old cooks. The outcome is written even
@@ -228,9 +256,9 @@ public final class HistoryWriter {
                 keep(ending, because: error)
             }
         }
+        last = (cook.id, cook.startSeconds, open?.nextSequence ?? cook.nextSequence)
         open = nil
         pending = []
-        last = (cook.id, cook.startSeconds)
         trim(nowUnixSeconds: nowUnixSeconds)
     }
 

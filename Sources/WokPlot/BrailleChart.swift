@@ -4,18 +4,22 @@ public struct ChartPoint: Sendable, Equatable {
     public var temperatureC: Double?
     public var targetC: Double?
     public var burnerOn: Bool
+    /// False for a reading shown while the sensor's own fault is latched: drawn sparse, apart from
+    /// the solid line of readings that can be believed.
+    public var trusted: Bool
 
-    public init(timeSeconds: Double, temperatureC: Double?, targetC: Double?, burnerOn: Bool) {
+    public init(timeSeconds: Double, temperatureC: Double?, targetC: Double?, burnerOn: Bool, trusted: Bool = true) {
         self.timeSeconds = timeSeconds
         self.temperatureC = temperatureC
         self.targetC = targetC
         self.burnerOn = burnerOn
+        self.trusted = trusted
     }
 }
 
 /// A chart for the terminal in Unicode braille: each character cell holds 2×4 dots, so a line
 /// of 80 columns shows 160 points. The wok's temperature is drawn solid, the target as every
-/// other dot; beneath, the burner as block characters whose height is the share of time it
+/// other dot, a reading not trusted as every fourth dot; beneath, the burner as block characters whose height is the share of time it
 /// was on in that column (▁ to █).
 public enum BrailleChart {
     /// Dot bits of a braille cell, by [row][column] (Unicode's U+2800 layout).
@@ -24,7 +28,7 @@ public enum BrailleChart {
 
     /// The chart as lines of text `width` characters wide (labels included) and `height` rows
     /// of braille, over `startSeconds...endSeconds`. `color` adds ANSI colours (red for the
-    /// temperature, grey for the target).
+    /// temperature, yellow where it is not trusted, grey for the target).
     public static func render(
         _ points: [ChartPoint], width: Int, height: Int, startSeconds: Double, endSeconds: Double, color: Bool = false
     ) -> [String] {
@@ -46,6 +50,7 @@ public enum BrailleChart {
         let dotRows = rows * 4
         var measured = Array(repeating: Array(repeating: UInt32(0), count: columns), count: rows)
         var target = measured
+        var doubted = measured
         var onTime = Array(repeating: 0, count: columns)
         var ticks = Array(repeating: 0, count: columns)
         func dotRow(_ celsius: Double) -> Int {
@@ -63,7 +68,9 @@ public enum BrailleChart {
             ticks[dotX / 2] += 1
             if point.burnerOn { onTime[dotX / 2] += 1 }
             if let targetC = point.targetC, dotX % 2 == 0 { set(&target, dotX: dotX, dotY: dotRow(targetC)) }
-            guard let celsius = point.temperatureC else {
+            guard let celsius = point.temperatureC, point.trusted else {
+                // Sparse, between the target's dots, and never joined to the believed line.
+                if let celsius = point.temperatureC, dotX % 4 == 1 { set(&doubted, dotX: dotX, dotY: dotRow(celsius)) }
                 previousRow = nil
                 continue
             }
@@ -85,15 +92,17 @@ public enum BrailleChart {
             var text = pad(label, labelWidth) + "│"
             for column in 0..<columns {
                 let solid = measured[row][column]
+                let sparse = doubted[row][column]
                 let dotted = target[row][column]
-                let bits = solid | dotted
+                let bits = solid | sparse | dotted
                 guard bits != 0, let scalar = Unicode.Scalar(0x2800 + bits) else {
                     text += " "
                     continue
                 }
                 let cell = String(Character(scalar))
                 if color {
-                    text += solid != 0 ? "\u{1B}[31m\(cell)\u{1B}[0m" : "\u{1B}[90m\(cell)\u{1B}[0m"
+                    let code = solid != 0 ? 31 : sparse != 0 ? 33 : 90
+                    text += "\u{1B}[\(code)m\(cell)\u{1B}[0m"
                 } else {
                     text += cell
                 }

@@ -29,15 +29,27 @@ public struct PlotLine: Sendable {
     /// An SVG colour, e.g. "#d62728".
     public var color: String
     public var dashed: Bool
+    /// Finer than dashed: for values shown but not to be believed.
+    public var dotted: Bool
     public var widthPixels: Double
     public var points: [(timeSeconds: Double, valueC: Double?)]
 
-    public init(label: String, color: String, dashed: Bool = false, widthPixels: Double = 1.6, points: [(timeSeconds: Double, valueC: Double?)]) {
+    public init(
+        label: String, color: String, dashed: Bool = false, dotted: Bool = false, widthPixels: Double = 1.6,
+        points: [(timeSeconds: Double, valueC: Double?)]
+    ) {
         self.label = label
         self.color = color
         self.dashed = dashed
+        self.dotted = dotted
         self.widthPixels = widthPixels
         self.points = points
+    }
+
+    /// The SVG attribute that draws the line's dashes, if it has any.
+    var dashAttribute: String {
+        if dotted { return " stroke-dasharray=\"1.5 3\" stroke-linecap=\"round\"" }
+        return dashed ? " stroke-dasharray=\"6 4\"" : ""
     }
 }
 

@@ -126,7 +126,7 @@ public enum SVGRenderer {
             penDown = true
         }
         guard !path.isEmpty else { return }
-        let dash = line.dashed ? " stroke-dasharray=\"6 4\"" : ""
+        let dash = line.dashAttribute
         svg.add(
             "<path class=\"line\" data-label=\"\(xmlEscaped(line.label))\" d=\"\(path)\" fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"\(svgNumber(line.widthPixels))\" stroke-linejoin=\"round\"\(dash)/>"
         )
@@ -174,7 +174,7 @@ public enum SVGRenderer {
         for line in plot.lines.reversed() {
             let width = Double(line.label.count) * 6.5 + 30
             x -= width
-            let dash = line.dashed ? " stroke-dasharray=\"6 4\"" : ""
+            let dash = line.dashAttribute
             svg.add(
                 "<line x1=\"\(svgNumber(x))\" y1=\"18\" x2=\"\(svgNumber(x + 20))\" y2=\"18\" stroke=\"\(line.color)\" stroke-width=\"2\"\(dash)/>")
             svg.text(line.label, x: x + 24, y: 22, size: 11)

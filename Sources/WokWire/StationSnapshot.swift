@@ -40,6 +40,14 @@ public struct StationSnapshot: Sendable, Equatable {
             self.reason = reason
             self.detectedAtSeconds = detectedAtSeconds
         }
+
+        var json: JSONValue {
+            .object(["kind": .string(kind), "reason": .string(reason), "detectedAtSeconds": .number(detectedAtSeconds)])
+        }
+
+        init(_ object: WireReader) throws(WireDecodingError) {
+            self.init(kind: try object.string("kind"), reason: try object.string("reason"), detectedAtSeconds: try object.number("detectedAtSeconds"))
+        }
     }
 
     /// A cook the daemon found interrupted at start-up, offered for `resume`.
@@ -81,10 +89,16 @@ public struct StationSnapshot: Sendable, Equatable {
     public var stage: StageProgress?
     public var stages: [PlannedStage]
     public var targetC: Double?
+    /// The latest reading control used: nil while a fault is latched or the sensor is unreadable.
     public var temperatureC: Double?
+    /// The latest reading as people are shown it, a fault latched or not, and whether the sensor
+    /// is believed; nil when none decoded (`reading` on the wire).
+    public var shownReading: ShownReading?
     public var burnerOn: Bool
     public var duty: Double
     public var fault: Fault?
+    /// The fault acknowledged last, until the next cook starts.
+    public var lastFault: Fault?
     /// What the cook must do now, in words.
     public var prompt: String?
     public var interrupted: InterruptedCook?
@@ -104,7 +118,8 @@ public struct StationSnapshot: Sendable, Equatable {
         state: CookState, recipe: String? = nil, stage: StageProgress? = nil, stages: [PlannedStage] = [], targetC: Double? = nil,
         temperatureC: Double? = nil, burnerOn: Bool = false, duty: Double = 0, fault: Fault? = nil, prompt: String? = nil,
         interrupted: InterruptedCook? = nil, timeSeconds: Double = 0, station: String = "", simulated: Bool = false,
-        speed: Double = 1, historyStore: JSONValue = .null, trueTemperatureC: Double? = nil, loop: LoopFigures? = nil
+        speed: Double = 1, historyStore: JSONValue = .null, trueTemperatureC: Double? = nil, loop: LoopFigures? = nil,
+        shownReading: ShownReading? = nil, lastFault: Fault? = nil
     ) {
         self.state = state
         self.recipe = recipe
@@ -124,6 +139,8 @@ public struct StationSnapshot: Sendable, Equatable {
         self.historyStore = historyStore
         self.trueTemperatureC = trueTemperatureC
         self.loop = loop
+        self.shownReading = shownReading
+        self.lastFault = lastFault
     }
 
     /// Whether the history reports a problem, and which.
@@ -155,16 +172,11 @@ public struct StationSnapshot: Sendable, Equatable {
             ("stages", .array(stages.map { .object(["name": .string($0.name), "targetC": optional($0.targetC)]) })),
             ("targetC", optional(targetC)),
             ("temperatureC", optional(temperatureC)),
+            ("reading", shownReading.map { .object(["celsius": .number($0.celsius), "trusted": .bool($0.trusted)]) } ?? .null),
             ("burner", .string(burnerOn ? "on" : "off")),
             ("duty", .number(duty)),
-            (
-                "fault",
-                fault.map { fault in
-                    .object([
-                        "kind": .string(fault.kind), "reason": .string(fault.reason), "detectedAtSeconds": .number(fault.detectedAtSeconds),
-                    ])
-                } ?? .null
-            ),
+            ("fault", fault.map(\.json) ?? .null),
+            ("lastFault", lastFault.map(\.json) ?? .null),
             ("prompt", optional(prompt)),
             (
                 "interrupted",
@@ -221,9 +233,13 @@ public struct StationSnapshot: Sendable, Equatable {
         guard burner == "on" || burner == "off" else { throw WireDecodingError("snapshot.burner", "expected \"on\" or \"off\"") }
         burnerOn = burner == "on"
         duty = try reader.number("duty")
-        if let fault = try reader.optionalObject("fault") {
-            self.fault = Fault(
-                kind: try fault.string("kind"), reason: try fault.string("reason"), detectedAtSeconds: try fault.number("detectedAtSeconds"))
+        if let fault = try reader.optionalObject("fault") { self.fault = try Fault(fault) }
+        if let fault = try reader.optionalObject("lastFault") { lastFault = try Fault(fault) }
+        // A daemon from before `reading` showed only what control used.
+        if let shown = try reader.optionalObject("reading") {
+            shownReading = ShownReading(celsius: try shown.number("celsius"), trusted: try shown.bool("trusted"))
+        } else {
+            shownReading = temperatureC.map { ShownReading(celsius: $0, trusted: true) }
         }
         prompt = try reader.optionalString("prompt")
         if let cook = try reader.optionalObject("interrupted") {

@@ -53,28 +53,45 @@ public struct WireEvent: Sendable, Equatable {
 /// One point of the recent-temperature record a new subscriber receives.
 public struct TemperaturePoint: Sendable, Equatable {
     public var timeSeconds: Double
+    /// The reading as people are shown it (during a fault too); nil when none decoded.
     public var temperatureC: Double?
     public var targetC: Double?
     public var burnerOn: Bool
+    /// False when the reading is shown but the sensor is not believed (its own fault is latched).
+    public var trusted: Bool
 
-    public init(timeSeconds: Double, temperatureC: Double?, targetC: Double?, burnerOn: Bool) {
+    public init(timeSeconds: Double, temperatureC: Double?, targetC: Double?, burnerOn: Bool, trusted: Bool = true) {
         self.timeSeconds = timeSeconds
         self.temperatureC = temperatureC
         self.targetC = targetC
         self.burnerOn = burnerOn
+        self.trusted = trusted
     }
 
-    /// `[time, temperature|null, target|null, burnerOn]`: compact, as there may be hundreds.
-    public var json: JSONValue { .array([.number(timeSeconds), optional(temperatureC), optional(targetC), .bool(burnerOn)]) }
+    /// `[time, temperature|null, target|null, burnerOn]`, compact as there may be hundreds; a
+    /// reading not trusted adds a fifth element, `false`.
+    public var json: JSONValue {
+        var fields: [JSONValue] = [.number(timeSeconds), optional(temperatureC), optional(targetC), .bool(burnerOn)]
+        if !trusted { fields.append(.bool(false)) }
+        return .array(fields)
+    }
 
     public init(json: JSONValue, path: String) throws(WireDecodingError) {
-        guard let fields = json.arrayValue, fields.count == 4, let time = fields[0].numberValue, let burner = fields[3].boolValue else {
-            throw WireDecodingError(path, "expected [time, temperature, target, burnerOn]")
+        guard let fields = json.arrayValue, fields.count == 4 || fields.count == 5, let time = fields[0].numberValue,
+            let burner = fields[3].boolValue
+        else {
+            throw WireDecodingError(path, "expected [time, temperature, target, burnerOn] or [time, temperature, target, burnerOn, trusted]")
         }
         timeSeconds = time
         temperatureC = fields[1].numberValue
         targetC = fields[2].numberValue
         burnerOn = burner
+        guard fields.count == 5 else {
+            trusted = true
+            return
+        }
+        guard let trusted = fields[4].boolValue else { throw WireDecodingError(path + "[4]", "expected true or false") }
+        self.trusted = trusted
     }
 }
 

@@ -10,6 +10,7 @@ enum CookPlotting {
     static let trueColor = "#1f77b4"
     static let burnerColor = "#ff7f0e"
     static let compareColor = "#2ca02c"
+    static let doubtedColor = "#8c8c8c"
 
     static func plot(_ cook: CookHistory) -> CookPlot {
         let summary = cook.summary
@@ -17,6 +18,14 @@ enum CookPlotting {
             PlotLine(label: "target", color: targetColor, dashed: true, widthPixels: 1.4, points: cook.samples.map { ($0.timeSeconds, $0.targetC) }),
             PlotLine(label: "wok (measured)", color: measuredColor, points: cook.samples.map { ($0.timeSeconds, $0.measuredC) }),
         ]
+        // After a fault the curve goes on, dashed (burner off, control not reading), or dotted
+        // grey where the sensor itself is in doubt.
+        if let after = shownApart(cook.samples, trusted: true) {
+            lines.append(PlotLine(label: "wok after the fault", color: measuredColor, dashed: true, points: after))
+        }
+        if let doubted = shownApart(cook.samples, trusted: false) {
+            lines.append(PlotLine(label: "wok, sensor not trusted", color: doubtedColor, dotted: true, points: doubted))
+        }
         if cook.samples.contains(where: { $0.trueC != nil }) {
             lines.append(PlotLine(label: "wok (true)", color: trueColor, widthPixels: 1.0, points: cook.samples.map { ($0.timeSeconds, $0.trueC) }))
         }
@@ -52,6 +61,21 @@ enum CookPlotting {
                     label: "burner \(second.summary.id)", color: compareColor,
                     onIntervals: PlotStrip.intervals(second.samples.map { ($0.timeSeconds, $0.burnerOn) })),
             ])
+    }
+
+    /// The readings shown but not used by control (a fault latched) whose trust is `trusted`, as a
+    /// line that starts where the measured line stopped, so the curve reads on; nil when none.
+    static func shownApart(_ samples: [CookSample], trusted: Bool) -> [(timeSeconds: Double, valueC: Double?)]? {
+        func apart(_ sample: CookSample) -> Double? {
+            guard sample.measuredC == nil, let shown = sample.shownReading, shown.trusted == trusted else { return nil }
+            return shown.celsius
+        }
+        var points: [(timeSeconds: Double, valueC: Double?)] = []
+        for (index, sample) in samples.enumerated() {
+            let joinsNext = index + 1 < samples.count && apart(samples[index + 1]) != nil
+            points.append((sample.timeSeconds, apart(sample) ?? (joinsNext ? sample.measuredC : nil)))
+        }
+        return samples.contains { apart($0) != nil } ? points : nil
     }
 
     static func bands(_ cook: CookHistory) -> [PlotBand] {

@@ -79,6 +79,8 @@ enum HistoryText {
                 "timeSeconds": .number(sample.timeSeconds), "measuredC": sample.measuredC.map(JSONValue.number) ?? .null,
                 "targetC": sample.targetC.map(JSONValue.number) ?? .null, "burner": .bool(sample.burnerOn),
                 "duty": .number(sample.duty), "trueC": sample.trueC.map(JSONValue.number) ?? .null,
+                "readingC": sample.shownReading.map { .number($0.celsius) } ?? .null,
+                "readingTrusted": sample.shownReading.map { .bool($0.trusted) } ?? .null,
             ])
         }
         return .object([
@@ -89,7 +91,7 @@ enum HistoryText {
 
     /// One row per sample; the events that happened since the previous sample in the last column.
     static func exportCSV(_ cook: CookHistory) -> String {
-        var text = "time_s,stage,target_c,measured_c,burner,duty,true_c,events\n"
+        var text = "time_s,stage,target_c,measured_c,burner,duty,true_c,reading_c,reading_trusted,events\n"
         var eventIndex = 0
         for sample in cook.samples {
             let stage = cook.stages.last { ($0.startedSeconds ?? .infinity) <= sample.timeSeconds }
@@ -101,6 +103,7 @@ enum HistoryText {
             text += "\(fixed(sample.timeSeconds, 2)),\(stage.map { "\"\($0.name.replacingQuotes)\"" } ?? ""),"
             text += "\(sample.targetC.map { fixed($0, 1) } ?? ""),\(sample.measuredC.map { fixed($0, 3) } ?? ""),"
             text += "\(sample.burnerOn ? 1 : 0),\(fixed(sample.duty, 3)),\(sample.trueC.map { fixed($0, 3) } ?? ""),"
+            text += "\(sample.shownReading.map { fixed($0.celsius, 3) } ?? ""),\(sample.shownReading.map { $0.trusted ? "1" : "0" } ?? ""),"
             text += names.joined(separator: ";") + "\n"
         }
         return text
@@ -148,11 +151,14 @@ enum HistoryText {
             }
         }
         lines.append("")
+        // Every reading shown, the cool-down after a fault included.
         let points = cook.samples.map {
-            ChartPointConversion.point(timeSeconds: $0.timeSeconds, temperatureC: $0.measuredC, targetC: $0.targetC, burnerOn: $0.burnerOn)
+            ChartPointConversion.point(
+                timeSeconds: $0.timeSeconds, temperatureC: $0.shownReading?.celsius, targetC: $0.targetC, burnerOn: $0.burnerOn,
+                trusted: $0.shownReading?.trusted ?? true)
         }
-        lines += ChartPointConversion.chart(
-            points, width: width, height: 12, startSeconds: 0, endSeconds: max(1, summary.durationSeconds), color: color)
+        let end = max(1, summary.durationSeconds, cook.samples.last?.timeSeconds ?? 0)
+        lines += ChartPointConversion.chart(points, width: width, height: 12, startSeconds: 0, endSeconds: end, color: color)
         return lines.joined(separator: "\n") + "\n"
     }
 }

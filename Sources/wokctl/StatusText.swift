@@ -17,6 +17,8 @@ enum StatusText {
         lines.append("  Heat:     \(heatText(snapshot))")
         if let fault = snapshot.fault {
             lines.append("  Fault:    " + Terminal.danger("\(safeText(fault.kind)): \(safeText(fault.reason))"))
+        } else if let last = snapshot.lastFault {
+            lines.append("  Last fault: \(lastFaultText(last, now: snapshot.timeSeconds))")
         }
         if let cook = snapshot.interrupted {
             lines.append(
@@ -63,17 +65,31 @@ enum StatusText {
 
     static func heatText(_ snapshot: StationSnapshot) -> String {
         let target = snapshot.targetC.map { "\(formatCelsius($0)) °C" } ?? "off"
-        let wok = snapshot.temperatureC.map { "\(formatCelsius($0)) °C" } ?? "no reading"
+        let wok = readingText(snapshot.shownReading)
         let duty = Int((snapshot.duty * 100).rounded())
         return "target \(target), wok \(wok), burner \(snapshot.burnerOn ? "on" : "off") (duty \(duty) %)"
     }
 
+    /// The wok's reading as a person should take it: during a fault of the sensor's own, a number
+    /// that still decodes is never shown as if it were good.
+    static func readingText(_ reading: ShownReading?) -> String {
+        guard let reading else { return "no reading" }
+        return "\(formatCelsius(reading.celsius)) °C" + (reading.trusted ? "" : " (sensor not trusted)")
+    }
+
+    /// The fault acknowledged last: what, how long ago in station time, and why.
+    static func lastFaultText(_ fault: StationSnapshot.Fault, now: Double) -> String {
+        "\(safeText(fault.kind)), acknowledged; \(clockText(max(0, now - fault.detectedAtSeconds).rounded())) ago: \(safeText(fault.reason))"
+    }
+
     /// The parts of a snapshot whose change deserves a new line: not the temperature's wobble,
-    /// nor each click of the relay, which would bury the changes a person cares about.
+    /// nor each click of the relay, which would bury the changes a person cares about; but a
+    /// reading that goes, comes back or loses the sensor's trust does.
     static func changeKey(_ snapshot: StationSnapshot) -> String {
         [
             snapshot.state.rawValue, snapshot.stage.map { String($0.index) } ?? "", snapshot.fault?.kind ?? "",
             snapshot.prompt ?? "", snapshot.targetC.map { formatNumber($0) } ?? "",
+            snapshot.shownReading.map { $0.trusted ? "reading" : "doubted" } ?? "none",
         ].joined(separator: "|")
     }
 }
@@ -85,7 +101,8 @@ enum TemperatureChart {
         guard let last = samples.last else { return ["(no readings yet)"] }
         let start = max(samples.first?.timeSeconds ?? 0, last.timeSeconds - windowSeconds)
         let points = samples.map {
-            ChartPointConversion.point(timeSeconds: $0.timeSeconds, temperatureC: $0.temperatureC, targetC: $0.targetC, burnerOn: $0.burnerOn)
+            ChartPointConversion.point(
+                timeSeconds: $0.timeSeconds, temperatureC: $0.temperatureC, targetC: $0.targetC, burnerOn: $0.burnerOn, trusted: $0.trusted)
         }
         var lines = ChartPointConversion.chart(
             points, width: width, height: height, startSeconds: start, endSeconds: max(start + 1, last.timeSeconds),

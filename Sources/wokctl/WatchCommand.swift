@@ -110,7 +110,9 @@ struct WatchView {
         snapshot = next
         if next.timeSeconds - (samples.last?.timeSeconds ?? -Double.infinity) >= 1 {
             samples.append(
-                TemperaturePoint(timeSeconds: next.timeSeconds, temperatureC: next.temperatureC, targetC: next.targetC, burnerOn: next.burnerOn))
+                TemperaturePoint(
+                    timeSeconds: next.timeSeconds, temperatureC: next.shownReading?.celsius, targetC: next.targetC, burnerOn: next.burnerOn,
+                    trusted: next.shownReading?.trusted ?? true))
             if samples.count > 4000 { samples.removeFirst(samples.count - 3600) }
         }
         guard !json else { return }

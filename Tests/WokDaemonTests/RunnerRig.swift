@@ -18,8 +18,8 @@ final class RunnerRig {
     static let stationGroupID: UInt32 = 500
     private(set) var exitStatus: Int32?
 
-    init(limits: ClientLimits = ClientLimits(), speed: Double = 1) throws {
-        let devices = try SimulatedDaemonDevices(plant: PlantParameters(), seed: 3)
+    init(limits: ClientLimits = ClientLimits(), speed: Double = 1, faults: [FaultInjection] = []) throws {
+        let devices = try SimulatedDaemonDevices(plant: PlantParameters(), seed: 3, faults: faults)
         core = try DaemonCore(
             station: .standard, devices: devices, recipeDirectories: [CoreRig.recipes], speed: speed, isSimulated: true,
             records: records, log: log, nowSeconds: 0, wallClock: { 1_000_000 })

@@ -74,7 +74,7 @@ import WokWire
         #expect(show.out.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "a braille chart")
 
         let csv = try Wokctl.run(["export", "1", "--csv"] + db)
-        #expect(csv.out.hasPrefix("time_s,stage,target_c,measured_c,burner,duty,true_c,events\n"))
+        #expect(csv.out.hasPrefix("time_s,stage,target_c,measured_c,burner,duty,true_c,reading_c,reading_trusted,events\n"))
         #expect(csv.out.split(separator: "\n").count > 3000)
         let json = try Wokctl.run(["export", "1", "--json"] + db)
         let object = try DaemonProcess.object(json.out)

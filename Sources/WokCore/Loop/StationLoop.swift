@@ -12,6 +12,9 @@ public struct TickReport: Sendable {
     public var events: [CookEvent]
     /// Whether the shut-off valve is open; nil without a valve, or when its state is unknown.
     public var valveOpen: Bool?
+    /// The reading as people are shown it, trusted by control or not (a fault latched); nil when
+    /// none decoded. Equal to `measuredC`, trusted, whenever control used the reading.
+    public var shownReading: ShownReading? = nil
 }
 
 /// The one control loop, one tick at a time:
@@ -32,6 +35,8 @@ public struct StationLoop: Sendable {
     private var valveOpen: Bool?
     /// The latched fault already announced, so each is announced once.
     private var announcedFault: SafetyFault?
+    /// The fault a person acknowledged last, until the next cook starts (status says what it was).
+    public private(set) var lastFault: SafetyFault?
 
     public init(station: Station, controllerKind: ControllerKind? = nil) {
         self.station = station
@@ -42,7 +47,9 @@ public struct StationLoop: Sendable {
 
     public var state: CookState {
         if safety.latched != nil { return .fault }
-        return session?.state ?? .idle
+        // A cook a fault ended is over once the fault is acknowledged: the station is idle.
+        guard let state = session?.state, state != .fault else { return .idle }
+        return state
     }
 
     /// Starts a cook, at its first stage or (continuing an interrupted cook) at `stageIndex`;
@@ -58,6 +65,7 @@ public struct StationLoop: Sendable {
                     location: "field \"stages\"", message: "has no stage \(stageIndex + 1) to continue from")
             ])
         }
+        lastFault = nil
         var fresh = CookSession(recipe: recipe, station: station, nowSeconds: now)
         pendingEvents += fresh.begin(atStage: stageIndex)
         session = fresh
@@ -93,7 +101,9 @@ public struct StationLoop: Sendable {
     }
 
     public mutating func acknowledge() throws(AcknowledgeError) {
+        let fault = safety.latched
         let kind = try safety.acknowledge()
+        lastFault = fault
         pendingEvents.append(.faultAcknowledged(kind: kind))
     }
 
@@ -191,7 +201,7 @@ public struct StationLoop: Sendable {
             nowSeconds: now, measuredC: measured, targetC: session?.isRunning == true ? session?.targetC : nil,
             duty: command == .off && duty > 0 && safety.latched != nil ? 0 : duty, burner: command, state: state,
             stageIndex: session?.isRunning == true ? session?.stageIndex : nil, events: events,
-            valveOpen: hasValve ? valveOpen : nil)
+            valveOpen: hasValve ? valveOpen : nil, shownReading: safety.shownReading)
         return report
     }
 

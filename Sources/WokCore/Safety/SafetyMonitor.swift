@@ -17,6 +17,9 @@ public struct SafetyMonitor: Sendable {
     private var timing = TickTimingWatch()
     /// What the latest tick showed on its own, latch aside: decides whether a cause persists.
     private var latestFinding: Finding?
+    /// The latest reading as a person should see it, latched or not; nil when it did not decode.
+    /// Never used for control: the gate goes by the verdict alone.
+    public private(set) var shownReading: ShownReading?
 
     private enum Finding: Sendable {
         case healthy(celsius: Double)
@@ -24,6 +27,8 @@ public struct SafetyMonitor: Sendable {
         case faulty(FaultKind, String)
 
         var isFaulty: Bool { if case .faulty = self { true } else { false } }
+
+        var faultKind: FaultKind? { if case .faulty(let kind, _) = self { kind } else { nil } }
     }
 
     public init(station: Station) {
@@ -44,6 +49,7 @@ public struct SafetyMonitor: Sendable {
         if case .faulty(let kind, let reason) = finding, latched == nil {
             latched = SafetyFault(kind: kind, reason: reason, detectedAtSeconds: now)
         }
+        shownReading = ShownReading.of(sensorReading, latched: latched?.kind, foundNow: finding.faultKind)
         if let latched { return .tripped(latched) }
         switch finding {
         case .healthy(let celsius): return .trusted(celsius: celsius)

@@ -35,6 +35,8 @@ public final class DaemonCore {
     /// The record of the cook running now.
     private var running: CookRecord?
     private var lastReport: TickReport?
+    /// The wok after a fault ended the cook, recorded with that cook while the fault is latched.
+    private var coolDown = FaultCoolDown()
     public private(set) var history = TemperatureHistory()
     private var pendingEvents: [WireEvent] = []
     public private(set) var nowSeconds: Double
@@ -83,15 +85,18 @@ public final class DaemonCore {
         nowSeconds = now
         guard let report = devices.tick(&loop, nowSeconds: now) else { return nil }
         lastReport = report
+        // Watchers see every reading that decoded, a fault latched or not, marked when not trusted.
         history.observe(
             .init(
-                timeSeconds: now, temperatureC: report.measuredC, targetC: report.targetC, burnerOn: report.burner.isOn))
-        // History: every tick of a running cook, before its events (the last tick's too).
-        if running != nil {
+                timeSeconds: now, temperatureC: report.shownReading?.celsius, targetC: report.targetC, burnerOn: report.burner.isOn,
+                trusted: report.shownReading?.trusted ?? true))
+        // History: every tick of a running cook, before its events (the last tick's too), and of
+        // the cool-down after a fault ended it.
+        if running != nil || coolDown.records(atSeconds: now, faultLatched: loop.safety.latched != nil) {
             journal?.sampled(
                 CookSample(
                     timeSeconds: now, measuredC: report.measuredC, targetC: report.targetC, burnerOn: report.burner.isOn,
-                    duty: report.duty, trueC: isSimulated ? devices.trueTemperatureC : nil))
+                    duty: report.duty, trueC: isSimulated ? devices.trueTemperatureC : nil, shownReading: report.shownReading))
         }
         for event in report.events { record(event, at: now) }
         expireInterruptedCook()
@@ -118,6 +123,7 @@ public final class DaemonCore {
                 do { try records.clear() } catch { log.write(.error, "\(error)") }
                 let (outcome, reason) = Self.outcome(of: event)
                 journal?.cookEnded(outcome, reason: reason, stationSeconds: now, unixSeconds: wallClock())  // History.
+                if case .faultLatched = event { coolDown.begin(atSeconds: now) }
             }
         default:
             break
@@ -287,6 +293,7 @@ public final class DaemonCore {
             startedBy: peer.description)
         running = record
         interrupted = nil
+        coolDown.end()
         save(record)
         // History: the cook's row and its planned stages.
         journal?.cookStarted(
@@ -335,6 +342,7 @@ public final class DaemonCore {
         if let fault = loop.safety.latched { return "FAULT \(fault.kind.rawValue): \(fault.reason); burner off" }
         guard let session = loop.session, session.isRunning else {
             if let record = interrupted { return "Idle; cook \"\(record.recipeName)\" interrupted in stage \(record.stageIndex + 1), resumable" }
+            if let fault = loop.lastFault { return "Idle after fault \(fault.kind.rawValue) (acknowledged); burner off" }
             return state == .done ? "Done; burner off" : "Idle; burner off"
         }
         let target = session.targetC.map { "\(formatCelsius($0)) °C" } ?? "off"
@@ -359,6 +367,9 @@ public final class DaemonCore {
         if let latched = loop.safety.latched {
             snapshot.fault = .init(kind: latched.kind.rawValue, reason: latched.reason, detectedAtSeconds: latched.detectedAtSeconds)
         }
+        if let last = loop.lastFault {
+            snapshot.lastFault = .init(kind: last.kind.rawValue, reason: last.reason, detectedAtSeconds: last.detectedAtSeconds)
+        }
         if let record = interrupted {
             snapshot.interrupted = .init(
                 recipe: record.recipeName, stageIndex: record.stageIndex, stageName: record.stageName,
@@ -366,6 +377,7 @@ public final class DaemonCore {
                 resumableForSeconds: max(0, station.daemon.resumeWithinSeconds - (wallClock() - record.updatedAtUnixSeconds)).rounded())
         }
         snapshot.temperatureC = lastReport?.measuredC
+        snapshot.shownReading = lastReport?.shownReading
         snapshot.burnerOn = devices.burnerIsOn
         snapshot.duty = lastReport?.duty ?? 0
         snapshot.prompt = prompt
