@@ -61,7 +61,8 @@ private func wandering(from celsius: Double, count: Int) -> [Result<Thermocouple
     @Test(arguments: FaultKind.allCases)
     func everySensorKindDoubtsTheReadingAndNoOtherDoes(kind: FaultKind) {
         let sensorKinds: Set<FaultKind> = [
-            .sensorOpen, .sensorShort, .sensorRange, .sensorImplausible, .sensorRate, .sensorFrozen, .busErrors, .deviceGone, .noHeatingGain,
+            .sensorOpen, .sensorShort, .sensorRange, .sensorImplausible, .sensorRate, .sensorFrozen, .busErrors, .deviceGone, .heatNotArriving,
+            .implausibleCooling,
         ]
         #expect(kind.doubtsReading == sensorKinds.contains(kind))
     }

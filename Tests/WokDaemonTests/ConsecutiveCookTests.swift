@@ -53,7 +53,7 @@ struct ConsecutiveCookRig {
 
 @Suite struct ConsecutiveCookTests {
     /// How many cooks run back to back in one daemon. Before the helper plated the food, the wok
-    /// grew heavier and wetter with every cook and the `no-heating-gain` check tripped falsely
+    /// grew heavier and wetter with every cook and the heat check (then `no-heating-gain`) tripped falsely
     /// (303 of 450 cooks on the default plant, the first by the fourth cook on each plant here);
     /// 30 cooks take about 3.5 s of CPU per plant in a debug build.
     static let cooks = 30

@@ -31,7 +31,7 @@ extension FaultKind {
             true
         // The monitor cannot tell a flame out from a probe fallen off the wok, which reads the
         // air and not the steel: the reading may say "cooling" over a hot wok.
-        case .noHeatingGain:
+        case .heatNotArriving, .implausibleCooling:
             true
         // The sensor is fine: the wok really is this hot, or the fault is the relay's, the
         // clock's or the cook's.
