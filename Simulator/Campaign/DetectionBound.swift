@@ -47,11 +47,17 @@ public enum DetectionBound {
             // 30 s of burner-on time from the fault: a flame is missing only while gas is asked
             // for, and a cook that turned the burner off for a while owes nothing until it is back.
             guard let active = outcome.activeFromSeconds else { return nil }
+            // Struck as a stage's food lands, it can pass for the food until the flame's proof.
+            let landing = HeatArrivalPromise.landingWindowSeconds
+            let asFoodLands = loadPhases.contains {
+                $0.lowerBound <= outcome.injectedAtSeconds && outcome.injectedAtSeconds <= $0.lowerBound + landing
+            }
+            let extra = asFoodLands ? HeatArrivalPromise.landingAllowanceSeconds(station) : 0
             guard let owed = outcome.heatOwedAtSeconds else {
                 // Caught before the burner had been on that long: a success whenever it came.
-                return outcome.detectedAtSeconds.map { max(heatingFaultSeconds, $0 - active) }
+                return outcome.detectedAtSeconds.map { max(heatingFaultSeconds + extra, $0 - active) }
             }
-            return owed - active
+            return owed - active + extra
         case .relayWelded:
             // 30 s from the burner being told off, but not before the welded burner has heated the
             // wok (plus the settling the monitor waits for and a tick).

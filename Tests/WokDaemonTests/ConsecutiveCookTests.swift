@@ -25,7 +25,7 @@ struct ConsecutiveCookRig {
 
     init(plant: PlantParameters, seed: UInt64) throws {
         core = try DaemonCore(
-            station: .standard, devices: try SimulatedDaemonDevices(plant: plant, seed: seed),
+            station: plant.commissioned(.standard), devices: try SimulatedDaemonDevices(plant: plant, seed: seed),
             recipeDirectories: [CoreRig.recipes], speed: 1, isSimulated: true, records: MemoryCookRecordStore(record: nil),
             log: MemoryLog(), nowSeconds: 0, wallClock: { 1_000_000 })
     }

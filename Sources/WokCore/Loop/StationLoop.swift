@@ -33,6 +33,8 @@ public struct StationLoop: Sendable {
     private var cookPlannedSeconds = 0.0
     /// What the valve was last set to; nil when unknown (never set, or a failed attempt).
     private var valveOpen: Bool?
+    /// Whether heating with the burner off, after another fault, has been alarmed.
+    private var alarmedHeatingAfterLatch = false
     /// The latched fault already announced, so each is announced once.
     private var announcedFault: SafetyFault?
     /// The fault a person acknowledged last, until the next cook starts (status says what it was).
@@ -213,8 +215,15 @@ public struct StationLoop: Sendable {
         session?.safetyContext(nowSeconds: now, cookPlannedSeconds: cookPlannedSeconds) ?? .idle
     }
 
-    /// Tells the cook and the watchers about a fault the monitor has just latched.
+    /// Tells the cook and the watchers about a fault the monitor has just latched; and, once, when
+    /// a wok latched for another fault is then seen heating with the burner off (a welded relay
+    /// first seen as heat that did not arrive when the burner was told on).
     private mutating func noteNewFault(_ events: inout [CookEvent], hasValve: Bool) {
+        if let fault = safety.latched, fault.kind != .heatingWhileOff, safety.heatingSeenWhileOff, !alarmedHeatingAfterLatch {
+            alarmedHeatingAfterLatch = true
+            events.append(.alarm(reason: "the wok keeps heating with the burner off: \(Self.closeTheGas(hasValve))"))
+        }
+        if safety.latched == nil { alarmedHeatingAfterLatch = false }
         guard let fault = safety.latched, fault != announcedFault else { return }
         announcedFault = fault
         events.append(.faultLatched(fault))

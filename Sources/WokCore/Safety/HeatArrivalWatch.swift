@@ -105,6 +105,7 @@ struct HeatArrivalWatch: Sendable {
     private var observerSettledAtSeconds = -Double.infinity
     /// Whether the running cook has been judged since it started.
     private var judgedCook = false
+    private var lastCookElapsedSeconds = 0.0
     private var lastSeconds: Double?
     private var lastBoundSeconds = -Double.infinity
     /// No bounds start before this (the observer is still taking in a load).
@@ -205,6 +206,12 @@ struct HeatArrivalWatch: Sendable {
             judgedCook = false
             return nil
         }
+        // A cook that follows another without an idle tick between starts its clock again.
+        if judgedCook, context.cookElapsedSeconds < lastCookElapsedSeconds {
+            forgetCook()
+            judgedCook = false
+        }
+        lastCookElapsedSeconds = context.cookElapsedSeconds
         if !judgedCook {
             judgedCook = true
             // A cook that starts before the observer has settled has no sound bound yet: a flame
@@ -432,4 +439,20 @@ struct HeatBound: Sendable {
             junctionC += lagSeconds > 0 ? (delayed - junctionC) * min(1, dt / lagSeconds) : delayed - junctionC
         }
     }
+}
+
+/// What the heat-arrival check promises, for the fault campaign and the docs.
+public enum HeatArrivalPromise {
+    /// The longest a flame out or a fallen probe that strikes as a stage's food lands can pass for
+    /// the food: the landing window and the rest of the food after it, the observer taking in the
+    /// new load, then the flame's proof (a lag for a rise to show, and the pulse).
+    public static func landingAllowanceSeconds(_ station: Station) -> Double {
+        let watch = HeatArrivalWatch(figures: HeatArrivalWatch.Figures(station: station))
+        return HeatArrivalWatch.landingWindowSeconds + HeatArrivalWatch.landingLotsSeconds + watch.settleSeconds
+            + station.control.sensorDeadTimeSeconds + station.control.sensorLagSeconds + watch.pulseLengthSeconds
+            + HeatArrivalWatch.confirmSeconds
+    }
+
+    /// How long into a stage that adds food a fall may be taken as the food.
+    public static let landingWindowSeconds = HeatArrivalWatch.landingWindowSeconds
 }

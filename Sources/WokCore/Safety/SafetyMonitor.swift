@@ -9,6 +9,9 @@ public struct SafetyMonitor: Sendable {
     /// How long after the burner goes off the reading may still climb (dead time plus lags).
     public let settleSeconds: Double
     public private(set) var latched: SafetyFault?
+    /// Whether the wok was seen heating with the burner off since the latch (or ever, with none):
+    /// whatever fault came first, the gas then has to be closed by hand.
+    public private(set) var heatingSeenWhileOff = false
     private var firstBusErrorSeconds: Double?
     private var busErrorsAllNoDevice = true
     private var reading = ReadingWatch()
@@ -109,6 +112,7 @@ public struct SafetyMonitor: Sendable {
         if let rises = heating.riseWhileOffC(celsius: celsius, nowSeconds: now, settleSeconds: settleSeconds),
             let rise = Optional(latched == nil ? rises.sinceSettled : rises.recent), rise >= settings.heatingWhileOffRiseC
         {
+            heatingSeenWhileOff = true
             note(
                 &found,
                 .faulty(
@@ -237,6 +241,7 @@ public struct SafetyMonitor: Sendable {
         case nil: throw .causePersists("no reading since the fault")
         }
         latched = nil
+        heatingSeenWhileOff = false
         return fault.kind
     }
 
