@@ -42,7 +42,8 @@ public enum DetectionBound {
         case .i2cErrors, .deviceGone:
             return safety.busErrorBoundSeconds + period
         case .frozen:
-            return safety.frozenReadingSeconds + 2 * period
+            // The simulated converter says when it converts: no new conversion for the bound.
+            return station.noConversionBoundSeconds + 2 * period
         case .flameOut, .sensorDetached:
             guard let active = outcome.activeFromSeconds else { return nil }
             let underLoadWindow = active...(active + heatingFaultSeconds + safety.noGainUnderLoadSeconds)
