@@ -17,10 +17,11 @@ public struct I2CRetryPolicy: Sendable, Equatable, CustomStringConvertible {
     /// The kernel's per-transfer timeout (set on the adapter), in multiples of 10 ms.
     public var transferTimeoutSeconds: Double
 
-    /// Three attempts within 20 ms, each transfer capped at 50 ms: a clock-stretching glitch
-    /// clears, and a whole three-transfer read still ends within 210 ms, inside a 0.25 s period.
+    /// Three attempts within 10 ms, each transfer capped at 50 ms: a clock-stretching glitch
+    /// (which fails within a millisecond or two) clears, and a whole four-transfer read still ends
+    /// within 240 ms, inside a 0.25 s period.
     public static let standard = I2CRetryPolicy(
-        maxAttempts: 3, retryWindowSeconds: 0.02, transferTimeoutSeconds: 0.05)
+        maxAttempts: 3, retryWindowSeconds: 0.01, transferTimeoutSeconds: 0.05)
 
     /// The most attempts any policy makes.
     public static let attemptLimit = 5
@@ -46,8 +47,9 @@ public struct I2CRetryPolicy: Sendable, Equatable, CustomStringConvertible {
         Double(transfers) * worstCaseTransferSeconds
     }
 
-    /// Transfers in one MCP9600 sample: STATUS, hot junction, cold junction.
-    public static let transfersPerRead = 3
+    /// Transfers in one MCP9600 sample: STATUS, clearing its "T_H updated" flag, hot junction,
+    /// cold junction.
+    public static let transfersPerRead = 4
 
     /// `standard` if its worst-case read fits in `periodSeconds` and half of
     /// `busErrorBoundSeconds`; otherwise a single attempt with the timeout that fits (never
@@ -59,7 +61,7 @@ public struct I2CRetryPolicy: Sendable, Equatable, CustomStringConvertible {
         return I2CRetryPolicy(maxAttempts: 1, retryWindowSeconds: 0, transferTimeoutSeconds: perTransfer)
     }
 
-    /// e.g. "3 attempts within 0.02 s, 0.05 s per transfer".
+    /// e.g. "3 attempts within 0.01 s, 0.05 s per transfer".
     public var description: String {
         "\(maxAttempts) attempt\(maxAttempts == 1 ? "" : "s") within \(retryWindowSeconds) s, "
             + "\(transferTimeoutSeconds) s per transfer"

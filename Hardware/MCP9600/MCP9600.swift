@@ -126,11 +126,18 @@ public struct MCP9600<Device: I2CDevice>: TemperatureSensor {
     /// MCP9601, input range on an MCP9600); a failed transfer ends it with `.bus(failure)`; a hot
     /// junction outside the configured type's range ends it with `.implausible(celsius:)`.
     ///
+    /// STATUS's "T_H updated" flag (bit 6) says whether a hot-junction conversion completed since
+    /// it was last cleared; the sample carries it as `freshConversion`. When it is set the driver
+    /// clears it (the data sheet: write 0, then poll until the next conversion sets it again)
+    /// before reading T_H, so a conversion completing during this read sets it again for the next
+    /// one and none is missed. A converter that stops converting then reads "not fresh" every
+    /// time, which the safety monitor latches as `sensor-frozen` within about a second.
+    ///
     /// There are no retries here, on purpose. The caller's safety monitor owns the bound on how
     /// many bad reads in a row, and for how long, are tolerated; a retry inside `read()` would hide
     /// failures from that count, stretch a tick by unknown bus time (the MCP9600 stretches the
     /// clock and the Raspberry Pi's controller handles that badly), and make one read's duration
-    /// unpredictable. One call is at most three transfers and exactly one outcome.
+    /// unpredictable. One call is at most four transfers and exactly one outcome.
     ///
     /// Likewise no debouncing: public MCP9601 drivers debounce its open/short flags because the
     /// sense node is high-impedance and picks up noise, but each flag seen is reported here and
@@ -141,6 +148,8 @@ public struct MCP9600<Device: I2CDevice>: TemperatureSensor {
             let status = MCP9600Registers.Status(
                 rawValue: try device.readByte(register: MCP9600Registers.status), model: model)
             if let fault = status.fault { return .failure(fault) }
+            let fresh = status.temperatureUpdated
+            if fresh { try device.writeByte(register: MCP9600Registers.status, value: 0) }
 
             let hotRaw = try device.readWord(register: MCP9600Registers.hotJunction)
             let hotC = MCP9600Registers.decodeTemperature(raw: hotRaw)
@@ -151,7 +160,8 @@ public struct MCP9600<Device: I2CDevice>: TemperatureSensor {
             let coldRaw = try device.readWord(register: MCP9600Registers.coldJunction)
             let coldC = MCP9600Registers.decodeTemperature(raw: coldRaw)
             return .success(
-                ThermocoupleSample(hotC: hotC, coldC: coldC, rawHot: Int16(bitPattern: hotRaw)))
+                ThermocoupleSample(
+                    hotC: hotC, coldC: coldC, rawHot: Int16(bitPattern: hotRaw), freshConversion: fresh))
         } catch {
             return .failure(.bus(error.failure))
         }

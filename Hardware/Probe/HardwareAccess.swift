@@ -8,6 +8,8 @@ public protocol HardwareAccess {
     associatedtype Bus: I2CDevice
     /// A requested output line.
     associatedtype Line: OutputLine
+    /// A requested input line.
+    associatedtype Input: InputLine
 
     /// Opens and addresses the converter's bus device.
     func openThermocoupleBus(_ settings: ThermocoupleSettings) throws(I2COpenError) -> Bus
@@ -17,6 +19,8 @@ public protocol HardwareAccess {
     func lineInfo(_ settings: OutputLineSettings) throws(GPIOError) -> GPIOLineInfo
     /// Requests a line as an output that starts inactive (off), consumer "wokd".
     func requestOutput(_ settings: OutputLineSettings) throws(GPIOError) -> Line
+    /// Requests a line as an input (the flame-proven signal), consumer "wokd".
+    func requestInput(_ settings: OutputLineSettings) throws(GPIOError) -> Input
     /// The libgpiod API in use (1 or 2), or nil where there is none.
     var gpioAPIVersion: Int? { get }
     /// The version of the libgpiod actually loaded (say "2.1.3"), or nil where there is none:
@@ -61,6 +65,10 @@ public struct LinuxHardwareAccess: HardwareAccess {
 
     public func requestOutput(_ settings: OutputLineSettings) throws(GPIOError) -> GPIOOutputLine {
         try GPIOOutputLine(chipPath: settings.chipPath, line: settings.line, activeLow: settings.activeLow)
+    }
+
+    public func requestInput(_ settings: OutputLineSettings) throws(GPIOError) -> GPIOInputLine {
+        try GPIOInputLine(chipPath: settings.chipPath, line: settings.line, activeLow: settings.activeLow)
     }
 
     public var gpioAPIVersion: Int? { GPIOChip.apiVersion }

@@ -20,6 +20,7 @@ public struct HardwareProbe<Access: HardwareAccess> {
             thermocouple: probeThermocouple(devices.thermocouple),
             relay: probeLine(devices.relay),
             shutoffValve: devices.shutoffValve.map(probeLine),
+            flameSense: devices.flameSense.map { probeInput($0.line) },
             gpioAPIVersion: access.gpioAPIVersion, gpioLibraryVersion: access.gpioLibraryVersion)
     }
 
@@ -71,24 +72,7 @@ public struct HardwareProbe<Access: HardwareAccess> {
     public func probeLine(_ settings: OutputLineSettings) -> LineReport {
         var report = LineReport(line: settings.description)
         do throws(GPIOError) {
-            let chip = try access.chipInfo(settings)
-            report.chipLabel = chip.label
-            report.chipLineCount = chip.lineCount
-            guard settings.line < chip.lineCount else {
-                report.problems.append("the chip has lines 0 to \(chip.lineCount - 1); line \(settings.line) does not exist")
-                return report
-            }
-            let info = try access.lineInfo(settings)
-            report.heldBy = info.isUsed ? (info.consumer.isEmpty ? "an unnamed consumer" : info.consumer) : ""
-            report.wasOutput = info.isOutput
-            if info.isUsed {
-                if info.consumer == GPIOOutputLine.consumer {
-                    report.notes.append("held by wokd (is the daemon running?); its state was not checked")
-                } else {
-                    report.problems.append("held by \(report.heldBy ?? "another consumer"); the daemon could not request it")
-                }
-                return report
-            }
+            guard try lookAtLine(settings, into: &report) else { return report }
             var line = try access.requestOutput(settings)
             defer { line.release() }
             let active = try line.readActive()
@@ -98,6 +82,50 @@ public struct HardwareProbe<Access: HardwareAccess> {
             report.problems.append(error.description)
         }
         return report
+    }
+
+    /// The flame-proven input: reads the chip and the line, then, if nobody holds it, requests it
+    /// as an input and reads it. The probe never turns the burner on, so a proven flame now is a
+    /// problem: a welded relay, a stuck valve, or the wrong `activeLow`.
+    public func probeInput(_ settings: OutputLineSettings) -> LineReport {
+        var report = LineReport(line: settings.description)
+        report.isInput = true
+        do throws(GPIOError) {
+            guard try lookAtLine(settings, into: &report) else { return report }
+            var line = try access.requestInput(settings)
+            defer { line.release() }
+            let active = try line.readActive()
+            report.isActive = active
+            if active {
+                report.problems.append(
+                    "reads a flame proven with the burner off: a welded relay or stuck valve, or activeLow is the wrong way round")
+            }
+        } catch {
+            report.problems.append(error.description)
+        }
+        return report
+    }
+
+    /// Reads the chip and what the kernel says about the line into `report`; true when the line is
+    /// there and free for the probe to request.
+    private func lookAtLine(_ settings: OutputLineSettings, into report: inout LineReport) throws(GPIOError) -> Bool {
+        let chip = try access.chipInfo(settings)
+        report.chipLabel = chip.label
+        report.chipLineCount = chip.lineCount
+        guard settings.line < chip.lineCount else {
+            report.problems.append("the chip has lines 0 to \(chip.lineCount - 1); line \(settings.line) does not exist")
+            return false
+        }
+        let info = try access.lineInfo(settings)
+        report.heldBy = info.isUsed ? (info.consumer.isEmpty ? "an unnamed consumer" : info.consumer) : ""
+        report.wasOutput = info.isOutput
+        guard info.isUsed else { return true }
+        if info.consumer == GPIOOutputLine.consumer {
+            report.notes.append("held by wokd (is the daemon running?); its state was not checked")
+        } else {
+            report.problems.append("held by \(report.heldBy ?? "another consumer"); the daemon could not request it")
+        }
+        return false
     }
 }
 

@@ -9,6 +9,8 @@ public struct HardwareReport: Sendable, Equatable {
     public var relay: LineReport
     /// The shut-off valve's line, when one is configured.
     public var shutoffValve: LineReport?
+    /// The flame-proven input's line, when one is configured.
+    public var flameSense: LineReport?
     /// The libgpiod API the program was built with (1 or 2), if any.
     public var gpioAPIVersion: Int?
     /// The libgpiod loaded at run time (say "2.1.3"), if any.
@@ -18,6 +20,7 @@ public struct HardwareReport: Sendable, Equatable {
     public var problems: [String] {
         thermocouple.problems.map { "thermocouple: \($0)" } + relay.problems.map { "relay: \($0)" }
             + (shutoffValve?.problems.map { "shut-off valve: \($0)" } ?? [])
+            + (flameSense?.problems.map { "flame sense: \($0)" } ?? [])
     }
 
     /// True when nothing is wrong.
@@ -27,6 +30,7 @@ public struct HardwareReport: Sendable, Equatable {
     public var lines: [String] {
         var lines = thermocouple.lines + relay.lines("relay")
         if let shutoffValve { lines += shutoffValve.lines("shut-off valve") }
+        if let flameSense { lines += flameSense.lines("flame-proven input") }
         if let gpioAPIVersion {
             lines.append("libgpiod API: v\(gpioAPIVersion)" + (gpioLibraryVersion.map { " (library \($0))" } ?? ""))
         }
@@ -44,6 +48,7 @@ public struct HardwareReport: Sendable, Equatable {
             "relay": relay.json,
         ]
         if let shutoffValve { object["shutoffValve"] = shutoffValve.json }
+        if let flameSense { object["flameSense"] = flameSense.json }
         object["gpiodAPI"] = gpioAPIVersion.map { .number(Double($0)) } ?? .null
         object["gpiodLibrary"] = gpioLibraryVersion.map(JSONValue.string) ?? .null
         object["problems"] = .array(problems.map(JSONValue.string))
@@ -119,8 +124,11 @@ public struct LineReport: Sendable, Equatable {
     public var heldBy: String?
     /// Whether the line was an output before the probe touched it.
     public var wasOutput: Bool?
-    /// The line's logical state after the probe requested it off and read it back.
+    /// The line's logical state after the probe requested it off and read it back (an input's:
+    /// its level as read).
     public var isActive: Bool?
+    /// Whether the line is an input the probe read (the flame-proven signal), not an output.
+    public var isInput = false
     /// What is wrong.
     public var problems: [String] = []
     /// Things worth knowing that are not problems.
@@ -134,7 +142,12 @@ public struct LineReport: Sendable, Equatable {
         if let chipLabel, let chipLineCount { lines.append("  chip:          \(chipLabel), \(chipLineCount) lines") }
         if let heldBy { lines.append("  held by:       \(heldBy.isEmpty ? "nobody" : heldBy)") }
         if let wasOutput { lines.append("  direction:     \(wasOutput ? "output" : "input") before the probe") }
-        if let isActive { lines.append("  state:         \(isActive ? "ON" : "off") (requested off, read back)") }
+        if let isActive {
+            lines.append(
+                isInput
+                    ? "  state:         \(isActive ? "flame proven" : "no flame") (read as an input)"
+                    : "  state:         \(isActive ? "ON" : "off") (requested off, read back)")
+        }
         lines += notes.map { "  note:          \($0)" }
         return lines
     }

@@ -42,7 +42,8 @@ public enum DetectionBound {
         case .i2cErrors, .deviceGone:
             return safety.busErrorBoundSeconds + period
         case .frozen:
-            return safety.frozenReadingSeconds + 2 * period
+            // The simulated converter says when it converts: no new conversion for the bound.
+            return station.noConversionBoundSeconds + 2 * period
         case .flameOut, .sensorDetached:
             // 30 s of burner-on time from the fault: a flame is missing only while gas is asked
             // for, and a cook that turned the burner off for a while owes nothing until it is back.

@@ -21,6 +21,10 @@ public final class SimulatedHardwareAccess: HardwareAccess {
     public private(set) var requestedLines: [SimulatedOutputLine] = []
     /// What requested lines should do wrong, set on each when it is handed out.
     public var lineFailsWhenSetTo: Bool?
+    /// The levels input lines are held at, by offset (absent: inactive).
+    public var inputLevels: [Int: Bool] = [:]
+    /// Every input line requested, in order.
+    public private(set) var requestedInputs: [SimulatedInputLine] = []
 
     /// A station whose converter is `chip`.
     public init(chip: SimulatedMCP9600?) { self.chip = chip }
@@ -55,6 +59,16 @@ public final class SimulatedHardwareAccess: HardwareAccess {
         let line = SimulatedOutputLine(name: settings.description)
         line.failsWhenSetTo = lineFailsWhenSetTo
         requestedLines.append(line)
+        return line
+    }
+
+    public func requestInput(_ settings: OutputLineSettings) throws(GPIOError) -> SimulatedInputLine {
+        if let gpioErrno { throw GPIOError(operation: "request as input", chip: settings.chipPath, line: settings.line, errno: gpioErrno) }
+        if heldLines[settings.line] != nil {
+            throw GPIOError(operation: "request as input", chip: settings.chipPath, line: settings.line, errno: 16)
+        }
+        let line = SimulatedInputLine(name: settings.description, isActive: inputLevels[settings.line] ?? false)
+        requestedInputs.append(line)
         return line
     }
 

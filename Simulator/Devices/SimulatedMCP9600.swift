@@ -16,8 +16,11 @@ public enum ProbeCondition: Sendable, Equatable, Hashable, CaseIterable {
 
 /// An MCP9600 or MCP9601 that behaves like the chip at register level, for the driver to talk to.
 ///
-/// The simulation sets what the chip measures with `present(hotC:coldC:)`; conversions (which here
-/// happen at once) update T_H, T_Δ, T_C and STATUS unless the chip is frozen or in shutdown. The
+/// The simulation sets what the chip measures with `present(hotC:coldC:)`, which converts at once,
+/// or with `present(hotC:coldC:atSeconds:)`, which converts at the chip's own pace: one conversion
+/// per hot-junction conversion time at the ADC resolution in register 0x06 (80 ms at 16 bits,
+/// 320 ms at 18), so a reader faster than that finds no new conversion. A conversion updates T_H,
+/// T_Δ, T_C and STATUS (setting "T_H updated", bit 6) unless the chip is frozen or in shutdown. The
 /// thermocouple type whose range sets the input-range flag is the one written to register 0x05,
 /// as on the chip. Register semantics:
 /// - 0x00 T_H, 0x01 T_Δ, 0x02 T_C, 0x03 raw ADC (reads 0), 0x20 ID/revision: read-only words;
@@ -56,6 +59,12 @@ public final class SimulatedMCP9600: I2CDevice {
     /// The cold-junction temperature last presented, in °C.
     public private(set) var presentedColdC: Double
 
+    /// Conversions completed so far, each setting "T_H updated".
+    public private(set) var conversions = 0
+    /// When the last paced conversion completed, in the simulation's seconds; nil before the first
+    /// paced presentation.
+    private var lastConversionSeconds: Double?
+
     private var bytes = [UInt8](repeating: 0, count: 256)
     private var words = [UInt16](repeating: 0, count: 256)
 
@@ -81,6 +90,27 @@ public final class SimulatedMCP9600: I2CDevice {
     public func present(hotC: Double, coldC: Double) {
         presentedHotC = hotC
         presentedColdC = coldC
+        convert()
+    }
+
+    /// Sets what the chip measures at `seconds` of simulation time and converts it if a conversion
+    /// has completed since the last one: conversions follow one another every hot-junction
+    /// conversion time at the configured ADC resolution. The first call converts at once.
+    public func present(hotC: Double, coldC: Double, atSeconds seconds: Double) {
+        presentedHotC = hotC
+        presentedColdC = coldC
+        guard let last = lastConversionSeconds else {
+            lastConversionSeconds = seconds
+            convert()
+            return
+        }
+        let resolution =
+            MCP9600Registers.DeviceConfiguration(byte: bytes[Int(MCP9600Registers.deviceConfiguration)])?
+            .adcResolution ?? .bits18
+        let cycle = Double(resolution.conversionTimeMilliseconds) / 1000
+        let completed = ((seconds - last) / cycle).rounded(.down)
+        guard completed >= 1 else { return }
+        lastConversionSeconds = last + completed * cycle
         convert()
     }
 
@@ -177,6 +207,7 @@ public final class SimulatedMCP9600: I2CDevice {
         let deviceConfiguration = bytes[Int(MCP9600Registers.deviceConfiguration)]
         let mode = MCP9600Registers.DeviceConfiguration(byte: deviceConfiguration)?.mode
         guard !isFrozen, mode == .normal || mode == .burst else { return }
+        conversions += 1
 
         let type = thermocoupleType
         let statusIndex = Int(MCP9600Registers.status)

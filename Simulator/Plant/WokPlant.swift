@@ -29,6 +29,10 @@ public struct WokPlant: Sendable {
     /// The shut-off valve is closed: no gas, so no flame whatever the relay does.
     public var gasShutOff = false
 
+    /// Whether a flame burns now, as an ignition controller would prove it: lit after the
+    /// ignition delay, and neither blown out nor starved of gas.
+    public var isFlameBurning: Bool { flameLit && !flameOut && !gasShutOff }
+
     public init(parameters: PlantParameters, startC: Double? = nil) {
         self.parameters = parameters
         let start = startC ?? parameters.ambientC

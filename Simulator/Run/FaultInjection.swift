@@ -30,7 +30,8 @@ public enum InjectedFaultKind: String, Sendable, CaseIterable {
     /// The faults the safety monitor may latch for it. An MCP9600 has no open-circuit flag: an
     /// open input floats and reads as out of range; the MCP9601 flags it as open. A shorted probe
     /// on an MCP9600 shows as a sudden drop to the board's temperature (or, near it, a reading that
-    /// no longer moves and a burner that gains nothing).
+    /// no longer moves and a burner that gains nothing). On a station with a flame-proven input
+    /// a flame out and a welded relay are seen through it too.
     public var expectedDetections: Set<FaultKind> {
         switch self {
         case .sensorOpen: [.sensorOpen, .sensorRange]
@@ -39,9 +40,9 @@ public enum InjectedFaultKind: String, Sendable, CaseIterable {
         case .deviceGone: [.deviceGone]
         case .frozen: [.sensorFrozen, .heatNotArriving, .implausibleCooling]
         case .spike: [.sensorRate, .overLimit]
-        case .flameOut: [.heatNotArriving]
+        case .flameOut: [.heatNotArriving, .flameLost]
         case .sensorDetached: [.heatNotArriving, .implausibleCooling, .sensorRate]
-        case .relayWelded: [.heatingWhileOff, .overLimit, .heatNotArriving, .implausibleCooling]
+        case .relayWelded: [.heatingWhileOff, .overLimit, .heatNotArriving, .implausibleCooling, .flameWhileOff]
         case .loopStall: [.loopDeadline]
         case .clockJump: [.clockJump]
         case .cookAway: [.unattended]

@@ -26,6 +26,9 @@ public struct SimulatedStation {
     public var sensor: MCP9600<SimulatedMCP9600>
     public var relay = SimulatedRelay()
     public var valve = SimulatedValve()
+    /// The ignition controller's flame-proven input, fed from the plant's flame; the loop reads it
+    /// on a station whose file has `devices.flameSense`.
+    public var flameSense = SimulatedFlameSense()
     private var noise: SplitMix64
     /// Draws for fault magnitudes, apart from the noise so a fault does not shift the noise.
     private var faultRandom: SplitMix64
@@ -73,7 +76,8 @@ public struct SimulatedStation {
         // The cold junction sits on the board, a little above the room.
         chip.present(
             hotC: probeC + spikeOffsetC + plantParameters.sensor.noiseC * noise.gaussian(),
-            coldC: plantParameters.ambientC + 3)
+            coldC: plantParameters.ambientC + 3, atSeconds: now)
+        flameSense.present(plant.isFlameBurning ? .proven : .absent)
     }
 
     /// Food lands in the wok at `now`.

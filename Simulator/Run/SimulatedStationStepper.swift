@@ -106,10 +106,17 @@ public struct SimulatedStationStepper {
     /// (`step` calls it; a runner may call it again at once, say after aborting); the relay and
     /// valve then act and the cook reacts to the tick's events.
     public mutating func tick(_ loop: inout StationLoop, loopSeconds: Double, worldSeconds now: Double) -> TickReport {
-        let report =
-            hasValve
-            ? loop.tick(nowSeconds: loopSeconds, sensor: &world.sensor, relay: &world.relay, valve: &world.valve)
-            : loop.tick(nowSeconds: loopSeconds, sensor: &world.sensor, relay: &world.relay)
+        let report: TickReport
+        if loop.station.devices?.flameSense != nil {
+            // The station file has a flame-proven input: the loop reads the plant's flame too.
+            var valve = hasValve ? world.valve : nil
+            report = loop.tick(
+                nowSeconds: loopSeconds, sensor: &world.sensor, relay: &world.relay, valve: &valve, flame: &world.flameSense)
+        } else if hasValve {
+            report = loop.tick(nowSeconds: loopSeconds, sensor: &world.sensor, relay: &world.relay, valve: &world.valve)
+        } else {
+            report = loop.tick(nowSeconds: loopSeconds, sensor: &world.sensor, relay: &world.relay)
+        }
         world.applyRelay()
         for event in report.events {
             switch event {

@@ -1,4 +1,4 @@
-/// The two devices the control loop talks to, as roles. Real drivers live in `WokHardware`,
+/// The devices the control loop talks to, as roles. Real drivers live in `WokHardware`,
 /// simulated ones in `WokSimulator`; the core never knows which it has.
 
 /// Why a transfer on a bus failed, in terms the safety monitor and a person can act on.
@@ -57,11 +57,15 @@ public struct ThermocoupleSample: Sendable, Equatable {
     public var coldC: Double?
     /// The raw hot-junction register value, so a frozen converter can be told from a steady wok.
     public var rawHot: Int16
+    /// Whether the converter said this reading comes from a conversion it finished since the
+    /// previous read (the MCP9600's "T_H updated" flag); nil where the sensor does not say.
+    public var freshConversion: Bool?
 
-    public init(hotC: Double, coldC: Double? = nil, rawHot: Int16) {
+    public init(hotC: Double, coldC: Double? = nil, rawHot: Int16, freshConversion: Bool? = nil) {
         self.hotC = hotC
         self.coldC = coldC
         self.rawHot = rawHot
+        self.freshConversion = freshConversion
     }
 }
 
@@ -105,4 +109,28 @@ public struct ValveFailure: Error, Sendable, Equatable, CustomStringConvertible 
 public protocol ShutoffValve {
     /// Opens (true) or closes (false) the valve. Closing must be attempted even after failures.
     mutating func set(open: Bool) throws(ValveFailure)
+}
+
+/// What the ignition controller's flame-proven signal says.
+public enum FlameState: Sendable, Equatable, CustomStringConvertible {
+    /// The ignition controller proves a flame.
+    case proven
+    /// No flame is proven (none lit yet, gone out, or the controller locked out).
+    case absent
+
+    public var description: String { self == .proven ? "flame proven" : "no flame" }
+}
+
+/// Failure to read the flame-proven input.
+public struct FlameSenseFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { "flame-proven input: \(reason)" }
+}
+
+/// An optional input from the burner's ignition controller that says whether a flame is proven
+/// (its flame-proven output or alarm contact), read once per control tick.
+public protocol FlameSensor {
+    /// Reads the input once. A failure is a typed `FlameSenseFailure`, never a guess.
+    mutating func read() -> Result<FlameState, FlameSenseFailure>
 }

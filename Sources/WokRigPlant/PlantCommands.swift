@@ -4,6 +4,7 @@ public import WokHardware
 /// Every option either command accepts.
 public let plantOptionNames: Set<String> = [
     "line", "bus", "address", "model", "plant", "active-low", "step-seconds", "max-seconds", "control-dir", "seed",
+    "flame-pull",
     "level", "wait-level", "wait-seconds", "kill", "touch", "write", "value", "timeout", "hold",
 ]
 
@@ -41,7 +42,7 @@ public struct RunCommand: Sendable, Equatable {
             linePath: try options.required("line"),
             stepSeconds: try options.number("step-seconds", in: 0.01...1, default: 0.05),
             maxSeconds: try options.number("max-seconds", in: 1...7200, default: 1800),
-            controlDirectory: options.text("control-dir") ?? "/run/rig")
+            controlDirectory: options.text("control-dir") ?? "/run/rig", flamePullPath: options.text("flame-pull"))
     }
 
     /// A 7-bit address in hex, with or without "0x", outside the reserved ranges (0x03...0x77).
@@ -92,6 +93,7 @@ extension PlantSummary {
         let hottest = maxWokC.isFinite ? String(Int(maxWokC.rounded())) : "none"
         return "PLANT summary seconds=\(Int(seconds)) steps=\(steps) lateSteps=\(lateSteps) "
             + "relaySwitches=\(relaySwitches) unreadableLine=\(unreadableLine) "
-            + "maxWokC=\(hottest) failedWrites=\(failedWrites) lastErrno=\(lastErrno)"
+            + "maxWokC=\(hottest) failedWrites=\(failedWrites) lastErrno=\(lastErrno) "
+            + "flameChanges=\(flameChanges) failedFlameWrites=\(failedFlameWrites) foodAdded=\(foodAdded)"
     }
 }

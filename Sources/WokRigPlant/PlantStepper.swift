@@ -1,4 +1,5 @@
 // One step of the plant: relay level in, thermal model forward, registers out. No clock, no files.
+public import WokCore
 internal import WokHardware
 public import WokSimulator
 
@@ -12,6 +13,12 @@ public struct PlantSummary: Sendable, Equatable {
     public var relaySwitches = 0
     /// Steps whose line level could not be read (each taken as off).
     public var unreadableLine = 0
+    /// Times the flame-proven input changed (lit, or gone out).
+    public var flameChanges = 0
+    /// Writes of the flame-proven input's pull that failed.
+    public var failedFlameWrites = 0
+    /// Batches of food the rig tipped in.
+    public var foodAdded = 0
     /// The hottest the steel got, °C.
     public var maxWokC = -Double.infinity
     /// How long the loop ran.
@@ -26,7 +33,7 @@ public struct PlantSummary: Sendable, Equatable {
 /// The reading written is the thermocouple's lagged view of the steel plus seeded noise; STATUS
 /// carries "T_H updated" and, while the flags say so, the open- or short-circuit bit. While
 /// `frozen` is set the temperatures stay as they were and STATUS loses the "updated" bit, as a
-/// hung converter's would.
+/// hung converter's would; while `flameOut` is set the flame is out whatever the relay does.
 public struct PlantStepper: Sendable {
     /// The thermal model.
     public private(set) var plant: WokPlant
@@ -63,6 +70,7 @@ public struct PlantStepper: Sendable {
         if on != relayOn { summary.relaySwitches += 1 }
         relayOn = on
         plant.setRelay(closed: on)
+        plant.flameOut = flags.flameOut
         plant.advance(to: nowSeconds)
         summary.maxWokC = max(summary.maxWokC, plant.wokC)
         let status = Self.status(flags)
@@ -84,7 +92,21 @@ public struct PlantStepper: Sendable {
         return status
     }
 
+    /// Whether a flame burns now, as the ignition controller's flame-proven output would say.
+    public var flameBurning: Bool { plant.isFlameBurning }
+
+    /// Food lands in the wok at `nowSeconds` of plant time.
+    public mutating func add(_ addition: Addition, atSeconds nowSeconds: Double) {
+        plant.advance(to: nowSeconds)
+        plant.add(addition)
+        summary.foodAdded += 1
+    }
+
     mutating func countLateStep() { summary.lateSteps += 1 }
+
+    mutating func countFlameChange(written: Bool) {
+        if written { summary.flameChanges += 1 } else { summary.failedFlameWrites += 1 }
+    }
 
     mutating func finish(afterSeconds seconds: Double) { summary.seconds = seconds }
 }

@@ -36,6 +36,14 @@ public enum SystemFiles {
         return true
     }
 
+    /// Reads a small file and removes it (a one-shot request such as the `food` file); nil if
+    /// there is none.
+    public static func take(_ path: String, maxBytes: Int) -> String? {
+        guard let text = read(path, maxBytes: maxBytes) else { return nil }
+        unlink(path)
+        return text
+    }
+
     /// Whether anything exists at `path`.
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 

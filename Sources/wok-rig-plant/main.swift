@@ -8,14 +8,17 @@ internal import WokSimulator
 let usage = """
     Usage: wok-rig-plant run --line SYSFS_VALUE [--bus /dev/i2c-0] [--address 0x67] [--model mcp9600|mcp9601]
                              [--plant FILE] [--active-low 0|1] [--step-seconds S] [--max-seconds S]
-                             [--control-dir DIR] [--seed N]
+                             [--control-dir DIR] [--seed N] [--flame-pull SYSFS_PULL]
            wok-rig-plant time-to-level --line SYSFS_VALUE --level 0|1 [--wait-level 0|1] [--wait-seconds S]
                              [--kill PID] [--touch FILE] [--write FILE --value TEXT] [--timeout S] [--hold S]
 
     run: plays the wok for a real wokd inside the kernel-level rig. It fills i2c-stub's registers as an
     MCP9600 (or MCP9601) and, every step, reads the burner relay's level from gpio-sim's sysfs, advances
-    the simulator's thermal model in real time, and writes the thermocouple reading and STATUS. Flag files
-    in the control directory (default /run/rig) break it: open-circuit, short-circuit, frozen; stop ends it.
+    the simulator's thermal model in real time, and writes the thermocouple reading and STATUS. With
+    --flame-pull it pulls that gpio-sim line up while a flame burns and down while none does, as an
+    ignition controller's flame-proven output. Flag files in the control directory (default /run/rig)
+    break it: open-circuit, short-circuit, frozen, flame-out; stop ends it. A file "food" holding
+    "GRAMS TEMP_C WATER" tips that food into the wok once.
     Its first line names the libgpiod library the build loaded and the API it was compiled for.
     time-to-level: waits for a starting level, acts (SIGKILL, a flag file, a sysfs write), then prints how
     long the line took to reach the level. Exit 0 when it did, 1 when it did not, 2 on bad usage.
@@ -45,7 +48,9 @@ func runCommand(_ command: RunCommand) throws(RigError) {
     var clock = MonotonicRigClock()
     let summary = runPlant(
         command.loop, stepper: &stepper, chip: &chip, clock: &clock, readLevel: SystemFiles.lineLevel,
-        readFlags: { PlantFlags.read(directory: $0, exists: SystemFiles.exists) })
+        readFlags: { PlantFlags.read(directory: $0, exists: SystemFiles.exists) },
+        takeFood: { SystemFiles.take($0 + "/" + FoodFile.name, maxBytes: 256).flatMap(FoodFile.parse) },
+        writePull: { SystemFiles.write($1, to: $0) })
     print(summary.line(failedWrites: chip.failedWrites, lastErrno: chip.lastErrno))
 }
 

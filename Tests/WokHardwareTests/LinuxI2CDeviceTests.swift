@@ -163,7 +163,7 @@ final class FakeSMBus: SMBusCalls {
         var driver = try MCP9600.open(device: device)
         #expect(driver.model == .mcp9600)
         #expect(driver.identity.revision == 0x10)
-        #expect(driver.read() == .success(ThermocoupleSample(hotC: 25, coldC: 20, rawHot: 400)))
+        #expect(driver.read() == .success(ThermocoupleSample(hotC: 25, coldC: 20, rawHot: 400, freshConversion: true)))
     }
 
     // MARK: The real shims, without devices

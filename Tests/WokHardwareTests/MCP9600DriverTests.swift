@@ -141,16 +141,23 @@ import WokSimulator
                 == .success(
                     ThermocoupleSample(
                         hotC: reading.expectedHotC, coldC: reading.expectedColdC,
-                        rawHot: reading.raw)))
+                        rawHot: reading.raw, freshConversion: true)))
     }
 
-    @Test func aGoodReadIsThreeTransfersInOrder() throws {
+    @Test func aGoodReadIsItsTransfersInOrder() throws {
         let device = ScriptedDevice(words: [0x20: 0x4000, 0x00: 0x0190, 0x02: 0x0140])
         let log = device.log
         var driver = try MCP9600.open(device: device, configuration: .init())
         log.reads.removeAll()
-        #expect(driver.read() == .success(ThermocoupleSample(hotC: 25, coldC: 20, rawHot: 400)))
+        log.writes.removeAll()
+        // STATUS says "T_H updated" (0x40): it is cleared before T_H is read.
+        #expect(driver.read() == .success(ThermocoupleSample(hotC: 25, coldC: 20, rawHot: 400, freshConversion: true)))
         #expect(log.reads == [0x04, 0x00, 0x02])
+        #expect(log.writes.map(\.register) == [0x04] && log.writes.map(\.value) == [0x00])
+        // Nothing new since: three transfers, no write.
+        #expect(driver.read() == .success(ThermocoupleSample(hotC: 25, coldC: 20, rawHot: 400, freshConversion: false)))
+        #expect(log.reads == [0x04, 0x00, 0x02, 0x04, 0x00, 0x02])
+        #expect(log.writes.count == 1)
     }
 
     @Test func coarseColdJunctionReadsInQuarterDegrees() throws {
@@ -175,7 +182,7 @@ import WokSimulator
             model: .mcp9600, probe: .open, hotC: 300, expected: .failure(.inputRangeExceeded)),
         ConditionCase(
             model: .mcp9600, probe: .shorted, hotC: 300,
-            expected: .success(ThermocoupleSample(hotC: 25, coldC: 25, rawHot: 400))),
+            expected: .success(ThermocoupleSample(hotC: 25, coldC: 25, rawHot: 400, freshConversion: true))),
         ConditionCase(
             model: .mcp9600, probe: .connected, hotC: 1400, expected: .failure(.inputRangeExceeded)),
         ConditionCase(
@@ -189,7 +196,7 @@ import WokSimulator
         // In range on either model: a plain reading.
         ConditionCase(
             model: .mcp9601, probe: .connected, hotC: 1372, coldC: 30,
-            expected: .success(ThermocoupleSample(hotC: 1372, coldC: 30, rawHot: 21952))),
+            expected: .success(ThermocoupleSample(hotC: 1372, coldC: 30, rawHot: 21952, freshConversion: true))),
     ]
 
     @Test(arguments: conditionCases)
@@ -213,7 +220,7 @@ import WokSimulator
         chip.probe = .open
         #expect(driver.read() == .failure(model == .mcp9601 ? .openCircuit : .inputRangeExceeded))
         chip.probe = .connected
-        #expect(driver.read() == .success(ThermocoupleSample(hotC: 180, coldC: 25, rawHot: 2880)))
+        #expect(driver.read() == .success(ThermocoupleSample(hotC: 180, coldC: 25, rawHot: 2880, freshConversion: true)))
     }
 
     @Test(arguments: allBusFailures, [R.status, R.hotJunction, R.coldJunction])
@@ -224,12 +231,17 @@ import WokSimulator
             configuration: .init())
         driver.device.attempts.removeAll()
         #expect(driver.read() == .failure(.bus(failure)))
-        // The read stops at the failed access and does not try it (or anything) again.
-        let order = [R.status, R.hotJunction, R.coldJunction]
-        let expected = Array(order.prefix(through: try #require(order.firstIndex(of: register))))
-        #expect(driver.device.attempts == expected)
+        // The read stops at the failed access and does not try it (or anything) again. A fresh
+        // conversion's flag is cleared (STATUS written) before T_H is read.
+        let order = [R.status, R.status, R.hotJunction, R.coldJunction]
+        let expected = Array(order.prefix(through: try #require(order.lastIndex(of: register))))
+        #expect(driver.device.attempts == (register == R.status ? [R.status] : expected))
         driver.device.register = 0xFF  // the failing access clears
-        #expect(driver.read() == .success(ThermocoupleSample(hotC: 20, coldC: 20, rawHot: 320)))
+        // A failed read after the clear leaves the flag clear: the next read says so, and the
+        // conversion after it is fresh again.
+        let cleared = register != R.status
+        #expect(
+            driver.read() == .success(ThermocoupleSample(hotC: 20, coldC: 20, rawHot: 320, freshConversion: !cleared)))
     }
 
     @Test(arguments: allBusFailures)
@@ -251,7 +263,7 @@ import WokSimulator
         #expect(driver.read() == .failure(.bus(failure)))
         #expect(driver.read() == .failure(.bus(failure)))
         chip.busFailure = nil
-        #expect(driver.read() == .success(ThermocoupleSample(hotC: 210, coldC: 28, rawHot: 3360)))
+        #expect(driver.read() == .success(ThermocoupleSample(hotC: 210, coldC: 28, rawHot: 3360, freshConversion: true)))
     }
 
     @Test func aChipThatIsGoneIsNoDeviceUntilItIsBack() throws {
@@ -264,7 +276,7 @@ import WokSimulator
         #expect(driver.read() == .failure(.bus(.noDevice)))
         chip.busFailure = nil
         chip.isPresent = true
-        #expect(driver.read() == .success(ThermocoupleSample(hotC: 99, coldC: 22, rawHot: 1584)))
+        #expect(driver.read() == .success(ThermocoupleSample(hotC: 99, coldC: 22, rawHot: 1584, freshConversion: true)))
     }
 
     @Test func openingAChipThatIsGoneIsNoDevice() {
@@ -300,9 +312,9 @@ import WokSimulator
         var driver = try Self.opened(configuration: .init(type: .t))
         let chip = driver.device
         chip.present(hotC: 400, coldC: 25)
-        #expect(driver.read() == .success(ThermocoupleSample(hotC: 400, coldC: 25, rawHot: 6400)))
+        #expect(driver.read() == .success(ThermocoupleSample(hotC: 400, coldC: 25, rawHot: 6400, freshConversion: true)))
         chip.present(hotC: -200, coldC: 25)
-        #expect(driver.read() == .success(ThermocoupleSample(hotC: -200, coldC: 25, rawHot: -3200)))
+        #expect(driver.read() == .success(ThermocoupleSample(hotC: -200, coldC: 25, rawHot: -3200, freshConversion: true)))
     }
 
     @Test func aFrozenConverterRepeatsItsRawValue() throws {

@@ -81,9 +81,9 @@ final class VirtualClock {
     }
 
     @Test func noRetryStartsAfterTheWindow() {
-        // Each attempt takes 15 ms: the second starts at 15 ms (inside 20 ms), a third would
-        // start at 30 ms, so it is not made.
-        var (retrying, device) = Self.wrapped(Array(repeating: .timeout, count: 10), secondsPerAttempt: 0.015)
+        // Each attempt takes 7 ms: the second starts at 7 ms (inside 10 ms), a third would
+        // start at 14 ms, so it is not made.
+        var (retrying, device) = Self.wrapped(Array(repeating: .timeout, count: 10), secondsPerAttempt: 0.007)
         #expect(throws: I2CError.self) { _ = try retrying.readByte(register: 0x04) }
         #expect(device.attempts == 2)
     }
@@ -107,7 +107,7 @@ final class VirtualClock {
         let start = clock.seconds
         #expect(driver.read() == .failure(.bus(.timeout)))
         let elapsed = clock.seconds - start
-        #expect(elapsed <= policy.worstCaseReadSeconds(transfers: 3) + 1e-9)
+        #expect(elapsed <= policy.worstCaseReadSeconds(transfers: I2CRetryPolicy.transfersPerRead) + 1e-9)
         #expect(elapsed <= 0.25)
     }
 
@@ -130,8 +130,10 @@ final class VirtualClock {
         let policy = I2CRetryPolicy.fitting(
             periodSeconds: station.control.periodSeconds, busErrorBoundSeconds: station.safety.busErrorBoundSeconds)
         #expect(policy == .standard)
-        #expect(abs(I2CRetryPolicy.standard.worstCaseTransferSeconds - 0.07) < 1e-12)
-        #expect(abs(I2CRetryPolicy.standard.worstCaseReadSeconds(transfers: 3) - 0.21) < 1e-12)
+        #expect(abs(I2CRetryPolicy.standard.worstCaseTransferSeconds - 0.06) < 1e-12)
+        // STATUS, its clear, T_H and T_C.
+        #expect(I2CRetryPolicy.transfersPerRead == 4)
+        #expect(abs(I2CRetryPolicy.standard.worstCaseReadSeconds(transfers: 4) - 0.24) < 1e-12)
     }
 
     @Test func policyValuesAreClamped() {

@@ -64,14 +64,16 @@ import WokRigPlant
         let run = try RunCommand(
             Self.options(
                 "run --line /l --bus /dev/i2c-3 --address 60 --model mcp9601 --plant /p.json --active-low 1 "
-                    + "--step-seconds 0.1 --max-seconds 60 --control-dir /tmp/c --seed 5"))
+                    + "--step-seconds 0.1 --max-seconds 60 --control-dir /tmp/c --seed 5 --flame-pull /f/pull"))
         #expect(run.model == .mcp9601)
         #expect(run.bus == "/dev/i2c-3")
         #expect(run.address == 0x60)
         #expect(run.plantPath == "/p.json")
         #expect(run.activeLow)
         #expect(run.seed == 5)
-        #expect(run.loop == PlantLoopSettings(linePath: "/l", stepSeconds: 0.1, maxSeconds: 60, controlDirectory: "/tmp/c"))
+        #expect(
+            run.loop
+                == PlantLoopSettings(linePath: "/l", stepSeconds: 0.1, maxSeconds: 60, controlDirectory: "/tmp/c", flamePullPath: "/f/pull"))
     }
 
     @Test(arguments: [
@@ -135,8 +137,12 @@ import WokRigPlant
         summary.unreadableLine = 1
         summary.maxWokC = 212.6
         summary.seconds = 9.7
+        summary.flameChanges = 6
+        summary.failedFlameWrites = 1
+        summary.foodAdded = 2
         #expect(
             summary.line(failedWrites: 4, lastErrno: 121)
-                == "PLANT summary seconds=9 steps=3 lateSteps=1 relaySwitches=2 unreadableLine=1 maxWokC=213 failedWrites=4 lastErrno=121")
+                == "PLANT summary seconds=9 steps=3 lateSteps=1 relaySwitches=2 unreadableLine=1 maxWokC=213 failedWrites=4 lastErrno=121 "
+                + "flameChanges=6 failedFlameWrites=1 foodAdded=2")
     }
 }

@@ -68,7 +68,7 @@ import WokRigPlant
             asked.append(path)
             return path == "/run/rig/stop"
         }
-        #expect(asked == ["/run/rig/open-circuit", "/run/rig/short-circuit", "/run/rig/frozen", "/run/rig/stop"])
+        #expect(asked == ["/run/rig/open-circuit", "/run/rig/short-circuit", "/run/rig/frozen", "/run/rig/flame-out", "/run/rig/stop"])
         #expect(flags.stop && !flags.openCircuit && !flags.shortCircuit && !flags.frozen)
     }
 }

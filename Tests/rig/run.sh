@@ -147,18 +147,18 @@ rig_run() {
     cp "$bin/wokd" "$bin/wokctl" "$bin/wok-rig-plant" "$root/bin/"
     libraries=$("${prefix[@]}" bash Tests/rig/copy-closure.sh "$root" "$bin/wokd" "$bin/wokctl" "$bin/wok-rig-plant")
     cp Tests/rig/station.json "$root/etc/wok/station.json"
-    cp Tests/rig/rig-cook.json Tests/rig/rig-burn.json "$root/etc/wok/recipes/"
+    cp Tests/rig/rig-cook.json Tests/rig/rig-burn.json Tests/rig/rig-wet.json "$root/etc/wok/recipes/"
     cp Simulator/Plants/default.json "$root/etc/wok/plant.json"
     cp Tests/rig/vm-init.sh "$root/init"
     chmod +x "$root/init"
     initrd="$cache/rig-initramfs-gpiod$api.gz"
     (cd "$root" && find . | "$kernel/tree/bin/busybox" cpio -o -H newc 2>/dev/null | gzip -1) >"$initrd"
     rm -rf -- "$root"
-    stamp "libgpiod API $api: initramfs $(du -h "$initrd" | cut -f1); booting (the cook runs in real time, about 3 minutes)"
+    stamp "libgpiod API $api: initramfs $(du -h "$initrd" | cut -f1); booting (the cooks run in real time, about 8 minutes)"
 
     log="$cache/rig-run-gpiod$api.log"
     booted=$(date +%s)
-    timeout 560 qemu-system-x86_64 -accel tcg -cpu max -m 512 -nographic -no-reboot \
+    timeout 920 qemu-system-x86_64 -accel tcg -cpu max -m 512 -nographic -no-reboot \
         -kernel "$kernel/tree/boot/vmlinuz-$abi" -initrd "$initrd" \
         -append "console=ttyS0 quiet panic=-1" </dev/null 2>&1 | tr -d '\r' | tee "$log" \
         | grep --line-buffered -a '^RIG ' || true
@@ -196,8 +196,9 @@ rig_run() {
 
     identity=$(jq -r '.thermocouple.identity' <<<"$probe")
     relay_text=$(jq -c '.relay' <<<"$probe")
-    check probe "$(bool jq -e '.healthy == true and (.thermocouple.identity | startswith("MCP9600 "))' <<<"$probe")" \
-        "identity \"$identity\", healthy $(jq .healthy <<<"$probe"), relay $relay_text"
+    flame_text=$(jq -c '.flameSense' <<<"$probe")
+    check probe "$(bool jq -e '.healthy == true and (.thermocouple.identity | startswith("MCP9600 ")) and .flameSense.active == false' <<<"$probe")" \
+        "identity \"$identity\", healthy $(jq .healthy <<<"$probe"), relay $relay_text, flame-proven input $flame_text"
 
     cook=$(statuses cook)
     final=$(tail -1 <<<"$cook")
@@ -239,6 +240,21 @@ rig_run() {
             "line low $(field reachedMs "$t") ms after the fault, stayed low $(field heldForMs "$t") ms; fault $(jq -c '.fault | {kind, reason}' <<<"$s"), burner $(jq -r .burner <<<"$s")"
         check "$1-ack" "$(bool test "$(field exit "$(rig "$1-ack")")" = 0)" "$(rig "$1-ack") (once the cause cleared)"
     }
+    # The cook and the wet cook ran with the flame-proven input: the plant's flame drove the line.
+    local plant_lines flame_changes
+    plant_lines=$(grep -a '^PLANT summary' "$log" || true)
+    flame_changes=$(sed -n 's/.*flameChanges=\([0-9]*\).*/\1/p' <<<"$plant_lines" | head -1)
+    check flame-input "$(bool test "${flame_changes:-0}" -ge 2 -a "$(grep -ac 'flame-proven input on' "$log")" -ge 1)" \
+        "the plant pulled the flame-proven line $flame_changes time(s) during the first cook; wokd: $(grep -a -m1 -o 'flame-proven input on[^,]*' "$log" || echo 'no flame-proven input in its log')"
+    wet=$(statuses wet)
+    wet_final=$(tail -1 <<<"$wet")
+    wet_figures=$(jq -s -r '
+        ([.[] | select(.stage.index == 1 and .temperatureC != null)]) as $s
+        | if ($s | length) == 0 then "no samples in the wet stage"
+          else "\($s | length) samples in the wet stage, reading \($s | map(.temperatureC) | min | . * 10 | round / 10) to \($s | map(.temperatureC) | max | . * 10 | round / 10) °C" end' <<<"$wet")
+    check wet-load "$(bool jq -e '.state == "done" and .fault == null' <<<"$wet_final")" \
+        "state $(jq -r .state <<<"$wet_final"), fault $(jq -c '.fault | if . == null then null else {kind, reason} end' <<<"$wet_final"); $(rig wet-food); $wet_figures"
+    fault_check flameout flame-lost
     fault_check open sensor-open
     fault_check vanish device-gone
     fault_check nack i2c-errors
@@ -249,7 +265,7 @@ rig_run() {
     plant=$(grep -a '^PLANT summary' "$log" | tr '\n' ';' || true)
     echo "  plant: $plant"
 
-    figures="libgpiod API $api (library ${loaded:-?}): run $(($(date +%s) - run_start)) s (VM $vm_seconds s), cook $cook_seconds s, kill -9 $(field reachedMs "$kill9") ms, open circuit $(field reachedMs "$(timing open)") ms, vanish $(field reachedMs "$(timing vanish)") ms, NACK $(field reachedMs "$(timing nack)") ms, holds max $hold1_max/$hold2_max mean $hold1_mean/$hold2_mean °C, $failures failure(s)"
+    figures="libgpiod API $api (library ${loaded:-?}): run $(($(date +%s) - run_start)) s (VM $vm_seconds s), cook $cook_seconds s, kill -9 $(field reachedMs "$kill9") ms, flame out $(field reachedMs "$(timing flameout)") ms, open circuit $(field reachedMs "$(timing open)") ms, vanish $(field reachedMs "$(timing vanish)") ms, NACK $(field reachedMs "$(timing nack)") ms, holds max $hold1_max/$hold2_max mean $hold1_mean/$hold2_mean °C, $failures failure(s)"
 }
 
 total=0

@@ -1,7 +1,9 @@
 #!/bin/sh
 # /init of the kernel-level rig's VM (Tests/rig/run.sh builds the initramfs around it). Loads the
-# modules, makes the relay's GPIO chip with gpio-sim, starts the plant and the release wokd, runs
-# the scenarios, and prints every result on the console as a line starting "RIG" for run.sh to judge.
+# modules, makes the GPIO chip with gpio-sim (line 4 the relay's output, line 5 the ignition
+# controller's flame-proven input, which the plant pulls up while its flame burns), starts the plant
+# and the release wokd, runs the scenarios, and prints every result on the console as a line
+# starting "RIG" for run.sh to judge.
 # The VM's only job is this script: it powers off at the end, whatever happened.
 export PATH=/bin
 export WOKD_SOCKET=/run/wokd/control.sock
@@ -38,6 +40,22 @@ await_state() {
     return 1
 }
 
+# Waits up to $2 seconds until the running stage's index is $3; prints each snapshot as $1.
+await_stage() {
+    label=$1 seconds=$2 index=$3
+    elapsed=0
+    while [ "$elapsed" -lt "$seconds" ]; do
+        s=$(snapshot)
+        echo "RIG-STATUS $label $(uptime_s) $s"
+        case "$s" in *"\"index\": $index"[,\ }]* | *"\"index\":$index"[,}]*) return 0 ;; esac
+        case "$s" in *'"state": "fault"'* | *'"state":"fault"'*) break ;; esac
+        sleep 1
+        elapsed=$((elapsed + 1))
+    done
+    say "$label: stage $index did not start within $seconds s"
+    return 1
+}
+
 start_wokd() {
     wokd --config /etc/wok/station.json --socket "$WOKD_SOCKET" --state-dir /var/lib/wokd \
         --recipes /etc/wok/recipes 2>>/tmp/wokd.log &
@@ -52,7 +70,8 @@ start_wokd() {
 }
 stop_wokd() { kill -TERM "$WOKD"; wait "$WOKD"; say "wokd-stopped exit=$?"; WOKD=; }
 start_plant() {
-    wok-rig-plant run --line "$LINE" --model "$1" --plant /etc/wok/plant.json --control-dir /run/rig >>/tmp/plant.log 2>&1 &
+    wok-rig-plant run --line "$LINE" --flame-pull "$FLAME_PULL" --model "$1" --plant /etc/wok/plant.json \
+        --control-dir /run/rig >>/tmp/plant.log 2>&1 &
     PLANT=$!
     sleep 0.5
 }
@@ -72,18 +91,19 @@ time_off() {
 
 say "boot $(uptime_s)"
 # However a scenario goes, the VM powers off in time for run.sh to judge what it printed.
-(sleep 480; say "watchdog: scenarios still running after 480 s"; echo "RIG-LOG-BEGIN"; cat /tmp/wokd.log /tmp/plant.log; echo "RIG-LOG-END"; poweroff -f) &
+(sleep 840; say "watchdog: scenarios still running after 840 s"; echo "RIG-LOG-BEGIN"; cat /tmp/wokd.log /tmp/plant.log; echo "RIG-LOG-END"; poweroff -f) &
 insmod /modules/configfs.ko && mount -t configfs none /sys/kernel/config
 insmod /modules/gpio_sim_ext.ko
 chip=/sys/kernel/config/gpio-sim/rig
 mkdir "$chip" "$chip/bank0" && echo 8 >"$chip/bank0/num_lines" && echo 1 >"$chip/live"
-LINE=
+LINE= FLAME_PULL=
 for value in /sys/devices/platform/gpio-sim.*/gpiochip*/sim_gpio4/value; do [ -e "$value" ] && LINE=$value; done
-[ -n "$LINE" ] && [ -e /dev/gpiochip0 ] || { say "gpio-sim made no chip"; finish; }
+for pull in /sys/devices/platform/gpio-sim.*/gpiochip*/sim_gpio5/pull; do [ -e "$pull" ] && FLAME_PULL=$pull; done
+[ -n "$LINE" ] && [ -n "$FLAME_PULL" ] && [ -e /dev/gpiochip0 ] || { say "gpio-sim made no chip"; finish; }
 insmod /modules/i2c-dev.ko
 insmod /modules/i2c-stub.ko chip_addr=0x67
 [ -e /dev/i2c-0 ] || { say "i2c-stub made no bus"; finish; }
-say "devices $(uptime_s) line=$LINE level=$(cat "$LINE")"
+say "devices $(uptime_s) line=$LINE level=$(cat "$LINE") flame-pull=$FLAME_PULL ($(cat "$FLAME_PULL"))"
 
 # 1. The probe finds an MCP9600 in the stub and the relay's line on gpio-sim's chip.
 start_plant mcp9600
@@ -91,11 +111,23 @@ wokctl hw probe --json --station /etc/wok/station.json >/tmp/probe.json
 say "probe exit=$?"
 echo "RIG-PROBE $(tr -d '\n' </tmp/probe.json)"
 
-# 2. A whole cook on the release wokd, the plant closing the loop.
+# 2. A whole cook on the release wokd, the plant closing the loop; the station has the
+# flame-proven input, so every burn is also watched through it.
 start_wokd
 start_cook cook rig-cook
 await_state cook 420 done fault idle
 say "cook-end $(uptime_s)"
+
+# 2b. A wet load on a cold wok: when the second stage starts, the plant tips in 300 g of greens
+# with 60 % water (the stage's announced food), which boil on the steel for the stage's 3 minutes.
+stop_wokd; stop_plant; start_plant mcp9600; start_wokd
+start_cook wet rig-wet
+if await_stage wet 200 1; then
+    echo "300 20 0.6" >/run/rig/food
+    say "wet-food $(uptime_s)"
+fi
+await_state wet 300 done fault idle
+say "wet-end $(uptime_s)"
 
 # 3. kill -9 of wokd with the burner on: the kernel drops the line.
 start_cook kill rig-burn
@@ -107,6 +139,15 @@ start_wokd
 show restarted
 say "line-after-restart level=$(cat "$LINE")"
 wokctl abort >/dev/null; say "discard-interrupted exit=$?"
+
+# 3b. The flame goes out with the burner on, past the ignition trial (3 s in station.json): the
+# plant pulls the flame-proven line down and wokd latches flame-lost on the tick that reads it.
+start_cook flameout rig-burn
+sleep 5
+time_off flameout --touch /run/rig/flame-out
+await_state flameout 5 fault
+rm -f /run/rig/flame-out; sleep 1
+wokctl ack >/dev/null; say "flameout-ack exit=$?"
 
 # 4. The thermocouple goes open (an MCP9601, whose STATUS has the open-circuit bit).
 stop_wokd; stop_plant; start_plant mcp9601; start_wokd

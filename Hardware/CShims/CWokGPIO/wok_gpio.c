@@ -92,6 +92,29 @@ int wok_gpio_request_output(const char *chip_path, unsigned int offset, bool act
     return 0;
 }
 
+int wok_gpio_request_input(const char *chip_path, unsigned int offset, bool active_low,
+                           const char *consumer, wok_gpio_line **out) {
+    errno = 0;
+    struct wok_gpio_line *result = calloc(1, sizeof *result);
+    if (result == NULL) return -ENOMEM;
+    result->chip = gpiod_chip_open(chip_path);
+    if (result->chip == NULL) {
+        int error = failure();
+        free(result);
+        return error;
+    }
+    result->line = gpiod_chip_get_line(result->chip, offset);
+    int flags = active_low ? GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW : 0;
+    if (result->line == NULL || gpiod_line_request_input_flags(result->line, consumer, flags) < 0) {
+        int error = failure();
+        gpiod_chip_close(result->chip);
+        free(result);
+        return error;
+    }
+    *out = result;
+    return 0;
+}
+
 int wok_gpio_set(wok_gpio_line *line, bool active) {
     errno = 0;
     return gpiod_line_set_value(line->line, active ? 1 : 0) < 0 ? failure() : 0;
@@ -153,22 +176,17 @@ int wok_gpio_read_line_info(const char *chip_path, unsigned int offset, wok_gpio
     return 0;
 }
 
-int wok_gpio_request_output(const char *chip_path, unsigned int offset, bool active_low,
-                            const char *consumer, bool initial_active, wok_gpio_line **out) {
-    errno = 0;
+// Requests one line with `settings` (direction and values already set) as `consumer`.
+static int request_line(const char *chip_path, unsigned int offset, bool active_low, const char *consumer,
+                        struct gpiod_line_settings *settings, wok_gpio_line **out) {
     int error = 0;
     struct wok_gpio_line *result = calloc(1, sizeof *result);
     struct gpiod_chip *chip = gpiod_chip_open(chip_path);
-    struct gpiod_line_settings *settings = gpiod_line_settings_new();
     struct gpiod_line_config *line_config = gpiod_line_config_new();
     struct gpiod_request_config *request_config = gpiod_request_config_new();
-    if (result == NULL || settings == NULL || line_config == NULL || request_config == NULL) {
+    if (result == NULL || line_config == NULL || request_config == NULL) {
         error = -ENOMEM;
     } else if (chip == NULL) {
-        error = failure();
-    } else if (gpiod_line_settings_set_direction(settings, GPIOD_LINE_DIRECTION_OUTPUT) < 0 ||
-               gpiod_line_settings_set_output_value(
-                   settings, initial_active ? GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE) < 0) {
         error = failure();
     } else {
         gpiod_line_settings_set_active_low(settings, active_low);
@@ -184,7 +202,6 @@ int wok_gpio_request_output(const char *chip_path, unsigned int offset, bool act
     }
     if (request_config != NULL) gpiod_request_config_free(request_config);
     if (line_config != NULL) gpiod_line_config_free(line_config);
-    if (settings != NULL) gpiod_line_settings_free(settings);
     // A request outlives the chip handle it came from.
     if (chip != NULL) gpiod_chip_close(chip);
     if (error != 0) {
@@ -193,6 +210,35 @@ int wok_gpio_request_output(const char *chip_path, unsigned int offset, bool act
     }
     *out = result;
     return 0;
+}
+
+int wok_gpio_request_input(const char *chip_path, unsigned int offset, bool active_low,
+                           const char *consumer, wok_gpio_line **out) {
+    errno = 0;
+    struct gpiod_line_settings *settings = gpiod_line_settings_new();
+    if (settings == NULL) return -ENOMEM;
+    int error = gpiod_line_settings_set_direction(settings, GPIOD_LINE_DIRECTION_INPUT) < 0
+                    ? failure()
+                    : request_line(chip_path, offset, active_low, consumer, settings, out);
+    gpiod_line_settings_free(settings);
+    return error;
+}
+
+int wok_gpio_request_output(const char *chip_path, unsigned int offset, bool active_low,
+                            const char *consumer, bool initial_active, wok_gpio_line **out) {
+    errno = 0;
+    struct gpiod_line_settings *settings = gpiod_line_settings_new();
+    if (settings == NULL) return -ENOMEM;
+    int error = 0;
+    if (gpiod_line_settings_set_direction(settings, GPIOD_LINE_DIRECTION_OUTPUT) < 0 ||
+        gpiod_line_settings_set_output_value(
+            settings, initial_active ? GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE) < 0) {
+        error = failure();
+    } else {
+        error = request_line(chip_path, offset, active_low, consumer, settings, out);
+    }
+    gpiod_line_settings_free(settings);
+    return error;
 }
 
 int wok_gpio_set(wok_gpio_line *line, bool active) {

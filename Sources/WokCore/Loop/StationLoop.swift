@@ -115,7 +115,8 @@ public struct StationLoop: Sendable {
         nowSeconds now: Double, sensor: inout Sensor, relay: inout Relay
     ) -> TickReport {
         var none = NoShutoffValve()
-        return run(nowSeconds: now, sensor: &sensor, relay: &relay, valve: &none, hasValve: false)
+        var noFlame = NoFlameSensor()
+        return run(nowSeconds: now, sensor: &sensor, relay: &relay, valve: &none, hasValve: false, flame: &noFlame, hasFlame: false)
     }
 
     /// Runs one tick on a station with a safety shut-off valve: the valve is open only while a
@@ -123,16 +124,32 @@ public struct StationLoop: Sendable {
     public mutating func tick<Sensor: TemperatureSensor, Relay: BurnerRelay, Valve: ShutoffValve>(
         nowSeconds now: Double, sensor: inout Sensor, relay: inout Relay, valve: inout Valve
     ) -> TickReport {
-        run(nowSeconds: now, sensor: &sensor, relay: &relay, valve: &valve, hasValve: true)
+        var noFlame = NoFlameSensor()
+        return run(nowSeconds: now, sensor: &sensor, relay: &relay, valve: &valve, hasValve: true, flame: &noFlame, hasFlame: false)
     }
 
-    private mutating func run<Sensor: TemperatureSensor, Relay: BurnerRelay, Valve: ShutoffValve>(
-        nowSeconds now: Double, sensor: inout Sensor, relay: inout Relay, valve: inout Valve, hasValve: Bool
+    /// Runs one tick on a station with a flame-proven input (and a shut-off valve when `valve` is
+    /// given): the input is read with the thermocouple and judged by the safety monitor.
+    public mutating func tick<Sensor: TemperatureSensor, Relay: BurnerRelay, Valve: ShutoffValve, Flame: FlameSensor>(
+        nowSeconds now: Double, sensor: inout Sensor, relay: inout Relay, valve: inout Valve?, flame: inout Flame
+    ) -> TickReport {
+        guard var present = valve else {
+            var none = NoShutoffValve()
+            return run(nowSeconds: now, sensor: &sensor, relay: &relay, valve: &none, hasValve: false, flame: &flame, hasFlame: true)
+        }
+        defer { valve = present }
+        return run(nowSeconds: now, sensor: &sensor, relay: &relay, valve: &present, hasValve: true, flame: &flame, hasFlame: true)
+    }
+
+    private mutating func run<Sensor: TemperatureSensor, Relay: BurnerRelay, Valve: ShutoffValve, Flame: FlameSensor>(
+        nowSeconds now: Double, sensor: inout Sensor, relay: inout Relay, valve: inout Valve, hasValve: Bool,
+        flame: inout Flame, hasFlame: Bool
     ) -> TickReport {
         var events = pendingEvents
         pendingEvents = []
         let context = safetyContext(nowSeconds: now)
-        let verdict = safety.check(nowSeconds: now, reading: sensor.read(), context: context)
+        let verdict = safety.check(
+            nowSeconds: now, reading: sensor.read(), context: context, flame: hasFlame ? flame.read() : nil)
         noteNewFault(&events, hasValve: hasValve)
 
         var measured: Double?
@@ -230,6 +247,9 @@ public struct StationLoop: Sendable {
         if fault.kind == .heatingWhileOff {
             events.append(.alarm(reason: "the wok keeps heating with the burner off: \(Self.closeTheGas(hasValve))"))
         }
+        if fault.kind == .flameWhileOff {
+            events.append(.alarm(reason: "a flame burns with the burner off: \(Self.closeTheGas(hasValve))"))
+        }
         if var current = session, current.isRunning {
             current.fault(fault)
             session = current
@@ -251,6 +271,11 @@ public struct StationLoop: Sendable {
 /// Stands in for the valve on a station without one.
 private struct NoShutoffValve: ShutoffValve {
     mutating func set(open: Bool) throws(ValveFailure) {}
+}
+
+/// Stands in for the flame-proven input on a station without one; never read.
+private struct NoFlameSensor: FlameSensor {
+    mutating func read() -> Result<FlameState, FlameSenseFailure> { .success(.absent) }
 }
 
 /// Why a cook could not start.

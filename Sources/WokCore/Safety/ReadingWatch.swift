@@ -44,3 +44,44 @@ struct ReadingWatch: Sendable {
         return finding
     }
 }
+
+/// Judges the converter's own word on each reading: a converter that says whether a reading comes
+/// from a new conversion (the MCP9600's "T_H updated" flag, cleared by the driver at each read)
+/// and has said "no" for longer than a healthy one can has stopped converting, however the
+/// reading looks. Readings that do not say (nil) are not judged and restart the count.
+struct ConversionWatch: Sendable {
+    /// When a reading last came from a new conversion (or the count began).
+    private var lastFreshSeconds: Double?
+
+    /// Seconds without a new conversion, once that reaches `boundSeconds`; nil otherwise.
+    mutating func observe(_ sample: ThermocoupleSample, nowSeconds now: Double, boundSeconds: Double) -> Double? {
+        guard let fresh = sample.freshConversion else {
+            lastFreshSeconds = nil
+            return nil
+        }
+        guard !fresh, let since = lastFreshSeconds else {
+            lastFreshSeconds = now
+            return nil
+        }
+        // Slack so a bound of N periods trips on the Nth stale reading, not the N+1th.
+        return now - since + 1e-9 >= boundSeconds ? now - since : nil
+    }
+}
+
+extension Station {
+    /// The least bound on a converter going without a new conversion that a healthy one always
+    /// meets here. A conversion cycle takes at most the hot-junction conversion at the configured
+    /// resolution plus a cold-junction conversion (counted in case the converter runs one between
+    /// hot ones); twice that allows for the data sheet's figures being typical; the read that
+    /// sees the flag comes up to one control period after it is set. At 16 bits and 0.25 s:
+    /// 2 × (0.08 + 0.25) + 0.25 = 0.91 s.
+    public var leastNoConversionSeconds: Double {
+        let thermocouple = devices?.thermocouple ?? ThermocoupleSettings()
+        let cycle = thermocouple.hotConversionSeconds + ThermocoupleSettings.coldConversionSeconds
+        return ((2 * cycle + control.periodSeconds) * 1000).rounded() / 1000
+    }
+
+    /// How long the safety monitor lets a converter go without a new conversion: the station's
+    /// `safety.noConversionSeconds`, or the least bound the converter allows.
+    public var noConversionBoundSeconds: Double { safety.noConversionSeconds ?? leastNoConversionSeconds }
+}

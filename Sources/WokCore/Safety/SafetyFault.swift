@@ -29,12 +29,20 @@ public enum FaultKind: String, Sendable, CaseIterable {
     case relayFailure = "relay-failure"
     /// The safety shut-off valve would not open or close.
     case valveFailure = "valve-failure"
+    /// The ignition controller proved no flame with the burner on past its trial for ignition:
+    /// the flame went out, the gas ran out, or it never lit.
+    case flameLost = "flame-lost"
+    /// The ignition controller proved a flame with the burner commanded off: a welded relay or a
+    /// stuck gas valve.
+    case flameWhileOff = "flame-while-off"
+    /// The flame-proven input could not be read for longer than its bound.
+    case flameSenseFailed = "flame-sense-failed"
 
     /// Faults after which the relay alone cannot be trusted to stop the gas: the loop closes the
     /// shut-off valve and raises the alarm.
     public var distrustsRelay: Bool {
         switch self {
-        case .heatingWhileOff, .relayFailure, .valveFailure: true
+        case .heatingWhileOff, .flameWhileOff, .relayFailure, .valveFailure: true
         default: false
         }
     }

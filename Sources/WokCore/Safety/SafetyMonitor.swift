@@ -18,6 +18,16 @@ public struct SafetyMonitor: Sendable {
     private var heating = HeatingWatch()
     private var heatArrival: HeatArrivalWatch
     private var timing = TickTimingWatch()
+    private var conversion = ConversionWatch()
+    /// How long the converter may go without a new conversion (`Station.noConversionBoundSeconds`).
+    public let noConversionBoundSeconds: Double
+    /// The flame-proven input's watch, on a station that has one.
+    private var flame: FlameWatch?
+    /// What the latest reading of the flame-proven input showed wrong, latch aside: a flame that
+    /// should not be there, none where one should be, or an input that did not answer.
+    private var latestFlameProblem: String?
+    /// The latest reading of the flame-proven input failed: the burner stays off.
+    private var flameUnreadable = false
     /// What the latest tick showed on its own, latch aside: decides whether a cause persists.
     private var latestFinding: Finding?
     /// The latest reading as a person should see it, latched or not; nil when it did not decode.
@@ -40,14 +50,24 @@ public struct SafetyMonitor: Sendable {
         periodSeconds = station.control.periodSeconds
         settleSeconds = station.control.sensorDeadTimeSeconds + HeatingWatch.settleLags * station.control.sensorLagSeconds
         heatArrival = HeatArrivalWatch(figures: HeatArrivalWatch.Figures(station: station))
+        noConversionBoundSeconds = station.noConversionBoundSeconds
+        flame = station.devices?.flameSense.map {
+            FlameWatch(
+                ignitionTrialSeconds: $0.ignitionTrialSeconds, periodSeconds: station.control.periodSeconds,
+                readFailureBoundSeconds: station.safety.busErrorBoundSeconds)
+        }
     }
 
-    /// Judges one reading taken at `now`; `context` says what the cook and control are doing.
+    /// Judges one reading taken at `now`; `context` says what the cook and control are doing;
+    /// `flame` is the flame-proven input's reading, on a station that has one (see `FlameWatch`).
     public mutating func check(
         nowSeconds now: Double, reading sensorReading: Result<ThermocoupleSample, SensorFault>,
-        context: SafetyContext = .idle
+        context: SafetyContext = .idle, flame flameReading: Result<FlameState, FlameSenseFailure>? = nil
     ) -> SafetyVerdict {
-        let finding = judge(now: now, reading: sensorReading, context: context)
+        var finding = judge(now: now, reading: sensorReading, context: context)
+        if let flameFinding = judgeFlame(now: now, reading: flameReading), !finding.isFaulty {
+            finding = flameFinding
+        }
         latestFinding = finding
         if case .faulty(let kind, let reason) = finding, latched == nil {
             latched = SafetyFault(kind: kind, reason: reason, detectedAtSeconds: now)
@@ -65,6 +85,37 @@ public struct SafetyMonitor: Sendable {
     public mutating func recordBurner(_ command: BurnerCommand, nowSeconds now: Double) {
         heating.burnerCommanded(command, nowSeconds: now)
         heatArrival.burnerCommanded(command, nowSeconds: now)
+        flame?.burnerCommanded(command, nowSeconds: now)
+    }
+
+    /// Judges the flame-proven input; a fault, or nil. An unreadable input turns the burner off
+    /// at once (through `gate`) and latches once it has lasted the bus-error bound.
+    private mutating func judgeFlame(now: Double, reading: Result<FlameState, FlameSenseFailure>?) -> Finding? {
+        latestFlameProblem = nil
+        flameUnreadable = false
+        guard let reading, let finding = flame?.observe(reading, nowSeconds: now) else { return nil }
+        let seconds = { (value: Double) in formatNumber(roundTenth(value)) }
+        switch finding {
+        case .lost(let onSeconds):
+            let trial = formatNumber(flame?.ignitionTrialSeconds ?? 0)
+            let reason =
+                "the ignition controller proves no flame with the burner on for \(seconds(onSeconds)) s (its trial for ignition is \(trial) s): the flame is out, the gas empty, or it did not light"
+            latestFlameProblem = reason
+            return .faulty(.flameLost, reason)
+        case .presentWhileOff(let offSeconds):
+            let reason =
+                "the ignition controller proves a flame with the burner off for \(seconds(offSeconds)) s: the relay may be welded or the gas valve stuck open. Close the gas at the shut-off valve or the bottle now"
+            latestFlameProblem = reason
+            return .faulty(.flameWhileOff, reason)
+        case .unreadable(let failure, let forSeconds, let latch):
+            flameUnreadable = true
+            latestFlameProblem = "\(failure)"
+            guard latch else { return nil }
+            return .faulty(
+                .flameSenseFailed,
+                "the flame-proven input has not been readable for \(seconds(forSeconds)) s (\(failure.reason)); the burner stays off until it answers"
+            )
+        }
     }
 
     private mutating func judge(
@@ -105,6 +156,14 @@ public struct SafetyMonitor: Sendable {
                     "the sensor has returned exactly \(formatCelsius(frozenC)) °C for \(formatNumber(roundTenth(seconds))) s; a live reading always wavers, so the converter has stopped"
                 ))
         case nil: break
+        }
+        if let stale = conversion.observe(sample, nowSeconds: now, boundSeconds: noConversionBoundSeconds) {
+            note(
+                &found,
+                .faulty(
+                    .sensorFrozen,
+                    "the converter reports no new conversion for \(formatNumber(roundTenth(stale))) s (its \"updated\" flag stays clear): it has stopped converting, so the reading is stale"
+                ))
         }
         // Before the latch, a rise over the whole off stretch trips (a load can make it slow);
         // after it, only a recent rise counts as the cause persisting, so the valve closing and
@@ -227,13 +286,14 @@ public struct SafetyMonitor: Sendable {
 
     /// The final word on the relay: whatever control asked, off unless the reading was trusted.
     public func gate(_ command: BurnerCommand, verdict: SafetyVerdict) -> BurnerCommand {
-        guard latched == nil, case .trusted(_) = verdict, !heatArrival.holdsBurnerOff else { return .off }
+        guard latched == nil, !flameUnreadable, case .trusted = verdict, !heatArrival.holdsBurnerOff else { return .off }
         return command
     }
 
     /// A person clears the latch; refused while the latest tick still shows a problem.
     public mutating func acknowledge() throws(AcknowledgeError) -> FaultKind {
         guard let fault = latched else { throw .nothingLatched }
+        if let latestFlameProblem { throw .causePersists(latestFlameProblem) }
         switch latestFinding {
         case .healthy?: break
         case .unreadable(let sensorFault)?: throw .causePersists(sensorFault.description)
@@ -246,7 +306,7 @@ public struct SafetyMonitor: Sendable {
     }
 
     /// Whether the latest tick, latch aside, found a fault of its own.
-    public var causePersists: Bool { latestFinding?.isFaulty ?? false }
+    public var causePersists: Bool { (latestFinding?.isFaulty ?? false) || latestFlameProblem != nil }
 }
 
 /// Keeps the first finding of a tick: the checks run in order of priority.

@@ -35,7 +35,8 @@ extension FaultKind {
             true
         // The sensor is fine: the wok really is this hot, or the fault is the relay's, the
         // clock's or the cook's.
-        case .overLimit, .heatingWhileOff, .unattended, .loopDeadline, .clockJump, .relayFailure, .valveFailure:
+        case .overLimit, .heatingWhileOff, .unattended, .loopDeadline, .clockJump, .relayFailure, .valveFailure, .flameLost,
+            .flameWhileOff, .flameSenseFailed:
             false
         }
     }

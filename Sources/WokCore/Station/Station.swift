@@ -103,6 +103,10 @@ public struct Station: Sendable, Equatable {
         /// q / (σ·√(4π)): 0.07 at σ = 0.25 °C, 0.35 at an unusually quiet 0.05 °C. 5 s is 20 readings
         /// at 0.25 s, so a live sensor repeats that long with odds below 1e-9 even when that quiet.
         public var frozenReadingSeconds: Double = 5
+        /// How long a converter that says whether each reading is a new conversion (the MCP9600's
+        /// "T_H updated" flag) may go without one; nil: the least the converter allows (see
+        /// `Station.noConversionBoundSeconds`), 0.91 s at 16 bits and a 0.25 s period.
+        public var noConversionSeconds: Double? = nil
         /// The fastest a reading may honestly move. A wok heats at 1 to 6 °C/s at full power and a
         /// cold load pulls it down at a few °C/s; noise adds under 2 °C a reading. 40 °C/s (10 °C a
         /// 0.25 s tick) leaves a wide margin and still catches spikes and a shorted MCP9600 probe.

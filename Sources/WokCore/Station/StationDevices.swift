@@ -10,16 +10,44 @@ public struct StationDevices: Sendable, Equatable {
     /// An optional second line for an independent safety shut-off valve, driven by the safety
     /// monitor alone (open only while the station is healthy).
     public var shutoffValve: OutputLineSettings?
+    /// An optional GPIO input from the burner's ignition controller saying whether a flame is
+    /// proven; the safety monitor then watches the flame itself, not only the heat it brings.
+    public var flameSense: FlameSenseSettings?
 
     /// Creates a devices section.
     public init(
         thermocouple: ThermocoupleSettings, relay: OutputLineSettings,
-        shutoffValve: OutputLineSettings? = nil
+        shutoffValve: OutputLineSettings? = nil, flameSense: FlameSenseSettings? = nil
     ) {
         self.thermocouple = thermocouple
         self.relay = relay
         self.shutoffValve = shutoffValve
+        self.flameSense = flameSense
     }
+}
+
+/// The flame-proven input: an ignition controller's flame-proven output or alarm contact on a
+/// GPIO line, and how long that controller takes to prove a flame after the burner is called.
+public struct FlameSenseSettings: Sendable, Equatable {
+    /// The accepted trials for ignition, in seconds: ignition controllers prove a flame within
+    /// their safety time, a few seconds on gas burners; half a second is faster than any spark
+    /// ignition lights, 30 s slower than any certified one allows.
+    public static let ignitionTrialRange: ClosedRange<Double> = 0.5...30
+
+    /// The input line, and which level means "flame proven" (`activeLow`: a low level does).
+    public var line: OutputLineSettings
+    /// How long after the burner is called the flame must be proven: the ignition controller's
+    /// trial for ignition (its safety time, on its label), in seconds.
+    public var ignitionTrialSeconds: Double
+
+    /// Creates settings; 5 s is a common safety time of gas ignition controllers.
+    public init(line: OutputLineSettings, ignitionTrialSeconds: Double = 5) {
+        self.line = line
+        self.ignitionTrialSeconds = ignitionTrialSeconds
+    }
+
+    /// e.g. "gpiochip0 line 5 (active-low), trial 5 s".
+    public var description: String { "\(line.description), trial \(formatNumber(ignitionTrialSeconds)) s" }
 }
 
 /// Where the thermocouple converter is and how it converts.
@@ -42,6 +70,21 @@ public struct ThermocoupleSettings: Sendable, Equatable {
 
     /// The resolutions the converter offers.
     public static let adcResolutions = [12, 14, 16, 18]
+
+    /// The converter's typical hot-junction conversion time at `adcResolutionBits`, in seconds:
+    /// 320, 80, 20 and 5 ms at 18, 16, 14 and 12 bits (MCP960X data sheet, DS20005426C).
+    public var hotConversionSeconds: Double {
+        switch adcResolutionBits {
+        case 18: 0.32
+        case 14: 0.02
+        case 12: 0.005
+        default: 0.08
+        }
+    }
+
+    /// The cold-junction conversion at the 0.0625 °C resolution the driver configures: 250 ms
+    /// typical (DS20005426C table 5-2).
+    public static let coldConversionSeconds = 0.25
 
     /// Creates settings; the defaults suit a type K probe on the common breakout on I2C-1.
     public init() {}
@@ -108,12 +151,35 @@ extension StationDevices {
             valve = decodeLine(&fields)
             reader.absorb(fields)
         }
+        var flameSense: FlameSenseSettings?
+        if var fields = reader.object("flameSense") {
+            flameSense = decodeFlameSense(&fields)
+            reader.absorb(fields)
+        }
         guard let relay else { return nil }
         if let valve, valve.chipPath == relay.chipPath, valve.line == relay.line {
             reader.fail("shutoffValve", "uses the relay's line (\(relay.description)); it needs its own")
             return nil
         }
-        return StationDevices(thermocouple: thermocouple, relay: relay, shutoffValve: valve)
+        if let flameSense {
+            for (name, output) in [("relay", relay), ("shutoffValve", valve)] {
+                guard let output, output.chipPath == flameSense.line.chipPath, output.line == flameSense.line.line
+                else { continue }
+                reader.fail("flameSense", "uses the \(name)'s line (\(output.description)); the input needs its own")
+                return nil
+            }
+        }
+        return StationDevices(thermocouple: thermocouple, relay: relay, shutoffValve: valve, flameSense: flameSense)
+    }
+
+    /// The flame-proven input: a line as the relay's (its `line` required), and the trial time.
+    private static func decodeFlameSense(_ fields: inout FieldReader) -> FlameSenseSettings? {
+        let line = decodeLine(&fields)
+        let trial = fields.number("ignitionTrialSeconds", in: FlameSenseSettings.ignitionTrialRange, unit: "s")
+        guard let line else { return nil }
+        var settings = FlameSenseSettings(line: line)
+        if let trial { settings.ignitionTrialSeconds = trial }
+        return settings
     }
 
     private static func decodeThermocouple(

@@ -71,6 +71,9 @@ public enum StationLoader {
             if let value = safety.number("frozenReadingSeconds", in: 1...60, unit: "s") {
                 station.safety.frozenReadingSeconds = value
             }
+            if let value = safety.number("noConversionSeconds", in: 0.5...60, unit: "s") {
+                station.safety.noConversionSeconds = value
+            }
             if let value = safety.number("maxRateCPerSecond", in: 10...500, unit: "°C/s") {
                 station.safety.maxRateCPerSecond = value
             }
@@ -141,6 +144,24 @@ public enum StationLoader {
                 ConfigProblem(
                     location: "field \"safety\", field \"maxTickGapSeconds\"",
                     message: "must be at least two control periods (\(formatNumber(2 * station.control.periodSeconds)) s), or every tick is late"))
+        }
+        if let bound = station.safety.noConversionSeconds, bound < station.leastNoConversionSeconds {
+            problems.append(
+                ConfigProblem(
+                    location: "field \"safety\", field \"noConversionSeconds\"",
+                    message:
+                        "\(formatNumber(bound)) s is less than a healthy converter may take between two new conversions here (\(formatNumber(station.leastNoConversionSeconds)) s at \(station.devices?.thermocouple.adcResolutionBits ?? ThermocoupleSettings().adcResolutionBits) bits and a \(formatNumber(station.control.periodSeconds)) s period)"
+                ))
+        }
+        if let flame = station.devices?.flameSense,
+            flame.ignitionTrialSeconds < station.control.burnerIgnitionDelaySeconds + station.control.periodSeconds
+        {
+            problems.append(
+                ConfigProblem(
+                    location: "field \"devices\", field \"flameSense\", field \"ignitionTrialSeconds\"",
+                    message:
+                        "\(formatNumber(flame.ignitionTrialSeconds)) s is shorter than the burner takes to light (control.burnerIgnitionDelaySeconds, \(formatNumber(station.control.burnerIgnitionDelaySeconds)) s) plus one control period"
+                ))
         }
         if station.control.periodSeconds > relay.windowSeconds / 4 {
             problems.append(

@@ -7,6 +7,7 @@ public enum DeviceOpenError: Error, Sendable, CustomStringConvertible {
     case thermocouple(String)
     case relay(String)
     case valve(String)
+    case flameSense(String)
 
     public var description: String {
         switch self {
@@ -14,16 +15,19 @@ public enum DeviceOpenError: Error, Sendable, CustomStringConvertible {
         case .thermocouple(let why): "thermocouple: \(why)"
         case .relay(let why): "burner relay: \(why)"
         case .valve(let why): "shut-off valve: \(why)"
+        case .flameSense(let why): "flame-proven input: \(why)"
         }
     }
 }
 
 /// The real station: the MCP9600 on its I2C bus (bounded retries that never outlast the safety
-/// monitor's bound) and the burner relay on its GPIO line, requested as an output that starts off.
+/// monitor's bound) and the burner relay on its GPIO line, requested as an output that starts off;
+/// a shut-off valve and a flame-proven input where the station file names them.
 public struct HardwareDaemonDevices: DaemonDevices {
     private var sensor: MCP9600<RetryingI2CDevice<LinuxI2CDevice<LibI2CCalls>>>
     private var relay: GPIORelay<GPIOOutputLine>
     private var valve: GPIOShutoffValve<GPIOOutputLine>?
+    private var flame: GPIOFlameSensor<GPIOInputLine>?
     public let summary: String
 
     /// Opens the relay first, so the burner is held off before anything else can go wrong.
@@ -46,6 +50,14 @@ public struct HardwareDaemonDevices: DaemonDevices {
                 throw .valve("\(error)")
             }
         }
+        var flame: GPIOFlameSensor<GPIOInputLine>?
+        if let settings = devices.flameSense {
+            do {
+                flame = GPIOFlameSensor(line: try access.requestInput(settings.line))
+            } catch {
+                throw .flameSense("\(error)")
+            }
+        }
         let sensor: MCP9600<RetryingI2CDevice<LinuxI2CDevice<LibI2CCalls>>>
         do {
             let bus = try access.openThermocoupleBus(devices.thermocouple)
@@ -56,14 +68,19 @@ public struct HardwareDaemonDevices: DaemonDevices {
             throw .thermocouple("\(error)")
         }
         let valveText = devices.shutoffValve.map { ", shut-off valve on \($0.description)" } ?? ", no shut-off valve"
+        let flameText = devices.flameSense.map { ", flame-proven input on \($0.description)" } ?? ""
         return HardwareDaemonDevices(
-            sensor: sensor, relay: relay, valve: valve,
+            sensor: sensor, relay: relay, valve: valve, flame: flame,
             summary:
-                "\(sensor.model) on \(devices.thermocouple.bus) at 0x\(String(devices.thermocouple.address, radix: 16)), relay on \(devices.relay.description)\(valveText)"
+                "\(sensor.model) on \(devices.thermocouple.bus) at 0x\(String(devices.thermocouple.address, radix: 16)), relay on \(devices.relay.description)\(valveText)\(flameText)"
         )
     }
 
     public mutating func tick(_ loop: inout StationLoop, nowSeconds: Double) -> TickReport? {
+        if var flame {
+            defer { self.flame = flame }
+            return loop.tick(nowSeconds: nowSeconds, sensor: &sensor, relay: &relay, valve: &valve, flame: &flame)
+        }
         guard var valve else { return loop.tick(nowSeconds: nowSeconds, sensor: &sensor, relay: &relay) }
         defer { self.valve = valve }
         return loop.tick(nowSeconds: nowSeconds, sensor: &sensor, relay: &relay, valve: &valve)

@@ -1,4 +1,5 @@
-// One GPIO output line through libgpiod, whichever of its two APIs the system has.
+// GPIO lines through libgpiod (outputs for the relays, an input for the flame-proven signal),
+// whichever of its two APIs the system has.
 //
 // libgpiod 1.6 (Debian bookworm, Raspberry Pi OS bookworm) and libgpiod 2.x (Debian trixie,
 // current Raspberry Pi OS) name and shape everything differently. This shim picks the right
@@ -10,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/// A requested output line; opaque to callers.
+/// A requested line (output or input); opaque to callers.
 typedef struct wok_gpio_line wok_gpio_line;
 
 /// What a chip says about itself.
@@ -52,10 +53,17 @@ int wok_gpio_read_line_info(const char *chip_path, unsigned int offset, wok_gpio
 int wok_gpio_request_output(const char *chip_path, unsigned int offset, bool active_low,
                             const char *consumer, bool initial_active, wok_gpio_line **line);
 
+/// Requests line `offset` on `chip_path` as an input for `consumer`, with the active-low flag as
+/// given and the bias left as the wiring makes it. On success stores the line in `*line` and
+/// returns 0; else -errno. Read it with wok_gpio_get, give it back with wok_gpio_release.
+int wok_gpio_request_input(const char *chip_path, unsigned int offset, bool active_low,
+                           const char *consumer, wok_gpio_line **line);
+
 /// Drives the requested line to a logical value: 0 or -errno.
 int wok_gpio_set(wok_gpio_line *line, bool active);
 
-/// Reads the requested line's logical value back: 0 or 1, or -errno.
+/// Reads the requested line's logical value (an output's driven value, an input's level): 0 or
+/// 1, or -errno.
 int wok_gpio_get(wok_gpio_line *line);
 
 /// Releases the line to the kernel and frees it; `line` is invalid afterwards. Accepts NULL.
