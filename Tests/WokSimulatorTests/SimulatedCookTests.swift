@@ -26,7 +26,21 @@ func simulate(_ config: SimulationConfig) throws -> SimulationResult {
 
 @Suite struct SimulatedCookTests {
     @Test func theShippedRecipesAreTheOnesTested() throws {
-        #expect(try shippedRecipeNames() == ["caramelised-pork-mince", "reheat"])
+        #expect(
+            try shippedRecipeNames() == [
+                "braised-pork-belly", "caramelised-pork-mince", "noodles-in-stock", "reheat", "water-spinach-garlic",
+            ])
+    }
+
+    /// The recipes the control targets of docs/control.md are set for: dry stir-frying. A watery
+    /// stage holds the wok at the boil below its target by physics, not by control, so the
+    /// watery recipes are held to the safety checks (every shipped recipe) instead.
+    static let controlTargetRecipes = ["caramelised-pork-mince", "reheat"]
+    /// The plants the control targets are set for: every shipped plant but the one whose food is
+    /// stirred hard against the steel, which is there to test the safety checks under a load that
+    /// pins the wok.
+    static func controlTargetPlants() throws -> [FaultCampaign.Plant] {
+        try shippedPlants().filter { $0.name != "wet-contact" }
     }
 
     @Test(arguments: ["caramelised-pork-mince", "reheat"])
@@ -92,8 +106,8 @@ func simulate(_ config: SimulationConfig) throws -> SimulationResult {
     /// switching) on every shipped plant, as `wok-bench` scores them, for a few seeds: the
     /// benchmark runs more.
     @Test func theDefaultControllerMeetsEveryTargetOnEveryShippedPlant() throws {
-        for plant in try shippedPlants() {
-            for name in try shippedRecipeNames() {
+        for plant in try Self.controlTargetPlants() {
+            for name in Self.controlTargetRecipes {
                 for seed in 1...3 as ClosedRange<UInt64> {
                     let config = SimulationConfig(
                         recipe: try shippedRecipe(name), station: FaultCampaign.station(.standard, for: plant.parameters),
@@ -106,8 +120,8 @@ func simulate(_ config: SimulationConfig) throws -> SimulationResult {
     }
 
     @Test func theDefaultControllerBeatsBothBaselinesInTheWorstCase() throws {
-        let recipes = try shippedRecipeNames().map(shippedRecipe)
-        // Worst case over the shipped recipes and a few seeds: one lucky cook proves nothing.
+        let recipes = try Self.controlTargetRecipes.map(shippedRecipe)
+        // Worst case over the recipes and a few seeds: one lucky cook proves nothing.
         func worst(_ kind: ControllerKind) throws -> Scorecard {
             let cards = try recipes.flatMap { recipe in
                 try (1...3).map { seed in Scorecard(try simulate(SimulationConfig(recipe: recipe, controller: kind, seed: UInt64(seed)))) }

@@ -36,6 +36,9 @@ struct HeatArrivalWatch: Sendable {
         var burnerRateCPerSecond: Double
         /// How far the true rate may be from that figure, as a share of it.
         var burnerRateTolerance: Double
+        /// Whether an ignition controller proves the flame (`devices.flameSense`): then the flame
+        /// owes no proof of its own, and the burner is never held off for one.
+        var flameIsProvenByInput: Bool
 
         init(station: Station) {
             periodSeconds = station.control.periodSeconds
@@ -44,6 +47,7 @@ struct HeatArrivalWatch: Sendable {
             ignitionDelaySeconds = station.control.burnerIgnitionDelaySeconds
             burnerRateCPerSecond = station.safety.burnerRateCPerSecond
             burnerRateTolerance = station.safety.burnerRateTolerance
+            flameIsProvenByInput = station.devices?.flameSense != nil
         }
 
         /// The least the lit burner adds to the steel's rate.
@@ -66,6 +70,9 @@ struct HeatArrivalWatch: Sendable {
     static let confirmSeconds = 1.0
     /// The reading's noise counts this many times its root mean square in the allowance.
     static let noiseMultiple = 5.0
+    /// A bound started while the observer still misses the reading by more than its noise (its
+    /// model of the wok not yet back on it after a change) allows this many times the excess.
+    static let unsettledMissMultiple = 2.0
     /// How far back the load and the noise are kept: the noise's quietest minute.
     static let historySeconds = 60.0
     /// The load's trend before a flame proof is measured over this long: a few of the observer's
@@ -124,7 +131,7 @@ struct HeatArrivalWatch: Sendable {
         self.figures = figures
         let lag = figures.sensorLagSeconds
         pulseLengthSeconds = FlameProof.Pulse.length(figures)
-        settleSeconds = figures.sensorDeadTimeSeconds + 2 * lag + 2 * WokObserver.loadSeconds
+        settleSeconds = figures.sensorDeadTimeSeconds + 3 * lag + 2 * WokObserver.loadSeconds
         let gapSeconds = Self.allowanceFloorC(figures) / max(figures.lowRate, 0.1)
         horizonSeconds = min(
             figures.sensorDeadTimeSeconds + 3 * lag + 2 * gapSeconds + Self.confirmSeconds,
@@ -231,6 +238,10 @@ struct HeatArrivalWatch: Sendable {
     /// Moves the flame's proof on; a finding when a pulse showed no flame.
     private mutating func followProof(celsius: Double, now: Double, seconds: Double) -> Finding? {
         guard var current = proof, let observer else { return nil }
+        if figures.flameIsProvenByInput {
+            proof = nil
+            return nil
+        }
         // Only what the wok does once the bounds are back counts: a flame that went out before
         // then is in every bound's start. And only while the flame should burn: a rise is owed
         // from the burner, and a pulse needs a flame to put out.
@@ -342,10 +353,16 @@ struct HeatArrivalWatch: Sendable {
     }
 
     private mutating func startBoundIfDue(now: Double) {
-        guard let observer, now >= quietUntilSeconds, now - lastBoundSeconds + 1e-9 >= Self.boundEverySeconds else { return }
+        // A bound keeps the rate it starts from: not while the observer is still taking in a rise
+        // of the load (food landing, a flame going out), which would start it too high.
+        guard let observer, now >= quietUntilSeconds, now - lastBoundSeconds + 1e-9 >= Self.boundEverySeconds,
+            !loadIsRising(now: now)
+        else { return }
         lastBoundSeconds = now
         if bounds.count >= Self.maxBounds { bounds.removeFirst() }
-        var allowance = Self.allowanceFloorC(figures) + Self.noiseMultiple * quietNoiseC(observer)
+        let noise = quietNoiseC(observer)
+        var allowance =
+            Self.allowanceFloorC(figures) + Self.noiseMultiple * noise + Self.unsettledMissMultiple * max(0, observer.missRMSC - noise)
         if startedAtRest, now < observerSettledAtSeconds { allowance += Self.atRestDriftC }
         bounds.append(
             HeatBound(
