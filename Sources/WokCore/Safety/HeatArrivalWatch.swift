@@ -131,7 +131,7 @@ struct HeatArrivalWatch: Sendable {
         self.figures = figures
         let lag = figures.sensorLagSeconds
         pulseLengthSeconds = FlameProof.Pulse.length(figures)
-        settleSeconds = figures.sensorDeadTimeSeconds + 3 * lag + 2 * WokObserver.loadSeconds
+        settleSeconds = figures.sensorDeadTimeSeconds + 4 * lag + 2 * WokObserver.loadSeconds
         let gapSeconds = Self.allowanceFloorC(figures) / max(figures.lowRate, 0.1)
         horizonSeconds = min(
             figures.sensorDeadTimeSeconds + 3 * lag + 2 * gapSeconds + Self.confirmSeconds,
@@ -353,11 +353,7 @@ struct HeatArrivalWatch: Sendable {
     }
 
     private mutating func startBoundIfDue(now: Double) {
-        // A bound keeps the rate it starts from: not while the observer is still taking in a rise
-        // of the load (food landing, a flame going out), which would start it too high.
-        guard let observer, now >= quietUntilSeconds, now - lastBoundSeconds + 1e-9 >= Self.boundEverySeconds,
-            !loadIsRising(now: now)
-        else { return }
+        guard let observer, now >= quietUntilSeconds, now - lastBoundSeconds + 1e-9 >= Self.boundEverySeconds else { return }
         lastBoundSeconds = now
         if bounds.count >= Self.maxBounds { bounds.removeFirst() }
         let noise = quietNoiseC(observer)
