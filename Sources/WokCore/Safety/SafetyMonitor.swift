@@ -13,7 +13,7 @@ public struct SafetyMonitor: Sendable {
     private var busErrorsAllNoDevice = true
     private var reading = ReadingWatch()
     private var heating = HeatingWatch()
-    private var timing = TickTimingWatch()
+    private var timing = LoopStallWatch()
     /// The stage whose food load the wok has recovered from (the no-gain bound is back to normal).
     private var loadRecoveredStage: Int?
     /// What the latest tick showed on its own, latch aside: decides whether a cause persists.
@@ -141,19 +141,20 @@ public struct SafetyMonitor: Sendable {
         return found ?? sensorFinding
     }
 
-    private func timingFaulty(_ finding: TickTimingWatch.Finding?, _ context: SafetyContext) -> Finding? {
+    private func timingFaulty(_ finding: LoopStallWatch.Finding?, _ context: SafetyContext) -> Finding? {
         // Only a running cook has a burner that an unsupervised gap could leave on; idle gaps
         // (a suspended machine, a slow start) are not faults.
         guard context.cookRunning, let finding else { return nil }
         switch finding {
         case .backwards(let seconds):
-            return .faulty(.clockJump, "the control clock went back \(formatNumber(roundTenth(seconds))) s; every timer of the cook is in doubt")
-        case .leapt(let seconds):
-            return .faulty(.clockJump, "the control clock leapt \(formatNumber(roundTenth(seconds))) s forward; every timer of the cook is in doubt")
-        case .late(let gap):
             return .faulty(
-                .loopDeadline,
-                "the control loop missed its deadlines: \(formatNumber(roundTenth(gap))) s between ticks, over the bound of \(formatNumber(settings.maxTickGapSeconds)) s"
+                .clockJump,
+                "the control loop's clock went back \(formatNumber(roundTenth(seconds))) s, which its monotonic clock never does; every timer of the cook is in doubt"
+            )
+        case .stalled(let gap):
+            return .faulty(
+                .loopStalled,
+                "the control loop stalled for \(formatNumber(roundTenth(gap))) s (over the bound of \(formatNumber(settings.maxTickGapSeconds)) s between ticks) with the burner left as it was"
             )
         }
     }
