@@ -33,8 +33,12 @@ public enum DetectionBound {
         let period = station.control.periodSeconds
         let safety = station.safety
         switch outcome.kind {
-        case .sensorOpen, .spike, .clockJump:
+        case .sensorOpen, .spike:
             return period
+        case .clockJump:
+            // The wall clock: the loop runs on the monotonic clock, so nothing is owed, and a
+            // latch it alone would explain is a false trip.
+            return nil
         case .sensorShort:
             // MCP9601: the short flag, at once. MCP9600: a drop to the board's temperature trips
             // the rate check at once; near the board's temperature the reading freezes instead.
@@ -70,6 +74,7 @@ public enum DetectionBound {
             let settle = station.control.sensorDeadTimeSeconds + 3 * station.control.sensorLagSeconds
             return max(heatingFaultSeconds, overheated - active + settle + 2 * period)
         case .loopStall:
+            // The first tick after the stall sees the gap, however long it was.
             guard let cleared = outcome.clearedAtSeconds else { return nil }
             return cleared - outcome.injectedAtSeconds + period
         case .cookAway:

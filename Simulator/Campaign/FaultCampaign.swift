@@ -16,8 +16,9 @@ public struct FaultCampaign: Sendable {
     public static let durationSeconds = 0.5...60.0
     /// Share of cooks on a station without a shut-off valve (the relay alone stops the gas).
     public static let withoutValveShare = 0.25
-    /// Stall lengths drawn for `loop-stall` (past the 1 s bound, up to a long hang).
-    public static let stallSeconds = 1.5...20.0
+    /// Stall lengths drawn for `loop-stall`: past the 1 s bound, up to a minute's hang (a stopped
+    /// daemon, as a SIGSTOP of 36 s once showed).
+    public static let stallSeconds = 1.5...60.0
     /// Share of faults placed while a stage's food is pulling the wok down (or a wet load holds it
     /// near boiling), where a flame out or a fallen probe is hardest to tell from the food.
     public static let duringLoadShare = 0.4
@@ -190,7 +191,8 @@ public struct CookVerdict: Sendable {
             judged.append(JudgedFault(outcome: outcome, duringLoad: duringLoad, deadlineSeconds: deadline, violation: violation))
         }
         var falseTrip: SafetyFault?
-        let firstInjection = config.faults.map(\.atSeconds).min() ?? .infinity
+        // A step of the wall clock should latch nothing: a latch before any other fault is false.
+        let firstInjection = config.faults.filter { !$0.kind.expectedDetections.isEmpty }.map(\.atSeconds).min() ?? .infinity
         if let first = result.firstFaultAtSeconds, first < firstInjection {
             for (seconds, event) in result.events where seconds == first {
                 if case .faultLatched(let fault) = event { falseTrip = fault }

@@ -22,7 +22,8 @@ public enum InjectedFaultKind: String, Sendable, CaseIterable {
     case relayWelded = "relay-welded"
     /// The control loop stops for a while (3 s unless a duration is given); the relay keeps its state.
     case loopStall = "loop-stall"
-    /// The clock the loop is handed steps back or leaps forward.
+    /// The wall clock steps back or leaps forward (NTP, a person setting it). The loop runs on the
+    /// monotonic clock: nothing may latch (the daemon says what happened).
     case clockJump = "clock-jump"
     /// The cook walks away: no more food added, nothing confirmed.
     case cookAway = "cook-away"
@@ -43,8 +44,8 @@ public enum InjectedFaultKind: String, Sendable, CaseIterable {
         case .flameOut: [.heatNotArriving, .flameLost]
         case .sensorDetached: [.heatNotArriving, .implausibleCooling, .sensorRate]
         case .relayWelded: [.heatingWhileOff, .overLimit, .heatNotArriving, .implausibleCooling, .flameWhileOff]
-        case .loopStall: [.loopDeadline]
-        case .clockJump: [.clockJump]
+        case .loopStall: [.loopStalled]
+        case .clockJump: []
         case .cookAway: [.unattended]
         }
     }

@@ -2,8 +2,8 @@ public import WokCore
 public import WokHardware
 
 /// The whole simulated station as the control loop sees it: the wok plant, a register-level
-/// MCP9600 read through the real driver, the relay, the shut-off valve and the clock the loop is
-/// handed. The offline simulator and `wokd --simulate` both drive it, so the daemon cooks against
+/// MCP9600 read through the real driver, the relay, the shut-off valve, the clock the loop is
+/// handed and the wall clock. The offline simulator and `wokd --simulate` both drive it, so the daemon cooks against
 /// exactly the physics the tests measure, and faults are injected here for both.
 public struct SimulatedStation {
     /// How fast a thermocouple that fell off the wok drifts to the room: a bare or thin sheathed
@@ -13,9 +13,10 @@ public struct SimulatedStation {
     public static let defaultStallSeconds = 3.0
     /// Spikes step the reading by this much, up or down.
     public static let spikeMagnitudeC = 25.0...120.0
-    /// Clock jumps go back by up to this much...
+    /// The wall clock jumps back by up to this much...
     public static let clockBackSeconds = 1.0...120.0
-    /// ...or leap forward by this much (an NTP step or a person setting the clock).
+    /// ...or leaps forward by this much (an NTP step, a person setting the clock, a Pi without a
+    /// real-time clock set right once it reaches the network).
     public static let clockLeapSeconds = 30.0...3600.0
 
     public let plantParameters: PlantParameters
@@ -39,8 +40,8 @@ public struct SimulatedStation {
     public private(set) var spikeOffsetC = 0.0
     /// The loop gets no tick before this world time (a stall).
     public private(set) var stalledUntilSeconds: Double?
-    /// Added to the world's time to give the loop's clock (a jump).
-    public private(set) var clockOffsetSeconds = 0.0
+    /// The station's wall clock, which a jump steps; the loop's clock is the world's time.
+    public let wallClock = SimulatedWallClock()
 
     public init(
         plant parameters: PlantParameters, chipModel: MCP9600Model = .mcp9600, seed: UInt64
@@ -107,7 +108,7 @@ public struct SimulatedStation {
             guard now >= until else { return nil }
             stalledUntilSeconds = nil
         }
-        return now + clockOffsetSeconds
+        return now
     }
 
     /// Makes a fault happen in the simulated hardware or clock, now. `durationSeconds` only
@@ -127,9 +128,9 @@ public struct SimulatedStation {
         case .relayWelded: relay.isWelded = true
         case .loopStall: stalledUntilSeconds = worldSeconds + (durationSeconds ?? Self.defaultStallSeconds)
         case .clockJump:
-            clockOffsetSeconds +=
-                faultRandom.unit() < 0.5
-                ? -faultRandom.uniform(Self.clockBackSeconds) : faultRandom.uniform(Self.clockLeapSeconds)
+            wallClock.step(
+                by: faultRandom.unit() < 0.5
+                    ? -faultRandom.uniform(Self.clockBackSeconds) : faultRandom.uniform(Self.clockLeapSeconds))
         case .cookAway: break  // the virtual cook's fault, not the station's
         }
     }
@@ -147,7 +148,7 @@ public struct SimulatedStation {
         case .sensorDetached: detachedProbeC = nil
         case .relayWelded: relay.repair()
         case .loopStall: stalledUntilSeconds = nil
-        case .clockJump: clockOffsetSeconds = 0
+        case .clockJump: wallClock.setRight()
         case .cookAway: break
         }
     }

@@ -69,7 +69,7 @@ func printHostileHeader(_ settings: HostileSettings) {
         "  every \(formatNumber(settings.probeEverySeconds)) s a well-behaved client aborts on a fresh connection (waiting up to "
             + "\(formatNumber(AbortProbe.answerWaitSeconds)) s), then starts the cook again")
     print("  the daemon is killed past \(formatNumber(settings.maxDaemonMegabytes)) MB resident (--max-daemon-mb)")
-    print("  note: simulated station time follows the ticks, so a late loop cannot latch loop-deadline here; on real devices it would")
+    print("  note: simulated station time follows the ticks, so a late loop cannot latch loop-stalled here; on real devices it would")
 }
 
 /// Distinct messages with how often each came: `a (x3); b (x1)`.

@@ -191,12 +191,15 @@ do {
 }
 
 let clock = SystemLoopClock()
+// A simulated station's wall clock is the host's, stepped by `--fault clock-jump@...`.
+let simulatedWallClock = (devices as? SimulatedDaemonDevices)?.world.wallClock
 let core: DaemonCore
 do {
     core = try DaemonCore(
         station: station, devices: devices, recipeDirectories: args.value("recipes").map { [$0] } ?? DefaultPaths.recipeDirectories,
         speed: speed, isSimulated: simulate, records: stateWriter, log: log,
-        nowSeconds: 0, wallClock: wallClockSeconds, journal: stateWriter)
+        nowSeconds: 0, wallClock: { [simulatedWallClock] in wallClockSeconds() + (simulatedWallClock?.stepSeconds ?? 0) },
+        journal: stateWriter)
 } catch {
     fail("the burner could not be switched off at start: \(error); not starting", 1)
 }

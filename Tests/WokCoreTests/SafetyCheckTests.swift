@@ -112,7 +112,7 @@ private func run(
         #expect(overrun.latched?.reason.contains("min") == true)
     }
 
-    @Test(arguments: [(-0.5, FaultKind.clockJump), (40, .clockJump), (1.5, .loopDeadline)])
+    @Test(arguments: [(-0.5, FaultKind.clockJump), (40, .loopStalled), (1.5, .loopStalled)])
     func lateTicksAndClockJumpsTripDuringACook(step: Double, kind: FaultKind) {
         var monitor = SafetyMonitor(station: .standard)
         _ = monitor.check(nowSeconds: 100, reading: reading(150), context: cooking())

@@ -18,11 +18,16 @@ final class RunnerRig {
     static let stationGroupID: UInt32 = 500
     private(set) var exitStatus: Int32?
 
-    init(limits: ClientLimits = ClientLimits(), speed: Double = 1, faults: [FaultInjection] = []) throws {
+    /// `wallStep`: how far the wall clock stands from the virtual clock, at each look.
+    init(
+        limits: ClientLimits = ClientLimits(), speed: Double = 1, faults: [FaultInjection] = [], wallStep: (() -> Double)? = nil
+    ) throws {
         let devices = try SimulatedDaemonDevices(plant: PlantParameters(), seed: 3, faults: faults)
+        let clock = source
+        let wallClock: () -> Double = wallStep.map { step in { 1_000_000 + clock.nowSeconds() + step() } } ?? { 1_000_000 }
         core = try DaemonCore(
             station: .standard, devices: devices, recipeDirectories: [CoreRig.recipes], speed: speed, isSimulated: true,
-            records: records, log: log, nowSeconds: 0, wallClock: { 1_000_000 })
+            records: records, log: log, nowSeconds: 0, wallClock: wallClock)
         var options = DaemonRunnerOptions(socketGroupID: Self.stationGroupID, speed: speed, ownerUserID: Self.ownerUserID)
         options.stationTimeFollowsTicks = true
         options.limits = limits

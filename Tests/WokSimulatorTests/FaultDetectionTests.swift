@@ -19,7 +19,7 @@ func shippedPlants() throws -> [FaultCampaign.Plant] {
 @Suite struct FaultDetectionTests {
     /// Each fault kind, struck during the climb, a hold and the pork's recovery on the default
     /// plant and both chips, is caught within its bound and the gas stopped within one period.
-    @Test(arguments: InjectedFaultKind.allCases, [MCP9600Model.mcp9600, .mcp9601])
+    @Test(arguments: InjectedFaultKind.allCases.filter { !$0.expectedDetections.isEmpty }, [MCP9600Model.mcp9600, .mcp9601])
     func everyFaultIsDetectedWithinItsBound(kind: InjectedFaultKind, chip: MCP9600Model) throws {
         let recipe = try shippedRecipe("caramelised-pork-mince")
         let station = Station.standard
@@ -77,7 +77,7 @@ func shippedPlants() throws -> [FaultCampaign.Plant] {
         // Every kind was struck, and most were owed and caught.
         for kind in InjectedFaultKind.allCases {
             let figures = try #require(report.kinds[kind], "\(kind) never injected")
-            #expect(figures.owed > 0, "\(kind) never owed a detection")
+            #expect(figures.owed > 0 || kind.expectedDetections.isEmpty, "\(kind) never owed a detection")
         }
     }
 

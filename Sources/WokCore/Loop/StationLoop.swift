@@ -162,6 +162,9 @@ public struct StationLoop: Sendable {
             events += session?.step(nowSeconds: now, measuredC: measured) ?? []
             if let measured, let input = session?.controlInput(nowSeconds: now, measuredC: measured) {
                 duty = controller.drive(input, modulator: &modulator)
+                // Off means off now: the relay's minimum on time protects the windows of a heat,
+                // never a stage whose heat is off.
+                if input.targetC == nil { modulator.forceOff(nowSeconds: now) }
                 wanted = modulator.command
             }
         }
@@ -178,9 +181,10 @@ public struct StationLoop: Sendable {
                 latch(SafetyFault(kind: .valveFailure, reason: "it would not open: \(error)", detectedAtSeconds: now), &events, hasValve: hasValve)
             }
         }
-        // When the gate overrules the modulator, or no cook drives it, the modulator must know
-        // the relay is off (or its minimum-on bookkeeping would be wrong).
-        if command != wanted || !(session?.isRunning ?? false) { modulator.forceOff(nowSeconds: now) }
+        // When the gate overrules the modulator, a tick without a reading skips it, or no cook
+        // drives it, the modulator must know the relay is off: its minimum off time and its count
+        // of switches are the relay's.
+        if command != modulator.command || !(session?.isRunning ?? false) { modulator.forceOff(nowSeconds: now) }
 
         do {
             try relay.set(command)

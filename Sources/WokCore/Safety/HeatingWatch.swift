@@ -60,35 +60,3 @@ struct HeatingWatch: Sendable {
         lowestSettledC = nil
     }
 }
-
-/// Watches the time the loop is handed: ticks too far apart leave the relay unsupervised, and a
-/// clock that goes back or leaps makes every duration above meaningless.
-struct TickTimingWatch: Sendable {
-    /// A forward step this large is a clock set, not a stall: no loop stalls half a minute and
-    /// lives, while NTP or a person setting the clock moves it by seconds to hours.
-    static let clockLeapSeconds = 30.0
-
-    private var lastSeconds: Double?
-
-    enum Finding: Sendable, Equatable {
-        case backwards(bySeconds: Double)
-        case leapt(bySeconds: Double)
-        case late(gapSeconds: Double)
-    }
-
-    /// Seconds since the previous tick (0 for the first).
-    private(set) var gapSeconds = 0.0
-
-    mutating func observe(nowSeconds now: Double, maxGapSeconds: Double) -> Finding? {
-        defer { lastSeconds = now }
-        guard let last = lastSeconds else {
-            gapSeconds = 0
-            return nil
-        }
-        gapSeconds = now - last
-        if gapSeconds < 0 { return .backwards(bySeconds: -gapSeconds) }
-        if gapSeconds >= Self.clockLeapSeconds { return .leapt(bySeconds: gapSeconds) }
-        if gapSeconds > maxGapSeconds + 1e-9 { return .late(gapSeconds: gapSeconds) }
-        return nil
-    }
-}

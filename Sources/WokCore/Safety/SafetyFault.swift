@@ -22,9 +22,11 @@ public enum FaultKind: String, Sendable, CaseIterable {
     case heatingWhileOff = "heating-while-off"
     /// Nobody answered a waiting cook, or the cook ran far past its recipe's plan.
     case unattended = "unattended"
-    /// The control loop's ticks came too far apart: the relay sat unsupervised.
-    case loopDeadline = "loop-deadline"
-    /// The time handed to the loop went backwards or leapt forwards.
+    /// The control loop stalled: its ticks came too far apart on the monotonic clock it runs on
+    /// (stopped, starved or blocked), and the relay sat unsupervised as long.
+    case loopStalled = "loop-stalled"
+    /// A clock stepped. The loop's own clock going back (the monotonic clock never does) latches
+    /// it; the daemon reports a step of the wall clock under the same name without a latch.
     case clockJump = "clock-jump"
     case relayFailure = "relay-failure"
     /// The safety shut-off valve would not open or close.

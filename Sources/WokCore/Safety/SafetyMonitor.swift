@@ -17,7 +17,7 @@ public struct SafetyMonitor: Sendable {
     private var reading = ReadingWatch()
     private var heating = HeatingWatch()
     private var heatArrival: HeatArrivalWatch
-    private var timing = TickTimingWatch()
+    private var timing = LoopStallWatch()
     private var conversion = ConversionWatch()
     /// How long the converter may go without a new conversion (`Station.noConversionBoundSeconds`).
     public let noConversionBoundSeconds: Double
@@ -223,19 +223,20 @@ public struct SafetyMonitor: Sendable {
         return found ?? sensorFinding
     }
 
-    private func timingFaulty(_ finding: TickTimingWatch.Finding?, _ context: SafetyContext) -> Finding? {
+    private func timingFaulty(_ finding: LoopStallWatch.Finding?, _ context: SafetyContext) -> Finding? {
         // Only a running cook has a burner that an unsupervised gap could leave on; idle gaps
         // (a suspended machine, a slow start) are not faults.
         guard context.cookRunning, let finding else { return nil }
         switch finding {
         case .backwards(let seconds):
-            return .faulty(.clockJump, "the control clock went back \(formatNumber(roundTenth(seconds))) s; every timer of the cook is in doubt")
-        case .leapt(let seconds):
-            return .faulty(.clockJump, "the control clock leapt \(formatNumber(roundTenth(seconds))) s forward; every timer of the cook is in doubt")
-        case .late(let gap):
             return .faulty(
-                .loopDeadline,
-                "the control loop missed its deadlines: \(formatNumber(roundTenth(gap))) s between ticks, over the bound of \(formatNumber(settings.maxTickGapSeconds)) s"
+                .clockJump,
+                "the control loop's clock went back \(formatNumber(roundTenth(seconds))) s, which its monotonic clock never does; every timer of the cook is in doubt"
+            )
+        case .stalled(let gap):
+            return .faulty(
+                .loopStalled,
+                "the control loop stalled for \(formatNumber(roundTenth(gap))) s (over the bound of \(formatNumber(settings.maxTickGapSeconds)) s between ticks) with the burner left as it was"
             )
         }
     }

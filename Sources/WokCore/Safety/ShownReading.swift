@@ -35,7 +35,7 @@ extension FaultKind {
             true
         // The sensor is fine: the wok really is this hot, or the fault is the relay's, the
         // clock's or the cook's.
-        case .overLimit, .heatingWhileOff, .unattended, .loopDeadline, .clockJump, .relayFailure, .valveFailure, .flameLost,
+        case .overLimit, .heatingWhileOff, .unattended, .loopStalled, .clockJump, .relayFailure, .valveFailure, .flameLost,
             .flameWhileOff, .flameSenseFailed:
             false
         }

@@ -40,6 +40,7 @@ public final class DaemonCore {
     public private(set) var history = TemperatureHistory()
     private var pendingEvents: [WireEvent] = []
     public private(set) var nowSeconds: Double
+    private var wallClockWatch = WallClockWatch()
 
     /// Sets up with the burner off. A cook recorded as running is an interrupted cook: it is
     /// logged and offered for `resume`, never continued by itself.
@@ -135,6 +136,30 @@ public final class DaemonCore {
         case .cookAborted(let reason): (.aborted, reason)
         case .faultLatched(let fault): (.fault, "\(fault.kind.rawValue): \(fault.reason)")
         default: (.completed, nil)
+        }
+    }
+
+    /// Compares the wall clock with the monotonic clock (the runner calls it every tick). A step
+    /// is said in words and told to watchers, and latches nothing: the burner and the cook run
+    /// on the monotonic clock, and a Pi that sets its clock by NTP soon after booting would
+    /// otherwise trip the day's first cook. Cook records move with the clock, so the time left
+    /// to resume an interrupted cook keeps counting real seconds.
+    public func watchWallClock(monotonicSeconds: Double) {
+        guard let step = wallClockWatch.observe(wallSeconds: wallClock(), monotonicSeconds: monotonicSeconds) else { return }
+        let size = formatNumber((abs(step) * 10).rounded() / 10)
+        let message =
+            "the wall clock stepped \(size) s \(step > 0 ? "forward" : "back") (NTP or a person setting it, or the machine sleeping); control runs on the monotonic clock, so the burner and the cook go on; times in the history differ by that much across it"
+        log.write(.warning, message)
+        pendingEvents.append(WireEvent(name: FaultKind.clockJump.rawValue, message: message, timeSeconds: nowSeconds))
+        if var record = running {
+            record.updatedAtUnixSeconds += step
+            running = record
+            save(record)
+        }
+        if var record = interrupted {
+            record.updatedAtUnixSeconds += step
+            interrupted = record
+            save(record)
         }
     }
 

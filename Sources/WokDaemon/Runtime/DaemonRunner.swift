@@ -136,6 +136,8 @@ public final class DaemonRunner<Source: DaemonEventSource> {
         // On real devices station time comes from the clock, not the deadline, so a late tick
         // shows its gap to the safety monitor.
         let stationSeconds = options.stationTimeFollowsTicks ? tickedStationSeconds : (now - origin) * options.speed
+        // The wall clock first: a record's age must not be judged across a step it has not seen.
+        core.watchWallClock(monotonicSeconds: now)
         core.tick(nowSeconds: stationSeconds)
         tickedStationSeconds += core.station.control.periodSeconds
         cachedSnapshot = nil
