@@ -61,6 +61,8 @@ public struct PlantParameters: Sendable, Equatable {
     public var wokHeatCapacity: Double { wok.massKg * wok.specificHeat }
     /// Heat reaching the wok with the flame lit, W.
     public var burnerHeatW: Double { burner.powerW * burner.efficiency }
+    /// How fast the flame heats the empty wok before losses, °C/s.
+    public var fullPowerRateCPerSecond: Double { burnerHeatW / wokHeatCapacity }
 
     /// The station as its builder would commission it for this plant: the sensor's lag and dead
     /// time measured by a step test (docs/control.md) and the burner's rate by the slope of a cold

@@ -65,6 +65,8 @@ public struct SimulationResult: Sendable {
     /// Every event with the simulated time it happened.
     public var events: [(seconds: Double, event: CookEvent)]
     public var relaySwitches: Int
+    /// The most relay switches in any minute of the run (a sliding 60 s), the tail included.
+    public var mostSwitchesInAnyMinute: Int
     /// Intervals (world seconds) when a stage's food could be holding the wok down: from the start
     /// of a stage that adds food until, a minute on, the wok is back within 5 °C of its target.
     public var loadPhases: [ClosedRange<Double>]
@@ -124,6 +126,8 @@ public struct CookSimulation {
     private var firstFaultAtSeconds: Double?
     private var cookEndedAtSeconds: Double?
     private var lastHeatWantedAtSeconds: Double?
+    private var busiestMinute = BusiestMinute()
+    private var relaySwitchesSeen = 0
 
     public init(_ config: SimulationConfig) throws(SimulationError) {
         self.config = config
@@ -165,8 +169,11 @@ public struct CookSimulation {
         for plant in step.foodLanded {
             meter?.foodLanded(at: now, trueC: plant.wokC)
             if let target = meter?.targetC, let mustLeave = meter?.needsLeaveBand {
+                // The reading answers the landing after its dead time and is most of the way a
+                // lag later: the limit for a controller that reads it starts then.
                 meter?.fullPowerSecondsToBand = fullPowerSecondsToBand(
-                    from: plant, targetC: target, bandC: config.station.control.bandC, mustLeaveBand: mustLeave)
+                    from: plant, targetC: target, bandC: config.station.control.bandC, mustLeaveBand: mustLeave,
+                    reactionSeconds: config.plant.sensor.deadTimeSeconds + config.plant.sensor.lagSeconds)
             }
         }
         noteFaults(step)
@@ -229,6 +236,8 @@ public struct CookSimulation {
             duty: report?.duty ?? lastReport?.duty ?? 0, modelledC: loop.controller.estimatedWokC,
             events: report?.events ?? [])
         trackFaults()
+        busiestMinute.switched(stepper.world.relay.switchCount - relaySwitchesSeen, atSeconds: now)
+        relaySwitchesSeen = stepper.world.relay.switchCount
         maxTrueC = max(maxTrueC, stepper.world.plant.wokC)
         if let until = tailUntilSeconds, now >= until { isFinished = true }
         now += config.station.control.periodSeconds
@@ -308,6 +317,8 @@ public struct CookSimulation {
                 var fresh = StageMeter(
                     name: stage.name, targetC: target, bandC: config.station.control.bandC, startSeconds: now,
                     trueC: stepper.world.plant.wokC)
+                fresh.fullPowerRateCPerSecond = config.plant.fullPowerRateCPerSecond
+                fresh.ignitionDelaySeconds = config.plant.burner.ignitionDelaySeconds
                 if let target {
                     fresh.fullPowerSecondsToBand = fullPowerSecondsToBand(
                         from: stepper.world.plant, targetC: target, bandC: config.station.control.bandC, mustLeaveBand: false)
@@ -345,7 +356,7 @@ public struct CookSimulation {
         if report.targetC != nil { lastHeatWantedAtSeconds = now }
         if stepper.world.relay.command != lastBurner { meter?.relaySwitched() }
         lastBurner = stepper.world.relay.command
-        meter?.observe(now: now, trueC: stepper.world.plant.wokC)
+        meter?.observe(now: now, trueC: stepper.world.plant.wokC, relayOn: stepper.world.relay.command.isOn)
         if let measured = report.measuredC { maxMeasuredC = max(maxMeasuredC, measured) }
     }
 
@@ -370,7 +381,8 @@ public struct CookSimulation {
             recipe: config.recipe.name, controller: config.controller, plant: config.plant.name, seed: config.seed,
             completed: completed, abortReason: completed ? nil : abortReason, simulatedSeconds: now, maxTrueC: maxTrueC,
             maxMeasuredC: maxMeasuredC.isFinite ? maxMeasuredC : stepper.world.plant.sensedC, stages: stages, faults: faultOutcomes,
-            events: events, relaySwitches: stepper.world.relay.switchCount, loadPhases: phases, faultLatched: faultLatched,
+            events: events, relaySwitches: stepper.world.relay.switchCount,
+            mostSwitchesInAnyMinute: busiestMinute.most, loadPhases: phases, faultLatched: faultLatched,
             firstFaultAtSeconds: firstFaultAtSeconds, cookEndedAtSeconds: cookEndedAtSeconds,
             lastHeatWantedAtSeconds: lastHeatWantedAtSeconds)
     }

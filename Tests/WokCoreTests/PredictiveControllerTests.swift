@@ -390,4 +390,43 @@ private struct TestWok {
         #expect(reachedAt != nil && samples > 80, "the wok came down to 200 °C and held")
         #expect(abs(signedSum / max(samples, 1)) < 0.5, "the hold's middle sat \(signedSum / max(samples, 1)) °C off the target")
     }
+
+    /// A burner that heats the wok at 7 °C/s holds it with one burn a window, as a weaker one
+    /// does: its ripple is 15 °C wide and dips further than the depth that, on a narrow ripple,
+    /// means an unannounced load, yet it bursts to full power only where the plan did not expect
+    /// the fall, stays close to centred, and misses no window for want of a burn too short for
+    /// the relay (a quarter duty at 10 s is a 2.5 s burn, near the 2 s minimum).
+    @Test(arguments: [0.25, 0.45])
+    func aStrongBurnerHoldsNearItsRippleFloorWithoutBursts(duty: Double) {
+        var wok = TestWok.fromCold(holdingDuty: duty)
+        wok.rate = 7
+        wok.lossPerKelvin = duty * wok.rate / 180
+        var controller = PredictiveController(settings: Station.ControlSettings(), relay: Station.RelayTiming())
+        var modulator = RelayModulator(timing: Station.RelayTiming())
+        var now = 0.0
+        var lastDuty = 0.0
+        var bursts = 0
+        var burns = 0
+        var absoluteSum = 0.0
+        var samples = 0.0
+        var wasOn = false
+        while now < 400 {
+            let planned = controller.drive(ControlInput(nowSeconds: now, measuredC: wok.junctionC, targetC: 200), modulator: &modulator)
+            if now > 100 {
+                if planned >= 1, lastDuty < 1 { bursts += 1 }
+                if modulator.command.isOn, !wasOn { burns += 1 }
+                absoluteSum += abs(wok.wokC - 200)
+                samples += 1
+            }
+            lastDuty = planned
+            wasOn = modulator.command.isOn
+            wok.run(seconds: 0.25, relayOn: modulator.command.isOn)
+            now += 0.25
+        }
+        #expect(bursts == 0, "\(bursts) bursts to full power in a steady hold")
+        #expect(burns >= 25, "a burn a window: \(burns) in 300 s")
+        let window = 300 / Double(burns)
+        let floor = wok.rate * duty * (1 - duty) * window / 4
+        #expect(absoluteSum / samples <= 1.3 * floor, "mean error \(absoluteSum / samples) °C, floor \(floor) °C")
+    }
 }

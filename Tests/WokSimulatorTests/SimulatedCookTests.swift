@@ -103,10 +103,12 @@ func simulate(_ config: SimulationConfig) throws -> SimulationResult {
     }
 
     /// The control targets of docs/control.md (time into the band, overshoot, hold error, relay
-    /// switching) on every shipped plant, as `wok-bench` scores them, for a few seeds: the
-    /// benchmark runs more.
+    /// switching) on every shipped plant they were set for (a burner strong enough for its ripple
+    /// alone to miss them is held to its floor, in `RelayWearTests`), as `wok-bench` scores them,
+    /// for a few seeds: the benchmark runs more.
     @Test func theDefaultControllerMeetsEveryTargetOnEveryShippedPlant() throws {
-        for plant in try Self.controlTargetPlants() {
+        for plant in try Self.controlTargetPlants()
+        where Scorecard.targetsApply(to: plant.parameters, windowSeconds: Station.standard.relay.windowSeconds) {
             for name in Self.controlTargetRecipes {
                 for seed in 1...3 as ClosedRange<UInt64> {
                     let config = SimulationConfig(

@@ -9,7 +9,8 @@
 ///    load, the burn that ends the window at the top of a ripple centred on the target (it
 ///    drives the station's relay modulator itself, so it knows when windows start and how each
 ///    kind of window is burnt), with the windows paced so that each stage stays within the
-///    relay's switching budget;
+///    relay's switching budget, and each burn placed where the relay's wear budget
+///    (`RelaySwitchBudget`, which the modulator enforces) has room for it;
 /// 4. goes back to full power when food lands: the recipe says food is coming, and the load
 ///    the model sees jumps; without an announcement only a clear fall below the band does it.
 public struct PredictiveController: Sendable {
@@ -45,6 +46,12 @@ public struct PredictiveController: Sendable {
     /// food is on its way a burn under way is ended at `rippleTopC`, so the wok is not at a peak
     /// when the food lands.
     public static let settledRippleTopC = 4.0
+    /// The lowest the ripple's middle goes below the target to keep its top low, as a share of
+    /// the ripple: a ripple of width R whose middle is s below the target is on average
+    /// R / 4 + s² / R from it, so a sixth of R costs a tenth more than a centred ripple. Narrow
+    /// ripples never reach it; a strong burner's wide one (15 °C and more) is held about centred,
+    /// peaks and all, rather than a third of it below the target.
+    public static let deepestMiddleShare = 1.0 / 6
     /// Share of a window's mean error (of the modelled wok) carried into the next window's plan:
     /// it takes out what the model's shape gets wrong (the flame's ignition delay, a full-power
     /// rate measured a little low), which a model alone would leave as a steady offset.
@@ -89,6 +96,10 @@ public struct PredictiveController: Sendable {
     private var windowDuty = 0.5
     /// The length asked of a window that starts this tick (nil: the station's).
     private var nextWindowSeconds: Double?
+    /// The lowest the modelled wok was planned to fall in the window under way (at its burn).
+    private var plannedLowestC: Double?
+    /// The height of the ripple planned for the window under way.
+    private var plannedRippleC = 0.0
     /// Switches the pace allows now: it grows at `pacedSwitchesPerMinute`, each switch spends one.
     private var switchAllowance = 0.0
     private var switchesSeen = 0
@@ -181,9 +192,12 @@ public struct PredictiveController: Sendable {
         let duty = decide(input: input, model: model, modulator: modulator)
         _ = modulator.output(duty: duty, nowSeconds: input.nowSeconds, windowSeconds: nextWindowSeconds)
         // While food is on its way, a burn is ended before the wok passes the ripple's top; the
-        // next chance to end it is a tick away, so look a whole tick ahead.
+        // next chance to end it is a tick away, so look a whole tick ahead. A ripple too wide to
+        // keep its top that low keeps its middle no lower than the plan lets it sink (a sixth of
+        // the ripple below the target), its top that much higher.
+        let foodTopC = max(Self.rippleTopC, (0.5 - Self.deepestMiddleShare) * plannedRippleC)
         if mode == .holding, watchingForFood, !foodSeen, modulator.command.isOn, let target = input.targetC,
-            model.projectedC(afterSeconds: periodSeconds, burnerOn: true) > target + Self.rippleTopC
+            model.projectedC(afterSeconds: periodSeconds, burnerOn: true) > target + foodTopC
         {
             modulator.endBurn(nowSeconds: input.nowSeconds)
         }
@@ -211,6 +225,7 @@ public struct PredictiveController: Sendable {
         lastExpectedGrams = input.expectedLoadGrams
         if target != lastTarget {
             lastTarget = target
+            plannedLowestC = nil
             if wokC < target - bandC {
                 enterRising(at: input.nowSeconds)
             } else if wokC > target + bandC {
@@ -251,7 +266,13 @@ public struct PredictiveController: Sendable {
             return plannedDuty(targetC: target, model: model, modulator: modulator, nowSeconds: input.nowSeconds)
         case .holding:
             let below = target - wokC
-            if below > Self.recoverBelowC || (foodLanded && below > Self.landingBurstBelowC) {
+            // A fall the plan did not expect brings full power: past the depth that always does,
+            // or, on a burner whose planned ripple dips further than that, past the plan's own
+            // lowest by the depth a landing must reach. A burst every window would wear the relay
+            // and hold worse.
+            let recoverDepthC = max(Self.recoverBelowC, plannedLowestC.map { target - $0 + Self.landingBurstBelowC } ?? 0)
+            let unexpected = below > recoverDepthC
+            if unexpected || (foodLanded && below > Self.landingBurstBelowC) {
                 if foodLanded { watchingForFood = false }
                 enterRising(at: input.nowSeconds)
                 return 1
@@ -290,7 +311,12 @@ public struct PredictiveController: Sendable {
         // Peak-to-peak ripple of a steady window at this load.
         let ripple = (rate - load) * steady * length
         let topC = target + (settled ? Self.settledRippleTopC : Self.rippleTopC)
-        let middleGoal = min(target, topC - ripple / 2)
+        /// The ripple's middle for a ripple `ripple` wide: on the target, or lower to keep its top
+        /// low, but never so low that it costs more than a tenth of the centred ripple's error.
+        func middleC(ripple: Double) -> Double {
+            max(min(target, topC - ripple / 2), target - Self.deepestMiddleShare * ripple)
+        }
+        let middleGoal = middleC(ripple: ripple)
         if sampling == .nextWindow {
             regularWindows += 1
             // The modelled wok's mean over the window just ended.
@@ -306,37 +332,107 @@ public struct PredictiveController: Sendable {
             windowLoadSum = 0
             windowSamples = 0
         }
-        var peakGoal = middleGoal + ripple / 2 + biasC
-        // The window that follows full power is where overshoot is made: the correction learnt
-        // in an earlier hold may lower its peak but never lift it past the cautious top.
-        if sampling == .afterFullPower { peakGoal = min(peakGoal, target + Self.rippleTopC) }
         let wokC = model.wokC
-        var onSeconds: Double
-        switch sampling {
-        case .ignored:
-            return windowDuty
-        case .nextWindow:
-            // Off for `length - on`, then on: ends at wok - load × length + rate × on.
-            let gain = planIsTrusted ? Self.settledWindowGain : Self.windowGain
-            onSeconds = steady * length + gain * (peakGoal - wokC) / rate
-        case .afterFullPower:
-            // Off for half of `window - on`, then on.
-            onSeconds = (peakGoal - wokC + load * window / 2) / max(rate - load / 2, 1e-6)
-        case .afterOff:
-            // On at once for `on`.
-            onSeconds = (peakGoal - wokC) / max(rate - load, 1e-6)
+        /// Where a window of `length` is planned to end: the top of its ripple.
+        func peakGoalC(length: Double) -> Double {
+            let ripple = (rate - load) * steady * length
+            let peakGoal = middleC(ripple: ripple) + ripple / 2 + biasC
+            // The window that follows full power is where overshoot is made: the correction learnt
+            // in an earlier hold may lower its peak but never lift it past the cautious top.
+            return sampling == .afterFullPower ? min(peakGoal, target + Self.rippleTopC) : peakGoal
         }
-        // A burn that leaves less than the relay's shortest off fills the whole window. That is
-        // allowed only if a whole window at full power would carry the wok neither past the
-        // planned peak nor past the ripple's top (whatever correction the plan carries);
-        // otherwise the window keeps its shortest off, so a wok climbing slowly under a heavy
-        // load does not sail past its target.
-        let fullest = length - relay.minOffSeconds
-        if onSeconds > fullest {
-            let wholeWindowEndC = wokC + (rate - load) * length
-            onSeconds = wholeWindowEndC <= min(peakGoal, topC) ? length : fullest
+        /// Whether a whole window of `length` at full power keeps the wok below both the planned
+        /// peak and the ripple's top (whatever correction the plan carries).
+        func wholeWindowFits(length: Double) -> Bool {
+            wokC + (rate - load) * length <= min(peakGoalC(length: length), topC)
         }
-        onSeconds = min(max(onSeconds, 0), length)
+        /// The burn for a window of `length`, ending at `peakGoal` (by default, the one planned
+        /// for that length).
+        func burnSeconds(length: Double, peakGoal: Double? = nil) -> Double {
+            let peakGoal = peakGoal ?? peakGoalC(length: length)
+            var onSeconds: Double
+            switch sampling {
+            case .ignored, .nextWindow:
+                // Off for `length - on`, then on: ends at wok - load × length + rate × on.
+                let gain = planIsTrusted ? Self.settledWindowGain : Self.windowGain
+                onSeconds = steady * length + gain * (peakGoal - wokC) / rate
+            case .afterFullPower:
+                // Off for half of `length - on`, then on.
+                onSeconds = (peakGoal - wokC + load * length / 2) / max(rate - load / 2, 1e-6)
+            case .afterOff:
+                // On at once for `on`.
+                onSeconds = (peakGoal - wokC) / max(rate - load, 1e-6)
+            }
+            // A burn that leaves less than the relay's shortest off fills the whole window. That is
+            // allowed only if a whole window at full power would carry the wok neither past the
+            // planned peak nor past the ripple's top (whatever correction the plan carries);
+            // otherwise the window keeps its shortest off, so a wok climbing slowly under a heavy
+            // load does not sail past its target.
+            let fullest = length - relay.minOffSeconds
+            if onSeconds > fullest { onSeconds = wholeWindowFits(length: length) ? length : fullest }
+            // A burn shorter than the relay allows becomes the shortest burn or none, whichever
+            // ends the window nearer its plan (the window's end moves in proportion to the burn);
+            // left to the modulator it would be dropped, and a strong burner's wok, cooling fast
+            // when it needs a short burn, would fall for a whole window. A wok handed over from
+            // cooling gets its burn now: without it the next window would start with its off part.
+            if onSeconds > 0 && onSeconds < relay.minOnSeconds {
+                let rounds = sampling == .afterOff || onSeconds >= relay.minOnSeconds / 2
+                onSeconds = rounds ? relay.minOnSeconds : 0
+            }
+            return min(max(onSeconds, 0), length)
+        }
+        if sampling == .ignored { return windowDuty }
+        var onSeconds = burnSeconds(length: length)
+        if sampling == .afterOff, onSeconds > 0 {
+            // A burn at once, then off until the next, which a regular window would begin after
+            // its off part: when the wear budget allows it only later, the burn is long enough for
+            // the wok to fall as far below the target by then as it rose above it (sized for the
+            // regular window alone, it would leave a fast-cooling wok falling the rest of the way).
+            let gap = modulator.budget.nextBurnAllowedAtSeconds(afterBurnAt: now) - now
+            if gap > onSeconds + length * (1 - steady) {
+                let centred = (target - wokC + load * gap / 2) / max(rate - load / 2, 1e-6)
+                onSeconds = min(max(onSeconds, centred), length - relay.minOffSeconds)
+            }
+        }
+        if sampling == .nextWindow || sampling == .afterFullPower {
+            // The burn comes at the window's end (after full power, halfway through the window's
+            // off part), and needs room in the relay's wear budget by then (a burn under way that
+            // fills the next window too needs none).
+            let allowedAt = modulator.budget.burnAllowedAtSeconds(from: now)
+            let isOn = modulator.command.isOn
+            let offShare = sampling == .afterFullPower ? 0.5 : 1
+            let startsTooSoon = { (length: Double, burn: Double) in
+                burn > 0 && !(isOn && burn >= length) && now + offShare * (length - burn) < allowedAt - 1e-9
+            }
+            if startsTooSoon(length, onSeconds) && isOn && wholeWindowFits(length: length) {
+                // A short off part the budget would stretch: the burn under way goes on instead
+                // (the relay then spends nothing), since a whole window of it stays below the plan.
+                onSeconds = length
+            } else if startsTooSoon(length, onSeconds) {
+                // Otherwise the window is lengthened until the burn has room, still ending at the
+                // peak planned for it (a longer window's plan would aim higher, for a wider ripple):
+                // started late and short instead, the burn would leave the wok far below the plan.
+                // The burn grows with the window (a longer off part needs a longer burn), so the
+                // shortest window whose burn starts late enough is found by halving.
+                let peakGoal = peakGoalC(length: length)
+                var early = length
+                var late = RelayModulator.maxWindowMultiple * window
+                if !startsTooSoon(late, burnSeconds(length: late, peakGoal: peakGoal)) {
+                    for _ in 0..<12 {
+                        let middle = (early + late) / 2
+                        if startsTooSoon(middle, burnSeconds(length: middle, peakGoal: peakGoal)) { early = middle } else { late = middle }
+                    }
+                }
+                length = late
+                onSeconds = burnSeconds(length: length, peakGoal: peakGoal)
+            }
+            nextWindowSeconds = length
+        }
+        // The off part before the burn: all of it in a regular window, half after full power.
+        // Only a plan made with the burner's measured rate says how low the wok is meant to fall.
+        let offShareBeforeBurn = sampling == .nextWindow ? 1.0 : sampling == .afterFullPower ? 0.5 : 0
+        plannedLowestC = hasMeasuredFullPowerRate ? wokC - load * offShareBeforeBurn * (length - onSeconds) : nil
+        plannedRippleC = (rate - load) * steady * length
         // Never 0 or 1 while holding: those switch the modulator at once, outside its windows.
         windowDuty = min(max(onSeconds / length, 0.01), 0.99)
         return windowDuty
@@ -382,6 +478,7 @@ public struct PredictiveController: Sendable {
 
     private mutating func enterRising(at now: Double) {
         mode = .rising
+        plannedLowestC = nil
         risingSinceSeconds = now
     }
 

@@ -14,6 +14,9 @@
 ///
 /// A controller that plans whole windows may make a window longer than the station's, to spend
 /// fewer switches, and end a window's burn early: a window still has one burn.
+///
+/// Every relay command of a cook passes here, so the relay's wear limit is kept here
+/// (`RelaySwitchBudget`): a burn the budget cannot pay for does not start, whatever the duty.
 public struct RelayModulator: Sendable {
     /// The longest window a controller may ask for, in station windows.
     public static let maxWindowMultiple = 2.0
@@ -24,6 +27,8 @@ public struct RelayModulator: Sendable {
 
     /// When the relay last changed (-infinity before the first change).
     public private(set) var lastSwitchSeconds = -Double.infinity
+    /// The relay's wear limit and the switches it has counted.
+    public private(set) var budget: RelaySwitchBudget
     private var windowStartSeconds: Double?
     /// Length of the window under way (the station's unless a controller asked for longer).
     private var currentWindowSeconds: Double
@@ -34,9 +39,11 @@ public struct RelayModulator: Sendable {
     /// On-time owed by earlier windows whose pulse was too short for the relay.
     private var carrySeconds = 0.0
 
-    public init(timing: Station.RelayTiming) {
+    /// `budget`: the switches the relay made before (a new cook on the same relay); nil, none.
+    public init(timing: Station.RelayTiming, budget: RelaySwitchBudget? = nil) {
         self.timing = timing
         currentWindowSeconds = timing.windowSeconds
+        self.budget = budget ?? RelaySwitchBudget(timing: timing)
     }
 
     /// Chooses the relay state for this tick. `windowSeconds` is the length of a window that
@@ -121,6 +128,7 @@ public struct RelayModulator: Sendable {
     }
 
     /// Forces the relay off now, ignoring the minimum on time (safety and stops come first).
+    /// It asks nothing of the wear budget: the burn it ends was charged in full when it began.
     public mutating func forceOff(nowSeconds now: Double) {
         if command == .on {
             command = .off
@@ -138,6 +146,11 @@ public struct RelayModulator: Sendable {
         let minimum = command == .on ? timing.minOnSeconds : timing.minOffSeconds
         // A tiny tolerance so a minimum that is a whole number of periods is not missed by rounding.
         guard heldSeconds + 1e-9 >= minimum else { return }
+        // A burn begins only if the wear budget has room for it.
+        if wanted == .on {
+            guard budget.allowsBurn(atSeconds: now) else { return }
+            budget.recordBurn(atSeconds: now)
+        }
         command = wanted
         switchCount += 1
         lastSwitchSeconds = now

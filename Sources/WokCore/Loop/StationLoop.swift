@@ -73,7 +73,8 @@ public struct StationLoop: Sendable {
         session = fresh
         cookPlannedSeconds = CookSession.plannedSeconds(recipe, on: station)
         controller = Controller(kind: controller.kind, station: station)
-        modulator = RelayModulator(timing: station.relay)
+        // The relay is the same: the switches of the cook before still count against its wear.
+        modulator = RelayModulator(timing: station.relay, budget: modulator.budget)
     }
 
     public mutating func confirm(nowSeconds now: Double) throws(SessionError) {
