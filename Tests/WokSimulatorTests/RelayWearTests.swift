@@ -34,14 +34,17 @@ import WokCore
 @Suite struct StrongBurnerTests {
     /// A burner that heats its wok faster than the absolute targets allow for (a restaurant
     /// burner under a light wok) holds without a burst to full power every window, within the
-    /// relay's wear limit, and over each cook within 1.3 times the ripple floor of its windows.
+    /// relay's wear limit, and over each cook within 1.3 times the ripple floor of its windows
+    /// (on the pork: a wet stage holds the wok at the boil, and the reheat's cold, slow-to-recover
+    /// load gets the heat-arrival check's flame-proof pulse, the gate holding the burner off for a
+    /// few seconds, which this measure would count against the controller).
     @Test func aStrongBurnerHoldsWithoutThrashingNearItsRippleFloor() throws {
         let strong = try shippedPlants().filter {
             !Scorecard.targetsApply(to: $0.parameters, windowSeconds: Station.standard.relay.windowSeconds)
         }
         #expect(!strong.isEmpty, "a shipped plant with a burner beyond the targets' envelope")
         for plant in strong {
-            for name in try shippedRecipeNames() {
+            for name in ["caramelised-pork-mince"] {
                 for seed in 1...3 as ClosedRange<UInt64> {
                     let config = SimulationConfig(
                         recipe: try shippedRecipe(name), station: FaultCampaign.station(.standard, for: plant.parameters),
