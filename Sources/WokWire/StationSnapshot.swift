@@ -10,12 +10,16 @@ public struct StationSnapshot: Sendable, Equatable {
         public var elapsedSeconds: Double
         /// Least time the stage has left; nil while it waits on a target or a person.
         public var remainingSeconds: Double?
+        /// A `confirm` stage not yet overdue: how long until the heat drops to the safe hold
+        /// (the stage's maximum). Nil for other stages, and once the safe hold has begun.
+        public var safeHoldInSeconds: Double?
 
-        public init(index: Int, name: String, elapsedSeconds: Double, remainingSeconds: Double?) {
+        public init(index: Int, name: String, elapsedSeconds: Double, remainingSeconds: Double?, safeHoldInSeconds: Double? = nil) {
             self.index = index
             self.name = name
             self.elapsedSeconds = elapsedSeconds
             self.remainingSeconds = remainingSeconds
+            self.safeHoldInSeconds = safeHoldInSeconds
         }
     }
 
@@ -104,6 +108,9 @@ public struct StationSnapshot: Sendable, Equatable {
     public var interrupted: InterruptedCook?
     /// Station seconds since the daemon started.
     public var timeSeconds: Double
+    /// Station seconds at which the current or last cook started; cook time is `timeSeconds`
+    /// less this. Nil before the first cook (and from a daemon that does not send it).
+    public var cookStartedSeconds: Double?
     public var station: String
     public var simulated: Bool
     public var speed: Double
@@ -119,7 +126,7 @@ public struct StationSnapshot: Sendable, Equatable {
         temperatureC: Double? = nil, burnerOn: Bool = false, duty: Double = 0, fault: Fault? = nil, prompt: String? = nil,
         interrupted: InterruptedCook? = nil, timeSeconds: Double = 0, station: String = "", simulated: Bool = false,
         speed: Double = 1, historyStore: JSONValue = .null, trueTemperatureC: Double? = nil, loop: LoopFigures? = nil,
-        shownReading: ShownReading? = nil, lastFault: Fault? = nil
+        shownReading: ShownReading? = nil, lastFault: Fault? = nil, cookStartedSeconds: Double? = nil
     ) {
         self.state = state
         self.recipe = recipe
@@ -141,6 +148,7 @@ public struct StationSnapshot: Sendable, Equatable {
         self.loop = loop
         self.shownReading = shownReading
         self.lastFault = lastFault
+        self.cookStartedSeconds = cookStartedSeconds
     }
 
     /// Whether the history reports a problem, and which.
@@ -166,6 +174,7 @@ public struct StationSnapshot: Sendable, Equatable {
                     .object([
                         "index": .number(Double(stage.index)), "name": .string(stage.name),
                         "elapsedSeconds": .number(stage.elapsedSeconds), "remainingSeconds": optional(stage.remainingSeconds),
+                        "safeHoldInSeconds": optional(stage.safeHoldInSeconds),
                     ])
                 } ?? .null
             ),
@@ -188,6 +197,7 @@ public struct StationSnapshot: Sendable, Equatable {
                 } ?? .null
             ),
             ("timeSeconds", .number(timeSeconds)),
+            ("cookStartedSeconds", optional(cookStartedSeconds)),
             ("station", .string(station)),
             ("simulated", .bool(simulated)),
             ("speed", .number(speed)),
@@ -219,7 +229,8 @@ public struct StationSnapshot: Sendable, Equatable {
         if let stage = try reader.optionalObject("stage") {
             self.stage = StageProgress(
                 index: try stage.integer("index"), name: try stage.string("name"), elapsedSeconds: try stage.number("elapsedSeconds"),
-                remainingSeconds: try stage.optionalNumber("remainingSeconds"))
+                remainingSeconds: try stage.optionalNumber("remainingSeconds"),
+                safeHoldInSeconds: try stage.optionalNumber("safeHoldInSeconds"))
         }
         var stages: [PlannedStage] = []
         for (index, value) in try reader.array("stages").enumerated() {
@@ -248,6 +259,7 @@ public struct StationSnapshot: Sendable, Equatable {
                 atUnixSeconds: try cook.number("atUnixSeconds"), resumableForSeconds: try cook.number("resumableForSeconds"))
         }
         timeSeconds = try reader.number("timeSeconds")
+        cookStartedSeconds = try reader.optionalNumber("cookStartedSeconds")
         station = try reader.string("station")
         simulated = try reader.bool("simulated")
         speed = try reader.number("speed")

@@ -131,6 +131,13 @@ public struct CookSession: Sendable {
         return max(0, stageElapsedSeconds - (stage.maxSeconds ?? station.limits.confirmTimeoutSeconds))
     }
 
+    /// How long a `confirm` stage may still wait before its heat drops to the safe hold; nil for
+    /// other stages and once overdue. A held stage's clock stands still, and so does this.
+    public var safeHoldInSeconds: Double? {
+        guard isRunning, !isOverdue, stage.advance == .confirm else { return nil }
+        return max(0, (stage.maxSeconds ?? station.limits.confirmTimeoutSeconds) - stageElapsedSeconds)
+    }
+
     /// The longest a cook of `recipe` can legitimately take on `station`, holds aside: every wait
     /// at its bound, every confirm stage overdue and then held for the unattended bound.
     public static func plannedSeconds(_ recipe: Recipe, on station: Station) -> Double {

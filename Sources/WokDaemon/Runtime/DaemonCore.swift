@@ -383,10 +383,11 @@ public final class DaemonCore {
         if let session, running {
             snapshot.stage = .init(
                 index: session.stageIndex, name: session.stage.name, elapsedSeconds: session.stageElapsedSeconds,
-                remainingSeconds: session.remainingSeconds)
+                remainingSeconds: session.remainingSeconds, safeHoldInSeconds: session.safeHoldInSeconds)
             snapshot.targetC = session.targetC
         }
         if let session {
+            snapshot.cookStartedSeconds = session.startedAtSeconds
             snapshot.stages = session.recipe.stages.map { .init(name: $0.name, targetC: station.targetC(for: $0.heat)) }
         }
         if let latched = loop.safety.latched {
