@@ -1,6 +1,6 @@
 internal import WokCore
 internal import WokPlot
-internal import WokWire
+public import WokWire
 
 /// A terminal's size in character cells.
 public struct ScreenSize: Sendable, Equatable {
@@ -153,7 +153,7 @@ public enum WatchScreen {
 
     /// The stage's time left in the cook's words: a countdown to the end, to when it may be
     /// confirmed, to the safe hold in a confirm window; or what it waits for.
-    static func timeLeftText(_ snapshot: StationSnapshot, _ stage: StationSnapshot.StageProgress) -> String {
+    public static func timeLeftText(_ snapshot: StationSnapshot, _ stage: StationSnapshot.StageProgress) -> String {
         let held = snapshot.state == .holding ? " (held)" : ""
         if snapshot.state == .waitingForCook {
             if let safeHold = stage.safeHoldInSeconds {

@@ -88,7 +88,8 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
         let started = try #require(rig.core.snapshot().cookStartedSeconds)
         #expect(abs(started - 7) < 0.2, "cook time counts from the start, not from the daemon's")
         #expect(rig.core.snapshot().stage?.safeHoldInSeconds == nil, "a stage that waits on its target has no confirm window")
-        #expect(rig.run(until: { state($0) == "waiting-for-cook" }))
+        let opens = rig.run(until: { state($0) == "waiting-for-cook" })
+        #expect(opens)
         // The caramel's window runs to its 240 s maximum, then the heat drops to the safe hold.
         let opened = try #require(rig.core.snapshot().stage)
         let left = try #require(opened.safeHoldInSeconds)
