@@ -53,8 +53,7 @@ final class PseudoTerminal {
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv + envp { free(pointer) }
         }
         var child = pid_t()
         let spawned = posix_spawn(&child, program, &actions, &attributes, argv, envp)
