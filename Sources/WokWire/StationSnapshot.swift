@@ -10,12 +10,21 @@ public struct StationSnapshot: Sendable, Equatable {
         public var elapsedSeconds: Double
         /// Least time the stage has left; nil while it waits on a target or a person.
         public var remainingSeconds: Double?
+        /// For a `confirm` stage not yet confirmed: how long until the heat drops to the safe hold.
+        public var untilSafeHoldSeconds: Double?
+        /// Extra time people gave the stage (`extend`).
+        public var extraSeconds: Double
 
-        public init(index: Int, name: String, elapsedSeconds: Double, remainingSeconds: Double?) {
+        public init(
+            index: Int, name: String, elapsedSeconds: Double, remainingSeconds: Double?, untilSafeHoldSeconds: Double? = nil,
+            extraSeconds: Double = 0
+        ) {
             self.index = index
             self.name = name
             self.elapsedSeconds = elapsedSeconds
             self.remainingSeconds = remainingSeconds
+            self.untilSafeHoldSeconds = untilSafeHoldSeconds
+            self.extraSeconds = extraSeconds
         }
     }
 
@@ -101,6 +110,12 @@ public struct StationSnapshot: Sendable, Equatable {
     public var lastFault: Fault?
     /// What the cook must do now, in words.
     public var prompt: String?
+    /// The food still to go into the wok, to have ready ("Have ready: ..."), until it starts going in.
+    public var haveReady: String?
+    /// Seconds since the running cook started; the clock of its events and chart.
+    public var cookElapsedSeconds: Double?
+    /// The portions the cook was started for.
+    public var serves: Int?
     public var interrupted: InterruptedCook?
     /// Station seconds since the daemon started.
     public var timeSeconds: Double
@@ -166,6 +181,7 @@ public struct StationSnapshot: Sendable, Equatable {
                     .object([
                         "index": .number(Double(stage.index)), "name": .string(stage.name),
                         "elapsedSeconds": .number(stage.elapsedSeconds), "remainingSeconds": optional(stage.remainingSeconds),
+                        "untilSafeHoldSeconds": optional(stage.untilSafeHoldSeconds), "extraSeconds": .number(stage.extraSeconds),
                     ])
                 } ?? .null
             ),
@@ -178,6 +194,9 @@ public struct StationSnapshot: Sendable, Equatable {
             ("fault", fault.map(\.json) ?? .null),
             ("lastFault", lastFault.map(\.json) ?? .null),
             ("prompt", optional(prompt)),
+            ("haveReady", optional(haveReady)),
+            ("cookElapsedSeconds", optional(cookElapsedSeconds)),
+            ("serves", serves.map { .number(Double($0)) } ?? .null),
             (
                 "interrupted",
                 interrupted.map { cook in
@@ -219,7 +238,9 @@ public struct StationSnapshot: Sendable, Equatable {
         if let stage = try reader.optionalObject("stage") {
             self.stage = StageProgress(
                 index: try stage.integer("index"), name: try stage.string("name"), elapsedSeconds: try stage.number("elapsedSeconds"),
-                remainingSeconds: try stage.optionalNumber("remainingSeconds"))
+                remainingSeconds: try stage.optionalNumber("remainingSeconds"),
+                untilSafeHoldSeconds: try stage.optionalNumber("untilSafeHoldSeconds"),
+                extraSeconds: try stage.optionalNumber("extraSeconds") ?? 0)
         }
         var stages: [PlannedStage] = []
         for (index, value) in try reader.array("stages").enumerated() {
@@ -242,6 +263,9 @@ public struct StationSnapshot: Sendable, Equatable {
             shownReading = temperatureC.map { ShownReading(celsius: $0, trusted: true) }
         }
         prompt = try reader.optionalString("prompt")
+        haveReady = try reader.optionalString("haveReady")
+        cookElapsedSeconds = try reader.optionalNumber("cookElapsedSeconds")
+        serves = try reader.optionalInteger("serves")
         if let cook = try reader.optionalObject("interrupted") {
             interrupted = InterruptedCook(
                 recipe: try cook.string("recipe"), stageIndex: try cook.integer("stageIndex"), stageName: try cook.string("stageName"),
