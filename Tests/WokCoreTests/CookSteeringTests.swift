@@ -88,7 +88,7 @@ private func reached(_ events: [CookEvent]) -> Bool {
                 Addition(name: "garlic", grams: 15, tempC: 20, water: 0.6), Addition(name: "shallot", grams: 60, tempC: 20, water: 0.8),
                 Addition(name: "chilli", grams: 4.5, tempC: 20, water: 0.8),
             ])
-        #expect(CookSession.promptText(for: bare) == "Add 15 g garlic, 60 g shallot and 4.5 g chilli.")
+        #expect(CookSession.promptText(for: bare) == "Add 15 g garlic; 60 g shallot; 4.5 g chilli.")
         let noFood = Stage(name: "preheat", heat: .level(.high), advance: .reached)
         #expect(CookSession.promptText(for: noFood) == nil)
     }
@@ -104,8 +104,8 @@ private func reached(_ events: [CookEvent]) -> Bool {
             ])
         var session = CookSession(recipe: recipe, station: station, nowSeconds: 0)
         let events = session.begin()
-        #expect(events.contains(.prompt(index: 0, text: "Have ready: 50 g sugar and 300 g pork.")))
-        #expect(session.haveReady == "50 g sugar and 300 g pork")
+        #expect(events.contains(.prompt(index: 0, text: "Have ready: 50 g sugar; 300 g pork.")))
+        #expect(session.haveReady == "50 g sugar; 300 g pork")
         _ = run(&session, from: 0, to: 10.5) { _ in 230 }
         #expect(session.stageIndex == 1)
         #expect(session.haveReady == nil)

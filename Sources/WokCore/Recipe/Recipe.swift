@@ -121,11 +121,10 @@ public func formatCelsius(_ celsius: Double) -> String {
 }
 
 extension Addition {
-    /// The food as a cook reads it: "500 g pork mince, 60 g shallots and 15 g garlic".
+    /// The food as a cook reads it: "500 g pork mince; 60 g shallots, chopped; 15 g garlic".
+    /// Semicolons, because an ingredient's own name often holds a comma.
     public static func list(_ items: [Addition]) -> String {
-        let named = items.map { "\(formatGrams($0.grams)) \($0.name)" }
-        guard named.count > 1, let last = named.last else { return named.first ?? "" }
-        return named.dropLast().joined(separator: ", ") + " and " + last
+        items.map { "\(formatGrams($0.grams)) \($0.name)" }.joined(separator: "; ")
     }
 }
 
