@@ -230,3 +230,34 @@ private func reached(_ events: [CookEvent]) -> Bool {
         #expect(throws: ControlProblem.self) { try ManualHold.recipe(heat: .level(.high), seconds: 7200).get() }
     }
 }
+
+/// "The timer starts once the wok is back at heat" after the food goes in.
+@Suite struct FoodDipTests {
+    private static let recipe = Recipe(
+        name: "r", serves: 1,
+        stages: [
+            Stage(
+                name: "sear", heat: .level(.high), advance: .time, timer: .reached, seconds: 60, maxSeconds: 600,
+                add: [Addition(name: "beef", grams: 350, tempC: 4, water: 0.7)])
+        ])
+
+    @Test func aWokAlreadyAtHeatWaitsForTheFoodsDipAndRecovery() {
+        var session = CookSession(recipe: Self.recipe, station: station, nowSeconds: 0)
+        _ = session.begin()
+        // At heat when the stage begins; the food lands at 5 s and the wok recovers by 80 s.
+        let events = run(&session, from: 0, to: 100) { t in t < 5 ? 230 : (t < 80 ? 190 : 230) }
+        let reachedAt = events.firstIndex { if case .targetReached = $0 { true } else { false } }
+        #expect(reachedAt != nil)
+        #expect(abs((session.remainingSeconds ?? 0) - 40) < 0.01, "the clock ran from the recovery at 80 s, not from 0 s")
+    }
+
+    @Test func aLoadTooSmallToKnockTheWokOutCountsAsAbsorbed() {
+        var session = CookSession(recipe: Self.recipe, station: station, nowSeconds: 0)
+        _ = session.begin()
+        _ = run(&session, from: 0, to: 29) { _ in 229 }
+        #expect(session.stageClockSeconds == 0)
+        _ = run(&session, from: 29, to: 40) { _ in 229 }
+        #expect(session.hasReachedTarget)
+        #expect(abs(session.stageClockSeconds - 10) < 0.01)
+    }
+}

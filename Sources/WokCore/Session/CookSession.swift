@@ -61,6 +61,10 @@ public enum CookOutcome: Sendable, Equatable {
 public struct CookSession: Sendable {
     /// After a stage that adds food begins, this long counts as "food may land any moment".
     public static let loadExpectedSeconds = 60.0
+    /// A stage that adds food to a wok already at its target is "at heat" only once the food has
+    /// knocked the wok out of its band and it has come back ("once the wok is back at heat"); a
+    /// load too small to knock it out counts as absorbed after this long.
+    public static let foodDipGraceSeconds = 30.0
     /// The most extra time one stage may be given, in total: as long as the longest stage a recipe
     /// may hold, so an extended stage is never longer than twice what any recipe could ask.
     public static let maxExtraSeconds = RecipeLoader.maxStageSeconds
@@ -90,6 +94,8 @@ public struct CookSession: Sendable {
     /// Which side of the band the last reading was on (-1 below, +1 above), to catch a wok that
     /// crossed the whole band between two readings.
     private var lastSide = 0
+    /// The stage adds food: a wok in the band before the food's dip has not reached it yet.
+    private var awaitingFoodDip = false
     private var clockRunning = false
     private var gaveUpWaiting = false
     private var awaitingAnnounced = false
@@ -344,6 +350,7 @@ public struct CookSession: Sendable {
         isOverdue = false
         extraSeconds = 0
         lastSide = 0
+        awaitingFoodDip = !stage.add.isEmpty
         gaveUpWaiting = false
         awaitingAnnounced = false
         clockRunning = stage.timer == .start
@@ -366,7 +373,16 @@ public struct CookSession: Sendable {
     /// band since the last reading (a fast wok or a noisy probe can step over it).
     private mutating func arrived(_ measured: Double, at target: Double) -> Bool {
         let band = station.control.bandC
-        if abs(measured - target) <= band { return true }
+        let inBand = abs(measured - target) <= band
+        if awaitingFoodDip {
+            guard inBand else {
+                awaitingFoodDip = false
+                lastSide = measured < target ? -1 : 1
+                return false
+            }
+            return stageElapsedSeconds >= Self.foodDipGraceSeconds
+        }
+        if inBand { return true }
         let side = measured < target ? -1 : 1
         defer { lastSide = side }
         return lastSide != 0 && lastSide != side
