@@ -118,22 +118,15 @@ public struct CookEventRecord: Sendable, Equatable {
 
     /// The record of `event` at `timeSeconds` after the cook's start.
     public init(_ event: CookEvent, timeSeconds: Double) {
-        var index: Int?
         var detail: String?
         switch event {
-        case .stageStarted(let stage, _, _), .targetReached(let stage, _), .targetNotReached(let stage, _),
-            .awaitingConfirmation(let stage), .confirmationOverdue(let stage, _), .confirmed(let stage), .held(let stage),
-            .resumed(let stage):
-            index = stage
-        case .prompt(let stage, let text):
-            index = stage
-            detail = text
+        case .prompt(_, let text): detail = text
         case .faultLatched(let fault): detail = fault.kind.rawValue
         case .faultAcknowledged(let kind): detail = kind.rawValue
         case .cookAborted(let reason), .alarm(let reason), .valveClosed(let reason): detail = reason
-        case .cookStarted, .cookCompleted: break
+        default: break
         }
-        self.init(timeSeconds: timeSeconds, name: event.name, stageIndex: index, message: event.description, detail: detail)
+        self.init(timeSeconds: timeSeconds, name: event.name, stageIndex: event.stageIndex, message: event.description, detail: detail)
     }
 }
 

@@ -27,10 +27,29 @@ public struct StageAnalysis: Sendable, Equatable {
         guard let settled = stageSamples.firstIndex(where: { abs(($0.measuredC ?? .infinity) - target) <= Self.holdBandC }) else {
             return result
         }
-        let holding = stageSamples[settled...].compactMap(\.measuredC)
-        guard !holding.isEmpty else { return result }
-        result.overshootC = max(0, (holding.max() ?? target) - target)
-        result.holdMeanAbsErrorC = holding.reduce(0) { $0 + abs($1 - target) } / Double(holding.count)
+        // Each sample is scored against the target it was held to: a stage dropped to its safe
+        // hold is judged on that hold, once the wok has come down to it, not on the heat it left.
+        var errors: [Double] = []
+        var highest = target
+        var scoredTarget = target
+        var settledOnTarget = true
+        for sample in stageSamples[settled...] {
+            guard let measured = sample.measuredC else { continue }
+            let heldTo = sample.targetC ?? target
+            if heldTo != scoredTarget {
+                scoredTarget = heldTo
+                settledOnTarget = false
+            }
+            if !settledOnTarget {
+                guard abs(measured - heldTo) <= Self.holdBandC else { continue }
+                settledOnTarget = true
+            }
+            if heldTo == target { highest = max(highest, measured) }
+            errors.append(abs(measured - heldTo))
+        }
+        guard !errors.isEmpty else { return result }
+        result.overshootC = max(0, highest - target)
+        result.holdMeanAbsErrorC = errors.reduce(0, +) / Double(errors.count)
         return result
     }
 

@@ -7,17 +7,26 @@ public struct WatchModel: Sendable, Equatable {
     public private(set) var snapshot: StationSnapshot
     public private(set) var samples: [TemperaturePoint]
     public private(set) var events: [WireEvent] = []
+    /// Station seconds at which the current or last cook started, as far as this watch has seen.
+    public private(set) var cookStartedSeconds: Double?
     /// The most events kept for the screen.
     public static let keptEvents = 8
 
     public init(_ subscription: Subscription) {
         snapshot = subscription.snapshot
         samples = subscription.history
+        noteCookStart()
+    }
+
+    /// A running cook's elapsed time gives its start; it stays known after the cook ends.
+    private mutating func noteCookStart() {
+        if let elapsed = snapshot.cookElapsedSeconds { cookStartedSeconds = snapshot.timeSeconds - elapsed }
     }
 
     /// A new snapshot; a chart point each second of station time.
     public mutating func apply(_ next: StationSnapshot) {
         snapshot = next
+        noteCookStart()
         guard next.timeSeconds - (samples.last?.timeSeconds ?? -Double.infinity) >= 1 else { return }
         samples.append(
             TemperaturePoint(
@@ -28,7 +37,7 @@ public struct WatchModel: Sendable, Equatable {
 
     public mutating func apply(_ event: WireEvent) {
         // The snapshot that says so comes just after; the event itself is stamped with the start.
-        if event.name == "cook-started" { snapshot.cookStartedSeconds = event.timeSeconds }
+        if event.name == "cook-started" { cookStartedSeconds = event.timeSeconds }
         events.append(event)
         if events.count > Self.keptEvents { events.removeFirst(events.count - Self.keptEvents) }
     }
@@ -36,6 +45,6 @@ public struct WatchModel: Sendable, Equatable {
     /// Station seconds as cook time: from the current or last cook's start, as the history and
     /// the cook count it. Before any cook, station time is all there is.
     public func cookSeconds(_ stationSeconds: Double) -> Double {
-        stationSeconds - (snapshot.cookStartedSeconds ?? 0)
+        stationSeconds - (cookStartedSeconds ?? 0)
     }
 }

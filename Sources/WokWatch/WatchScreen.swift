@@ -69,9 +69,7 @@ public enum WatchScreen {
     ) -> [String] {
         let snapshot = model.snapshot
         var header = "wokd: " + style.bold(snapshot.state.rawValue)
-        if let cookStart = snapshot.cookStartedSeconds, snapshot.state != .idle {
-            header += "  cook " + ScreenText.clock(snapshot.timeSeconds - cookStart)
-        }
+        if let elapsed = snapshot.cookElapsedSeconds { header += "  cook " + ScreenText.clock(elapsed) }
         if let recipe = snapshot.recipe { header += "  " + safe(recipe) }
         if snapshot.simulated { header += " (simulated, \(formatNumber(snapshot.speed))x)" }
 
@@ -156,13 +154,13 @@ public enum WatchScreen {
     public static func timeLeftText(_ snapshot: StationSnapshot, _ stage: StationSnapshot.StageProgress) -> String {
         let held = snapshot.state == .holding ? " (held)" : ""
         if snapshot.state == .waitingForCook {
-            if let safeHold = stage.safeHoldInSeconds {
+            if let safeHold = stage.untilSafeHoldSeconds {
                 return "left \(ScreenText.clock(safeHold.rounded(.up))) to confirm, then safe hold" + held
             }
             return "left: none, at the safe hold until you confirm" + held
         }
         if let remaining = stage.remainingSeconds {
-            let word = stage.safeHoldInSeconds != nil ? " until you may confirm" : ""
+            let word = stage.untilSafeHoldSeconds != nil ? " until you may confirm" : ""
             return "left \(ScreenText.clock(remaining.rounded(.up)))\(word)" + held
         }
         if snapshot.state == .preheating, let target = snapshot.targetC {
@@ -199,7 +197,7 @@ public enum WatchScreen {
 
     /// The braille chart of the last minutes of this cook, on cook time.
     static func chartLines(_ model: WatchModel, width: Int, rows: Int, options: WatchOptions) -> [String] {
-        let cookStart = model.snapshot.cookStartedSeconds ?? -Double.infinity
+        let cookStart = model.cookStartedSeconds ?? -Double.infinity
         let points = model.samples.filter { $0.timeSeconds >= cookStart }.map {
             ChartPoint(
                 timeSeconds: model.cookSeconds($0.timeSeconds), temperatureC: $0.temperatureC, targetC: $0.targetC, burnerOn: $0.burnerOn,

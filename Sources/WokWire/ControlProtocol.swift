@@ -31,20 +31,27 @@ public enum ControlMethod: String, Sendable, CaseIterable {
     case next
     case hold
     case resume
+    /// Give the current timed or `confirm` stage more time: `{"seconds": N}`.
+    case extend
+    /// End the current timed stage now.
+    case finish
+    /// Hold the wok at a heat with no recipe: `{"celsius": N}` or `{"level": NAME}`, optional
+    /// `{"seconds": N}`; ended by `finish`, `abort` or its own clock.
+    case holdAt = "hold-at"
     case abort
     /// Acknowledge a latched fault.
     case ack
     /// Stream snapshots and events on this connection.
     case subscribe
 
-    /// Whether the method takes `params` (only `start` does; others refuse any they are given).
-    public var takesParams: Bool { self == .start }
+    /// Whether the method takes `params` (the others refuse any they are given).
+    public var takesParams: Bool { [.start, .extend, .holdAt].contains(self) }
 
     /// Whether the request changes what the burner does; only permitted peers may send these.
     public var changesState: Bool {
         switch self {
         case .status, .subscribe: false
-        case .start, .next, .hold, .resume, .abort, .ack: true
+        case .start, .next, .hold, .resume, .extend, .finish, .holdAt, .abort, .ack: true
         }
     }
 }

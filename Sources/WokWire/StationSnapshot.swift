@@ -10,16 +10,21 @@ public struct StationSnapshot: Sendable, Equatable {
         public var elapsedSeconds: Double
         /// Least time the stage has left; nil while it waits on a target or a person.
         public var remainingSeconds: Double?
-        /// A `confirm` stage not yet overdue: how long until the heat drops to the safe hold
-        /// (the stage's maximum). Nil for other stages, and once the safe hold has begun.
-        public var safeHoldInSeconds: Double?
+        /// For a `confirm` stage not yet confirmed: how long until the heat drops to the safe hold.
+        public var untilSafeHoldSeconds: Double?
+        /// Extra time people gave the stage (`extend`).
+        public var extraSeconds: Double
 
-        public init(index: Int, name: String, elapsedSeconds: Double, remainingSeconds: Double?, safeHoldInSeconds: Double? = nil) {
+        public init(
+            index: Int, name: String, elapsedSeconds: Double, remainingSeconds: Double?, untilSafeHoldSeconds: Double? = nil,
+            extraSeconds: Double = 0
+        ) {
             self.index = index
             self.name = name
             self.elapsedSeconds = elapsedSeconds
             self.remainingSeconds = remainingSeconds
-            self.safeHoldInSeconds = safeHoldInSeconds
+            self.untilSafeHoldSeconds = untilSafeHoldSeconds
+            self.extraSeconds = extraSeconds
         }
     }
 
@@ -105,12 +110,15 @@ public struct StationSnapshot: Sendable, Equatable {
     public var lastFault: Fault?
     /// What the cook must do now, in words.
     public var prompt: String?
+    /// The food still to go into the wok, to have ready ("Have ready: ..."), until it starts going in.
+    public var haveReady: String?
+    /// Seconds since the running cook started; the clock of its events and chart.
+    public var cookElapsedSeconds: Double?
+    /// The portions the cook was started for.
+    public var serves: Int?
     public var interrupted: InterruptedCook?
     /// Station seconds since the daemon started.
     public var timeSeconds: Double
-    /// Station seconds at which the current or last cook started; cook time is `timeSeconds`
-    /// less this. Nil before the first cook (and from a daemon that does not send it).
-    public var cookStartedSeconds: Double?
     public var station: String
     public var simulated: Bool
     public var speed: Double
@@ -126,7 +134,7 @@ public struct StationSnapshot: Sendable, Equatable {
         temperatureC: Double? = nil, burnerOn: Bool = false, duty: Double = 0, fault: Fault? = nil, prompt: String? = nil,
         interrupted: InterruptedCook? = nil, timeSeconds: Double = 0, station: String = "", simulated: Bool = false,
         speed: Double = 1, historyStore: JSONValue = .null, trueTemperatureC: Double? = nil, loop: LoopFigures? = nil,
-        shownReading: ShownReading? = nil, lastFault: Fault? = nil, cookStartedSeconds: Double? = nil
+        shownReading: ShownReading? = nil, lastFault: Fault? = nil
     ) {
         self.state = state
         self.recipe = recipe
@@ -148,7 +156,6 @@ public struct StationSnapshot: Sendable, Equatable {
         self.loop = loop
         self.shownReading = shownReading
         self.lastFault = lastFault
-        self.cookStartedSeconds = cookStartedSeconds
     }
 
     /// Whether the history reports a problem, and which.
@@ -174,7 +181,7 @@ public struct StationSnapshot: Sendable, Equatable {
                     .object([
                         "index": .number(Double(stage.index)), "name": .string(stage.name),
                         "elapsedSeconds": .number(stage.elapsedSeconds), "remainingSeconds": optional(stage.remainingSeconds),
-                        "safeHoldInSeconds": optional(stage.safeHoldInSeconds),
+                        "untilSafeHoldSeconds": optional(stage.untilSafeHoldSeconds), "extraSeconds": .number(stage.extraSeconds),
                     ])
                 } ?? .null
             ),
@@ -187,6 +194,9 @@ public struct StationSnapshot: Sendable, Equatable {
             ("fault", fault.map(\.json) ?? .null),
             ("lastFault", lastFault.map(\.json) ?? .null),
             ("prompt", optional(prompt)),
+            ("haveReady", optional(haveReady)),
+            ("cookElapsedSeconds", optional(cookElapsedSeconds)),
+            ("serves", serves.map { .number(Double($0)) } ?? .null),
             (
                 "interrupted",
                 interrupted.map { cook in
@@ -197,7 +207,6 @@ public struct StationSnapshot: Sendable, Equatable {
                 } ?? .null
             ),
             ("timeSeconds", .number(timeSeconds)),
-            ("cookStartedSeconds", optional(cookStartedSeconds)),
             ("station", .string(station)),
             ("simulated", .bool(simulated)),
             ("speed", .number(speed)),
@@ -230,7 +239,8 @@ public struct StationSnapshot: Sendable, Equatable {
             self.stage = StageProgress(
                 index: try stage.integer("index"), name: try stage.string("name"), elapsedSeconds: try stage.number("elapsedSeconds"),
                 remainingSeconds: try stage.optionalNumber("remainingSeconds"),
-                safeHoldInSeconds: try stage.optionalNumber("safeHoldInSeconds"))
+                untilSafeHoldSeconds: try stage.optionalNumber("untilSafeHoldSeconds"),
+                extraSeconds: try stage.optionalNumber("extraSeconds") ?? 0)
         }
         var stages: [PlannedStage] = []
         for (index, value) in try reader.array("stages").enumerated() {
@@ -253,13 +263,15 @@ public struct StationSnapshot: Sendable, Equatable {
             shownReading = temperatureC.map { ShownReading(celsius: $0, trusted: true) }
         }
         prompt = try reader.optionalString("prompt")
+        haveReady = try reader.optionalString("haveReady")
+        cookElapsedSeconds = try reader.optionalNumber("cookElapsedSeconds")
+        serves = try reader.optionalInteger("serves")
         if let cook = try reader.optionalObject("interrupted") {
             interrupted = InterruptedCook(
                 recipe: try cook.string("recipe"), stageIndex: try cook.integer("stageIndex"), stageName: try cook.string("stageName"),
                 atUnixSeconds: try cook.number("atUnixSeconds"), resumableForSeconds: try cook.number("resumableForSeconds"))
         }
         timeSeconds = try reader.number("timeSeconds")
-        cookStartedSeconds = try reader.optionalNumber("cookStartedSeconds")
         station = try reader.string("station")
         simulated = try reader.bool("simulated")
         speed = try reader.number("speed")

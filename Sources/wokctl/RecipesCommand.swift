@@ -4,17 +4,22 @@ import WokSystem
 /// `wokctl recipes list|show|validate`: works offline, on files only.
 enum RecipesCommand {
     static let help = """
-        Usage: wokctl recipes list [--recipe-dir DIR] [--json]
-               wokctl recipes show RECIPE [--station FILE] [--recipe-dir DIR] [--json]
+        Usage: wokctl recipes list [--station FILE] [--recipe-dir DIR] [--json]
+               wokctl recipes show RECIPE [--serves N] [--station FILE] [--recipe-dir DIR] [--json]
                wokctl recipes validate [RECIPE|FILE ...] [--station FILE] [--recipe-dir DIR] [--json]
 
         RECIPE is a name from the recipe directory or a path to a .json file. `validate` with no
         argument checks every recipe in the directory, against the station file too, and exits 3
         if anything is wrong, printing one line per problem.
+
+        `list` and `show` give how long each recipe takes on this station, from a simulated cook
+        with the station's heat levels and the standard wok and burner (the virtual cook adds the
+        food on time and confirms each stage at its earliest). `show --serves N` gives the grams
+        for N people.
         """
 
     static func run(_ raw: [String]) throws(CommandFailure) {
-        let args = try Arguments.parse(raw, valued: ["recipe-dir", "station"], flags: ["json", "help"])
+        let args = try Arguments.parse(raw, valued: ["recipe-dir", "station", "serves"], flags: ["json", "help"])
         if args.has("help") || args.positional.isEmpty {
             Terminal.line(help)
             if !args.has("help") { throw CommandFailure(message: "recipes: which action? list, show or validate", code: .usage) }
@@ -23,10 +28,17 @@ enum RecipesCommand {
         let directory = Files.recipeDirectory(args.value("recipe-dir"))
         let rest = Array(args.positional.dropFirst())
         switch args.positional[0] {
-        case "list": try list(directory: directory, json: args.has("json"))
+        case "list": try list(directory: directory, stationPath: args.value("station"), json: args.has("json"))
         case "show":
             guard rest.count == 1 else { throw CommandFailure(message: "recipes show: name one recipe", code: .usage) }
-            try show(rest[0], directory: directory, stationPath: args.value("station"), json: args.has("json"))
+            var serves: Int?
+            if let text = args.value("serves") {
+                guard let people = Int(text), (1...100).contains(people) else {
+                    throw CommandFailure(message: "recipes show: --serves takes a number of people, 1 to 100", code: .usage)
+                }
+                serves = people
+            }
+            try show(rest[0], directory: directory, stationPath: args.value("station"), serves: serves, json: args.has("json"))
         case "validate":
             try validate(rest, directory: directory, stationPath: args.value("station"), json: args.has("json"))
         case let other:
@@ -34,21 +46,22 @@ enum RecipesCommand {
         }
     }
 
-    static func list(directory: String, json: Bool) throws(CommandFailure) {
+    static func list(directory: String, stationPath: String?, json: Bool) throws(CommandFailure) {
+        let (station, _) = try Files.loadStation(stationPath)
         var rows: [JSONValue] = []
         for name in try Files.recipeNames(in: directory) {
             let path = Files.recipePath(name, directory: directory)
             let loaded = RecipeLoader.parse((try? Files.read(path)) ?? "", source: path)
             switch loaded {
             case .success(let recipe):
-                let total = recipe.stages.reduce(0.0) { $0 + ($1.seconds ?? $1.minSeconds ?? 0) }
+                let estimate = CookEstimate.of(recipe, on: station)
                 rows.append([
                     "name": .string(name), "title": .string(recipe.name), "serves": .number(Double(recipe.serves)),
-                    "stages": .number(Double(recipe.stages.count)), "valid": true,
+                    "stages": .number(Double(recipe.stages.count)), "valid": true, "simulatedSeconds": estimateJSON(estimate),
                 ])
                 if !json {
                     Terminal.line(
-                        "\(column(name.escapingControls, 28)) \(column(recipe.name.escapingControls, 40)) serves \(recipe.serves), \(recipe.stages.count) stages, ~\(clockText(total))+ min"
+                        "\(column(name.escapingControls, 28)) \(column(recipe.name.escapingControls, 40)) serves \(recipe.serves), \(recipe.stages.count) stages, \(estimateText(estimate))"
                     )
                 }
             case .failure(let error):
@@ -59,23 +72,51 @@ enum RecipesCommand {
         if json { Terminal.line(JSONValue.array(rows).serialized(pretty: true)) }
     }
 
-    static func show(_ nameOrPath: String, directory: String, stationPath: String?, json: Bool) throws(CommandFailure) {
-        let recipe = try Files.loadRecipe(nameOrPath, directory: directory)
+    /// "about 15:47", or why the simulated cook did not finish.
+    static func estimateText(_ estimate: CookEstimate.Outcome) -> String {
+        switch estimate {
+        case .seconds(let seconds): "about \(clockText(seconds)) min"
+        case .unfinished: "time unknown (the simulated cook did not finish)"
+        }
+    }
+
+    static func estimateJSON(_ estimate: CookEstimate.Outcome) -> JSONValue {
+        if case .seconds(let seconds) = estimate { return .number(seconds.rounded()) }
+        return .null
+    }
+
+    static func show(_ nameOrPath: String, directory: String, stationPath: String?, serves: Int?, json: Bool) throws(CommandFailure) {
+        var recipe = try Files.loadRecipe(nameOrPath, directory: directory)
+        if let serves {
+            switch recipe.scaled(toServe: serves) {
+            case .success(let scaled): recipe = scaled
+            case .failure(let problem): throw CommandFailure(message: "recipes show: \(problem)", code: .usage)
+            }
+        }
         let (station, _) = try Files.loadStation(stationPath)
+        let estimate = CookEstimate.of(recipe, on: station)
         if json {
-            Terminal.line(RecipeJSON.encode(recipe, station: station).serialized(pretty: true))
+            var object = RecipeJSON.encode(recipe, station: station)
+            if case .object(var members) = object {
+                members["simulatedSeconds"] = estimateJSON(estimate)
+                object = .object(members)
+            }
+            Terminal.line(object.serialized(pretty: true))
             return
         }
         // The loader refused control characters; escaping anyway keeps this screen safe whatever
         // reaches it. External text is escaped before it is styled, never the styled result.
         Terminal.line(Terminal.bold(recipe.name.escapingControls) + "  (serves \(recipe.serves))")
         if let description = recipe.description { Terminal.line(description.escapingControls) }
+        Terminal.line("Takes \(estimateText(estimate)) on this station (simulated).")
+        let food = recipe.stages.flatMap(\.add)
+        if !food.isEmpty { Terminal.line("Have ready: \(Addition.list(food).escapingControls).") }
         Terminal.line()
         for (index, stage) in recipe.stages.enumerated() {
             let target = station.targetC(for: stage.heat).map { " (\(formatCelsius($0)) °C)" } ?? ""
             Terminal.line("\(index + 1). \(Terminal.bold(stage.name.escapingControls)): \(stage.heat)\(target), \(describeTiming(stage))")
             for item in stage.add {
-                Terminal.line("     + \(formatNumber(item.grams)) g \(item.name.escapingControls)")
+                Terminal.line("     + \(formatGrams(item.grams)) \(item.name.escapingControls)")
             }
             if let prompt = stage.prompt { Terminal.line("     \(prompt.escapingControls)") }
         }

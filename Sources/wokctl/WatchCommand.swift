@@ -117,7 +117,7 @@ struct PlainWatch {
     private var cookStartedSeconds: Double?
 
     private mutating func update(_ next: StationSnapshot) {
-        cookStartedSeconds = next.cookStartedSeconds
+        if let elapsed = next.cookElapsedSeconds { cookStartedSeconds = next.timeSeconds - elapsed }
         guard !json else { return }
         let key = StatusText.changeKey(next)
         if key != lastChangeKey {

@@ -11,9 +11,12 @@ let usage = """
     Commands that talk to wokd (--socket PATH to choose which):
       status                       what the station is doing (--json for scripts)
       watch                        follow the station live
-      start RECIPE                 start cooking a recipe (a name, or a path to a file)
+      start RECIPE                 start cooking a recipe (a name, or a path to a file; --serves N)
       next                         confirm the current stage is done
       hold | resume                freeze the stage clock and keep the heat | let it run again
+      extend SECONDS               give the current stage more time
+      finish                       end the current timed stage now
+      hold-at TEMP|LEVEL           hold the wok at a heat with no recipe (--minutes M)
       abort                        end the cook, burner off now
       ack                          acknowledge a latched fault once its cause is gone
 
@@ -45,7 +48,7 @@ sigprocmask(SIG_SETMASK, &noSignals, nil)
 /// its own; the ones that take a value carry it along.
 func verbFirst(_ raw: [String]) -> [String] {
     let valued: Set<String> = [
-        "--socket", "--station", "--config", "--plant", "--recipe-dir", "--db", "--state-dir", "--minutes", "--seed", "--speed", "--controller",
+        "--socket", "--station", "--config", "--plant", "--recipe-dir", "--db", "--state-dir", "--minutes", "--seed", "--speed", "--controller", "--serves",
     ]
     var leading: [String] = []
     var index = 0

@@ -81,27 +81,6 @@ func stageIndex(_ snapshot: JSONObject) -> Int? { snapshot["stage"]?.objectValue
         #expect(rig.log.lines.contains { $0.message.contains("confirmed") })
     }
 
-    @Test func theSnapshotCarriesTheCooksStartAndTheConfirmWindowsCountdown() throws {
-        var rig = try CoreRig()
-        rig.run(seconds: 7)
-        _ = try rig.ask(.start, ["recipe": "caramelised-pork-mince"]).get()
-        let started = try #require(rig.core.snapshot().cookStartedSeconds)
-        #expect(abs(started - 7) < 0.2, "cook time counts from the start, not from the daemon's")
-        #expect(rig.core.snapshot().stage?.safeHoldInSeconds == nil, "a stage that waits on its target has no confirm window")
-        let opens = rig.run(until: { state($0) == "waiting-for-cook" })
-        #expect(opens)
-        // The caramel's window runs to its 240 s maximum, then the heat drops to the safe hold.
-        let opened = try #require(rig.core.snapshot().stage)
-        let left = try #require(opened.safeHoldInSeconds)
-        #expect(abs(left - (240 - opened.elapsedSeconds)) < 0.01)
-        #expect(rig.core.snapshot().jsonObject["stage"]?.objectValue?["safeHoldInSeconds"]?.numberValue == left)
-        rig.run(seconds: 10)
-        #expect(abs(try #require(rig.core.snapshot().stage?.safeHoldInSeconds) - (left - 10)) < 0.1)
-        rig.run(seconds: left)
-        #expect(rig.core.snapshot().stage?.safeHoldInSeconds == nil, "overdue: the safe hold has begun")
-        #expect(rig.core.snapshot().cookStartedSeconds == started)
-    }
-
     @Test func confirmingTooEarlyIsRefusedWithTheTimeLeft() throws {
         var rig = try CoreRig()
         _ = try rig.ask(.start, ["recipe": "caramelised-pork-mince"]).get()

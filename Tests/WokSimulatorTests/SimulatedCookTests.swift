@@ -28,7 +28,8 @@ func simulate(_ config: SimulationConfig) throws -> SimulationResult {
     @Test func theShippedRecipesAreTheOnesTested() throws {
         #expect(
             try shippedRecipeNames() == [
-                "braised-pork-belly", "caramelised-pork-mince", "noodles-in-stock", "reheat", "water-spinach-garlic",
+                "beef-and-broccoli", "braised-pork-belly", "caramelised-pork-mince", "chilli-oil", "egg-fried-rice", "kung-pao-chicken",
+                "noodles-in-stock", "pad-kra-pao", "reheat", "tomato-and-egg", "water-spinach-garlic",
             ])
     }
 

@@ -10,15 +10,16 @@ import WokWire
 
     /// The caramel's confirm window, ten minutes after the daemon started and four into the cook.
     static func caramel(prompt: String? = "Confirm when the caramel is a rich amber, bubbling hard and smelling toasty.") -> WatchModel {
-        let snapshot = StationSnapshot(
+        var snapshot = StationSnapshot(
             state: .waitingForCook, recipe: "Vietnamese caramelised pork mince",
-            stage: .init(index: 1, name: "Caramel", elapsedSeconds: 190, remainingSeconds: 0, safeHoldInSeconds: 50),
+            stage: .init(index: 1, name: "Caramel", elapsedSeconds: 190, remainingSeconds: 0, untilSafeHoldSeconds: 50),
             stages: [
                 .init(name: "Preheat the wok", targetC: 200), .init(name: "Caramel", targetC: 200), .init(name: "Brown the pork", targetC: 230),
                 .init(name: "Aromatics", targetC: 230), .init(name: "Sauce and glaze", targetC: 200), .init(name: "Serve", targetC: nil),
             ],
             targetC: 200, temperatureC: 198.6, burnerOn: true, duty: 0.4, prompt: prompt, timeSeconds: 600, station: "test",
-            simulated: true, speed: 20, shownReading: ShownReading(celsius: 198.6, trusted: true), cookStartedSeconds: 360)
+            simulated: true, speed: 20, shownReading: ShownReading(celsius: 198.6, trusted: true))
+        snapshot.cookElapsedSeconds = 240
         let history = stride(from: 300.0, through: 600, by: 1).map {
             TemperaturePoint(timeSeconds: $0, temperatureC: min(200, 20 + ($0 - 360)), targetC: $0 >= 360 ? 200 : nil, burnerOn: true)
         }
@@ -123,10 +124,10 @@ import WokWire
         snapshot.stage = .init(index: 0, name: "Preheat", elapsedSeconds: 30, remainingSeconds: nil)
         #expect(WatchScreen.timeLeftText(snapshot, snapshot.stage!) == "left: until the wok reaches 200 °C")
         snapshot.state = .waitingForCook
-        snapshot.stage = .init(index: 1, name: "Caramel", elapsedSeconds: 250, remainingSeconds: 0, safeHoldInSeconds: nil)
+        snapshot.stage = .init(index: 1, name: "Caramel", elapsedSeconds: 250, remainingSeconds: 0, untilSafeHoldSeconds: nil)
         #expect(WatchScreen.timeLeftText(snapshot, snapshot.stage!) == "left: none, at the safe hold until you confirm")
         snapshot.state = .cooking
-        snapshot.stage = .init(index: 1, name: "Caramel", elapsedSeconds: 100, remainingSeconds: 80, safeHoldInSeconds: 140)
+        snapshot.stage = .init(index: 1, name: "Caramel", elapsedSeconds: 100, remainingSeconds: 80, untilSafeHoldSeconds: 140)
         #expect(WatchScreen.timeLeftText(snapshot, snapshot.stage!) == "left 1:20 until you may confirm")
     }
 
@@ -136,7 +137,7 @@ import WokWire
         var keys = WatchKeys()
         let presses: [(Character, CookState)] = [
             ("n", .waitingForCook), ("h", .cooking), ("h", .holding), ("a", .cooking), ("n", .cooking), ("a", .cooking), ("q", .cooking),
-            ("a", .cooking), ("y", .cooking), ("q", .cooking), ("z", .cooking),
+            ("a", .cooking), ("y", .cooking), ("e", .cooking), ("q", .cooking), ("z", .cooking),
         ]
         let actions = presses.map { key, state in keys.press(UInt8(ascii: key.unicodeScalars.first ?? " "), state: state) }
         let asked = KeyAction.ask("abort the cook? y/N")
@@ -144,7 +145,7 @@ import WokWire
             .send(.next, JSONObject()), .send(.hold, JSONObject()), .send(.resume, JSONObject()),
             // n answers the question (no), it does not confirm; nor does q leave while asking.
             asked, .cancelled("not aborted"), asked, .cancelled("not aborted"),
-            asked, .send(.abort, JSONObject()), .quit, .ignored,
+            asked, .send(.abort, JSONObject()), .send(.extend, ["seconds": 60]), .quit, .ignored,
         ]
         #expect(actions == expected)
     }

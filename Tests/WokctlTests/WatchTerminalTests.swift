@@ -39,6 +39,11 @@ import Testing
             Wokctl.binary.path, ["watch", "--socket", daemon.socket] + extra, columns: columns, rows: rows, environment: environment)
     }
 
+    static func untilSafeHold(_ daemon: DaemonProcess) throws -> Double {
+        let stage = try #require(try daemon.status()["stage"] as? [String: Any])
+        return try #require(stage["untilSafeHoldSeconds"] as? Double)
+    }
+
     /// Every line of the last screen fits, and there are no more lines than rows.
     static func expectFits(_ screen: DrawnScreen, columns: Int, rows: Int) {
         #expect(screen.lines.count <= rows, "\(screen.lines.count) lines on \(rows) rows:\n\(screen.text)")
@@ -61,6 +66,12 @@ import Testing
         #expect(text.contains("stage 1/2 Warm the wok"), "the stage:\n\(text)")
         #expect(text.range(of: #"left \d+:\d\d to confirm"#, options: .regularExpression) != nil, "the countdown:\n\(text)")
         #expect(text.contains("n next"), "the keys:\n\(text)")
+
+        // e gives the stage a minute more: the confirm window's countdown moves out by 60 s.
+        let before = try Self.untilSafeHold(daemon)
+        terminal.type("e")
+        #expect(terminal.wait { DrawnScreen($0.text)?.text.contains("extend: done") == true }, "the daemon's answer is shown")
+        #expect(try Self.untilSafeHold(daemon) > before + 30)
 
         terminal.type("n")
         try daemon.wait(stationSeconds: 60, "the next stage") { $0.stageIndex == 1 }

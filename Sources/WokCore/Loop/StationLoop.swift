@@ -29,8 +29,6 @@ public struct StationLoop: Sendable {
     public private(set) var modulator: RelayModulator
     /// Events from commands (start, confirm, hold, ...) waiting to go out with the next tick.
     private var pendingEvents: [CookEvent] = []
-    /// The longest the running recipe can legitimately take (see `CookSession.plannedSeconds`).
-    private var cookPlannedSeconds = 0.0
     /// What the valve was last set to; nil when unknown (never set, or a failed attempt).
     private var valveOpen: Bool?
     /// Whether heating with the burner off, after another fault, has been alarmed.
@@ -71,7 +69,6 @@ public struct StationLoop: Sendable {
         var fresh = CookSession(recipe: recipe, station: station, nowSeconds: now)
         pendingEvents += fresh.begin(atStage: stageIndex)
         session = fresh
-        cookPlannedSeconds = CookSession.plannedSeconds(recipe, on: station)
         controller = Controller(kind: controller.kind, station: station)
         // The relay is the same: the switches of the cook before still count against its wear.
         modulator = RelayModulator(timing: station.relay, budget: modulator.budget)
@@ -92,6 +89,20 @@ public struct StationLoop: Sendable {
     public mutating func resume(nowSeconds now: Double) throws(SessionError) {
         guard var current = session else { throw .notRunning }
         pendingEvents += try current.resume(nowSeconds: now)
+        session = current
+    }
+
+    /// Gives the current stage more time (see `CookSession.extend`).
+    public mutating func extend(bySeconds seconds: Double, nowSeconds now: Double) throws(SessionError) {
+        guard var current = session else { throw .notRunning }
+        pendingEvents += try current.extend(bySeconds: seconds, nowSeconds: now)
+        session = current
+    }
+
+    /// Ends a timed stage now (see `CookSession.finish`).
+    public mutating func finish(nowSeconds now: Double) throws(SessionError) {
+        guard var current = session else { throw .notRunning }
+        pendingEvents += try current.finish(nowSeconds: now)
         session = current
     }
 
@@ -234,7 +245,7 @@ public struct StationLoop: Sendable {
 
     /// What the monitor needs to know about the cook, as of the start of this tick.
     private func safetyContext(nowSeconds now: Double) -> SafetyContext {
-        session?.safetyContext(nowSeconds: now, cookPlannedSeconds: cookPlannedSeconds) ?? .idle
+        session?.safetyContext(nowSeconds: now) ?? .idle
     }
 
     /// Tells the cook and the watchers about a fault the monitor has just latched; and, once, when
@@ -308,11 +319,11 @@ extension CookSession {
     }
 
     /// What the safety monitor needs to know about the cook.
-    func safetyContext(nowSeconds now: Double, cookPlannedSeconds: Double) -> SafetyContext {
+    func safetyContext(nowSeconds now: Double) -> SafetyContext {
         guard isRunning else { return .idle }
         return SafetyContext(
             cookRunning: true, targetC: targetC, stageIndex: stageIndex, stageAddsFood: !stage.add.isEmpty,
             stageElapsedSeconds: stageElapsedSeconds, confirmOverdueSeconds: confirmOverdueSeconds,
-            cookElapsedSeconds: now - startedAtSeconds, cookPlannedSeconds: cookPlannedSeconds)
+            cookElapsedSeconds: now - startedAtSeconds, cookPlannedSeconds: plannedSeconds)
     }
 }

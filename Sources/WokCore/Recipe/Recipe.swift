@@ -119,3 +119,52 @@ public func formatCelsius(_ celsius: Double) -> String {
     if celsius == celsius.rounded(), abs(celsius) < 1e6 { return String(Int(celsius)) }
     return String((celsius * 10).rounded() / 10)
 }
+
+extension Addition {
+    /// The food as a cook reads it: "500 g pork mince; 60 g shallots, chopped; 15 g garlic".
+    /// Semicolons, because an ingredient's own name often holds a comma.
+    public static func list(_ items: [Addition]) -> String {
+        items.map { "\(formatGrams($0.grams)) \($0.name)" }.joined(separator: "; ")
+    }
+}
+
+/// Grams as a cook weighs them: whole grams, a tenth below 10 g.
+public func formatGrams(_ grams: Double) -> String {
+    grams >= 10 ? "\(Int(grams.rounded())) g" : "\(formatNumber((grams * 10).rounded() / 10)) g"
+}
+
+/// A length of time in words: "45 s", "2 min", "1 min 30 s".
+public func formatDuration(_ seconds: Double) -> String {
+    let whole = Int(max(0, seconds).rounded())
+    let minutes = whole / 60
+    let rest = whole % 60
+    if minutes == 0 { return "\(rest) s" }
+    return rest == 0 ? "\(minutes) min" : "\(minutes) min \(rest) s"
+}
+
+extension Recipe {
+    /// The widest scaling from a recipe's own portions: a wok sears about twice a recipe's food at
+    /// once before it stews; a quarter keeps enough in the wok for the probe's reading to mean food.
+    public static let scaleRange: ClosedRange<Double> = 0.25...2
+
+    /// The recipe for `serves` people: every addition's grams scaled, so the prompts name the
+    /// right amounts and the controller expects the right load. Times stay as written: a wok
+    /// dish's stages are judged by heat and eye, not by mass.
+    public func scaled(toServe people: Int) -> Result<Recipe, ControlProblem> {
+        guard people != serves else { return .success(self) }
+        let factor = Double(people) / Double(serves)
+        guard people >= 1, Self.scaleRange.contains(factor) else {
+            let low = max(1, Int((Double(serves) * Self.scaleRange.lowerBound).rounded(.up)))
+            let high = Int((Double(serves) * Self.scaleRange.upperBound).rounded(.down))
+            return .failure(
+                ControlProblem(
+                    "\"\(name)\" serves \(serves); one batch may serve \(low) to \(high), not \(people): cook more in batches"))
+        }
+        var scaled = self
+        scaled.serves = people
+        for stage in scaled.stages.indices {
+            for item in scaled.stages[stage].add.indices { scaled.stages[stage].add[item].grams *= factor }
+        }
+        return .success(scaled)
+    }
+}

@@ -12,6 +12,10 @@ public enum CookEvent: Sendable, Equatable, CustomStringConvertible {
     /// A `confirm` stage passed its maximum: the heat dropped to the safe hold and the cook is alerted.
     case confirmationOverdue(index: Int, holdC: Double?)
     case confirmed(index: Int)
+    /// A person gave the stage more time; `targetC` is the heat it now holds.
+    case stageExtended(index: Int, bySeconds: Double, totalSeconds: Double, targetC: Double?)
+    /// A person ended a timed stage (or a wait for the target) before its clock did.
+    case stageFinished(index: Int)
     case held(index: Int)
     case resumed(index: Int)
     case cookCompleted
@@ -24,6 +28,18 @@ public enum CookEvent: Sendable, Equatable, CustomStringConvertible {
     /// The safety shut-off valve was closed because of a fault.
     case valveClosed(reason: String)
 
+    /// The stage the event belongs to, when it belongs to one.
+    public var stageIndex: Int? {
+        switch self {
+        case .stageStarted(let index, _, _), .prompt(let index, _), .targetReached(let index, _), .targetNotReached(let index, _),
+            .awaitingConfirmation(let index), .confirmationOverdue(let index, _), .confirmed(let index),
+            .stageExtended(let index, _, _, _), .stageFinished(let index), .held(let index), .resumed(let index):
+            index
+        case .cookStarted, .cookCompleted, .cookAborted, .faultLatched, .faultAcknowledged, .alarm, .valveClosed:
+            nil
+        }
+    }
+
     /// A short machine-readable name, used in traces and the socket protocol.
     public var name: String {
         switch self {
@@ -35,6 +51,8 @@ public enum CookEvent: Sendable, Equatable, CustomStringConvertible {
         case .awaitingConfirmation: "awaiting-confirmation"
         case .confirmationOverdue: "confirmation-overdue"
         case .confirmed: "confirmed"
+        case .stageExtended: "stage-extended"
+        case .stageFinished: "stage-finished"
         case .held: "held"
         case .resumed: "resumed"
         case .cookCompleted: "cook-completed"
@@ -59,6 +77,9 @@ public enum CookEvent: Sendable, Equatable, CustomStringConvertible {
         case .confirmationOverdue(let index, let hold):
             "stage \(index + 1): nobody confirmed in time; heat lowered to \(hold.map { "\(formatCelsius($0)) °C" } ?? "off")"
         case .confirmed(let index): "stage \(index + 1): confirmed by the cook"
+        case .stageExtended(let index, let seconds, let total, let target):
+            "stage \(index + 1): \(formatDuration(seconds)) more (\(formatDuration(total)) extra in all), target \(target.map { "\(formatCelsius($0)) °C" } ?? "burner off")"
+        case .stageFinished(let index): "stage \(index + 1): ended early by the cook"
         case .held(let index): "stage \(index + 1): held"
         case .resumed(let index): "stage \(index + 1): resumed"
         case .cookCompleted: "cook completed"

@@ -1,8 +1,10 @@
 /// Where a cook stands, as the cook and scripts see it.
 public enum CookState: String, Sendable, CaseIterable {
     case idle
-    /// Waiting for the wok to reach a target the stage's timing depends on.
+    /// Waiting for the wok to come up to a target the stage's timing depends on.
     case preheating
+    /// Waiting, burner off, for the wok to come down to a lower target ("cool to 150 °C").
+    case cooling
     case cooking
     /// A person froze the stage clock.
     case holding
@@ -19,6 +21,12 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooEarly(index: Int, name: String, secondsLeft: Double)
     case alreadyHeld
     case notHeld
+    /// `extend` on a stage that ends when the wok is hot, not by a clock.
+    case cannotExtend(index: Int, name: String)
+    /// `extend` past the most extra time a stage may be given.
+    case extensionTooLong(index: Int, name: String, allowedSeconds: Double)
+    /// `finish` on a stage that only the cook's judgement ends.
+    case cannotFinish(index: Int, name: String)
 
     public var description: String {
         switch self {
@@ -29,6 +37,14 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
             "stage \(index + 1) \"\(name)\" needs at least \(formatNumber(left.rounded(.up))) s more before it can end"
         case .alreadyHeld: "the cook is already held"
         case .notHeld: "the cook is not held"
+        case .cannotExtend(let index, let name):
+            "stage \(index + 1) \"\(name)\" ends when the wok reaches its target; there is no clock to extend"
+        case .extensionTooLong(let index, let name, let allowed):
+            allowed < 1
+                ? "stage \(index + 1) \"\(name)\" has had all the extra time a stage may get (\(formatNumber(CookSession.maxExtraSeconds / 60)) min)"
+                : "stage \(index + 1) \"\(name)\" may be given at most \(formatNumber(allowed.rounded(.down))) s more"
+        case .cannotFinish(let index, let name):
+            "stage \(index + 1) \"\(name)\" waits for the cook: confirm it with `next` instead"
         }
     }
 }
@@ -45,6 +61,15 @@ public enum CookOutcome: Sendable, Equatable {
 public struct CookSession: Sendable {
     /// After a stage that adds food begins, this long counts as "food may land any moment".
     public static let loadExpectedSeconds = 60.0
+    /// A stage that adds food to a wok already at its target is "at heat" only once the food has
+    /// knocked the wok out of its band and it has come back ("once the wok is back at heat"); a
+    /// load too small to knock it out counts as absorbed after this long.
+    public static let foodDipGraceSeconds = 30.0
+    /// The most extra time one stage may be given, in total: as long as the longest stage a recipe
+    /// may hold, so an extended stage is never longer than twice what any recipe could ask.
+    public static let maxExtraSeconds = RecipeLoader.maxStageSeconds
+    /// The range one `extend` may ask for.
+    public static let extendRange: ClosedRange<Double> = 1...1800
 
     public let recipe: Recipe
     public let station: Station
@@ -58,6 +83,19 @@ public struct CookSession: Sendable {
     public private(set) var isHeld = false
     public private(set) var hasReachedTarget = false
     public private(set) var isOverdue = false
+    /// Extra seconds a person gave the current stage (`extend`).
+    public private(set) var extraSeconds = 0.0
+    /// The longest this cook can legitimately take, holds aside; grows with every extension.
+    public private(set) var plannedSeconds: Double
+    /// The food still to go in, to have ready, until the first stage that adds food begins.
+    public private(set) var haveReady: String?
+    /// The last reading, to tell a wok still coming up from one coming down.
+    private var lastMeasuredC: Double?
+    /// Which side of the band the last reading was on (-1 below, +1 above), to catch a wok that
+    /// crossed the whole band between two readings.
+    private var lastSide = 0
+    /// The stage adds food: a wok in the band before the food's dip has not reached it yet.
+    private var awaitingFoodDip = false
     private var clockRunning = false
     private var gaveUpWaiting = false
     private var awaitingAnnounced = false
@@ -69,6 +107,7 @@ public struct CookSession: Sendable {
         self.station = station
         startedAtSeconds = nowSeconds
         lastStepSeconds = nowSeconds
+        plannedSeconds = Self.plannedSeconds(recipe, on: station)
     }
 
     public var isRunning: Bool { outcome == nil }
@@ -77,7 +116,14 @@ public struct CookSession: Sendable {
     /// The events of starting: call once, right after `init`. A cook continued after an
     /// interruption begins at the stage it was in, from that stage's start.
     public mutating func begin(atStage index: Int = 0) -> [CookEvent] {
-        [.cookStarted(recipe: recipe.name)] + enterStage(min(max(index, 0), recipe.stages.count - 1))
+        let first = min(max(index, 0), recipe.stages.count - 1)
+        var events: [CookEvent] = [.cookStarted(recipe: recipe.name)]
+        let ready = recipe.stages[first...].flatMap(\.add)
+        if !ready.isEmpty {
+            haveReady = Addition.list(ready)
+            events.append(.prompt(index: first, text: "Have ready: \(Addition.list(ready))."))
+        }
+        return events + enterStage(first)
     }
 
     /// What the wok should be at now; nil when the burner must be off.
@@ -104,7 +150,8 @@ public struct CookSession: Sendable {
         }
         if isHeld { return .holding }
         if stage.advance == .confirm && (awaitingAnnounced || isOverdue) { return .waitingForCook }
-        if !hasReachedTarget && !gaveUpWaiting && stageTargetC != nil && (stage.timer == .reached || stage.advance == .reached) {
+        if !hasReachedTarget && !gaveUpWaiting, let target = stageTargetC, stage.timer == .reached || stage.advance == .reached {
+            if let last = lastMeasuredC, last > target + station.control.bandC { return .cooling }
             return .preheating
         }
         return .cooking
@@ -116,7 +163,7 @@ public struct CookSession: Sendable {
         switch stage.advance {
         case .time:
             guard let seconds = stage.seconds, clockRunning || stage.timer == .start else { return nil }
-            return max(0, seconds - stageClockSeconds)
+            return max(0, seconds + extraSeconds - stageClockSeconds)
         case .confirm:
             guard let minSeconds = stage.minSeconds else { return 0 }
             return max(0, minSeconds - stageClockSeconds)
@@ -128,14 +175,18 @@ public struct CookSession: Sendable {
     /// How long a `confirm` stage has waited past its maximum (at the safe hold); nil otherwise.
     public var confirmOverdueSeconds: Double? {
         guard isRunning, isOverdue, stage.advance == .confirm else { return nil }
-        return max(0, stageElapsedSeconds - (stage.maxSeconds ?? station.limits.confirmTimeoutSeconds))
+        return max(0, stageElapsedSeconds - confirmDeadlineSeconds)
     }
 
-    /// How long a `confirm` stage may still wait before its heat drops to the safe hold; nil for
-    /// other stages and once overdue. A held stage's clock stands still, and so does this.
-    public var safeHoldInSeconds: Double? {
-        guard isRunning, !isOverdue, stage.advance == .confirm else { return nil }
-        return max(0, (stage.maxSeconds ?? station.limits.confirmTimeoutSeconds) - stageElapsedSeconds)
+    /// Stage time after which an unconfirmed `confirm` stage drops to the safe hold.
+    public var confirmDeadlineSeconds: Double {
+        (stage.maxSeconds ?? station.limits.confirmTimeoutSeconds) + extraSeconds
+    }
+
+    /// For a `confirm` stage still at its own heat: how long until it drops to the safe hold.
+    public var untilSafeHoldSeconds: Double? {
+        guard isRunning, stage.advance == .confirm, !isOverdue else { return nil }
+        return max(0, confirmDeadlineSeconds - stageElapsedSeconds)
     }
 
     /// The longest a cook of `recipe` can legitimately take on `station`, holds aside: every wait
@@ -172,9 +223,8 @@ public struct CookSession: Sendable {
         if clockRunning { stageClockSeconds += dt }
 
         var events: [CookEvent] = []
-        if !hasReachedTarget, let target = stageTargetC, let measured = measuredC,
-            measured >= target - station.control.bandC
-        {
+        if let measured = measuredC { lastMeasuredC = measured }
+        if !hasReachedTarget, let target = stageTargetC, let measured = measuredC, arrived(measured, at: target) {
             hasReachedTarget = true
             events.append(.targetReached(index: stageIndex, measuredC: measured))
             if stage.timer == .reached && !clockRunning { clockRunning = true }
@@ -187,7 +237,7 @@ public struct CookSession: Sendable {
                 clockRunning = true
                 events.append(.targetNotReached(index: stageIndex, afterSeconds: stageElapsedSeconds))
             }
-            if clockRunning, stageClockSeconds >= (stage.seconds ?? 0) {
+            if clockRunning, stageClockSeconds >= (stage.seconds ?? 0) + extraSeconds {
                 events += advanceStage()
             }
         case .reached:
@@ -207,8 +257,7 @@ public struct CookSession: Sendable {
                 awaitingAnnounced = true
                 events.append(.awaitingConfirmation(index: stageIndex))
             }
-            let overdueAfter = stage.maxSeconds ?? station.limits.confirmTimeoutSeconds
-            if !isOverdue && stageElapsedSeconds >= overdueAfter {
+            if !isOverdue && stageElapsedSeconds >= confirmDeadlineSeconds {
                 isOverdue = true
                 events.append(.confirmationOverdue(index: stageIndex, holdC: targetC))
             }
@@ -245,6 +294,32 @@ public struct CookSession: Sendable {
         return [.resumed(index: stageIndex)]
     }
 
+    /// Gives the current stage more time: a timed stage runs longer, a `confirm` stage waits longer
+    /// before it drops to the safe hold (and one already there goes back to its own heat). The
+    /// cook's plan, which the safety monitor's overrun bound follows, grows by as much.
+    public mutating func extend(bySeconds seconds: Double, nowSeconds now: Double) throws(SessionError) -> [CookEvent] {
+        guard isRunning else { throw .notRunning }
+        guard stage.advance != .reached else { throw .cannotExtend(index: stageIndex, name: stage.name) }
+        let allowed = Self.maxExtraSeconds - extraSeconds
+        guard seconds <= allowed else { throw .extensionTooLong(index: stageIndex, name: stage.name, allowedSeconds: allowed) }
+        _ = step(nowSeconds: now, measuredC: nil)
+        guard isRunning else { throw .notRunning }
+        extraSeconds += seconds
+        plannedSeconds += seconds
+        // A stage at its safe hold goes back to its own heat while the new deadline lasts.
+        if isOverdue && stageElapsedSeconds < confirmDeadlineSeconds { isOverdue = false }
+        return [.stageExtended(index: stageIndex, bySeconds: seconds, totalSeconds: extraSeconds, targetC: targetC)]
+    }
+
+    /// Ends a timed stage (or the wait of a `reached` stage) now, as the cook judges the food.
+    public mutating func finish(nowSeconds now: Double) throws(SessionError) -> [CookEvent] {
+        guard isRunning else { throw .notRunning }
+        guard stage.advance != .confirm else { throw .cannotFinish(index: stageIndex, name: stage.name) }
+        _ = step(nowSeconds: now, measuredC: nil)
+        guard isRunning else { throw .notRunning }
+        return [.stageFinished(index: stageIndex)] + advanceStage()
+    }
+
     /// Ends the cook at once; the burner goes off.
     public mutating func abort(reason: String) -> [CookEvent] {
         guard isRunning else { return [] }
@@ -273,11 +348,43 @@ public struct CookSession: Sendable {
         stageClockSeconds = 0
         hasReachedTarget = false
         isOverdue = false
+        extraSeconds = 0
+        lastSide = 0
+        awaitingFoodDip = !stage.add.isEmpty
         gaveUpWaiting = false
         awaitingAnnounced = false
         clockRunning = stage.timer == .start
+        if !stage.add.isEmpty { haveReady = nil }
         var events: [CookEvent] = [.stageStarted(index: index, name: stage.name, targetC: stageTargetC)]
-        if let prompt = stage.prompt { events.append(.prompt(index: index, text: prompt)) }
+        if let prompt = Self.promptText(for: stage) { events.append(.prompt(index: index, text: prompt)) }
         return events
+    }
+
+    /// The stage's prompt, followed by the food it adds with the grams for this cook's portions,
+    /// so a stage that adds food always says what to add.
+    public static func promptText(for stage: Stage) -> String? {
+        guard !stage.add.isEmpty else { return stage.prompt }
+        let food = "Add \(Addition.list(stage.add))."
+        guard let prompt = stage.prompt else { return food }
+        return prompt + " " + food
+    }
+
+    /// Whether the wok has come to `target`: inside the band from either side, or across the whole
+    /// band since the last reading (a fast wok or a noisy probe can step over it).
+    private mutating func arrived(_ measured: Double, at target: Double) -> Bool {
+        let band = station.control.bandC
+        let inBand = abs(measured - target) <= band
+        if awaitingFoodDip {
+            guard inBand else {
+                awaitingFoodDip = false
+                lastSide = measured < target ? -1 : 1
+                return false
+            }
+            return stageElapsedSeconds >= Self.foodDipGraceSeconds
+        }
+        if inBand { return true }
+        let side = measured < target ? -1 : 1
+        defer { lastSide = side }
+        return lastSide != 0 && lastSide != side
     }
 }

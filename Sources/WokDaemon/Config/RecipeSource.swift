@@ -15,10 +15,12 @@ public enum RecipeSource {
     public static func load(
         _ params: JSONObject, directories: [String]
     ) -> Result<(recipe: Recipe, document: String, source: String), ControlError> {
-        for key in params.keys where !["recipe", "document", "source"].contains(key) {
+        for key in params.keys where !["recipe", "document", "source", "serves"].contains(key) {
             return .failure(
                 ControlError(
-                    .invalidRequest, "start: unknown parameter \"\(String(key.prefix(64)))\" (give \"recipe\", or \"document\" with \"source\")"))
+                    .invalidRequest,
+                    "start: unknown parameter \"\(String(key.prefix(64)))\" (give \"recipe\", or \"document\" with \"source\"; optionally \"serves\")"
+                ))
         }
         switch (params["recipe"], params["document"]) {
         case (let name?, nil):

@@ -17,10 +17,12 @@ public struct CookRecord: Sendable, Equatable {
     public var startedAtUnixSeconds: Double
     public var updatedAtUnixSeconds: Double
     public var startedBy: String
+    /// The portions the cook was started for, when not the recipe's own (`start --serves`).
+    public var serves: Int?
 
     public init(
         recipeName: String, recipeDocument: String, recipeSource: String, stageIndex: Int, stageName: String,
-        startedAtUnixSeconds: Double, updatedAtUnixSeconds: Double, startedBy: String
+        startedAtUnixSeconds: Double, updatedAtUnixSeconds: Double, startedBy: String, serves: Int? = nil
     ) {
         self.recipeName = recipeName
         self.recipeDocument = recipeDocument
@@ -30,16 +32,19 @@ public struct CookRecord: Sendable, Equatable {
         self.startedAtUnixSeconds = startedAtUnixSeconds
         self.updatedAtUnixSeconds = updatedAtUnixSeconds
         self.startedBy = startedBy
+        self.serves = serves
     }
 
     public var json: JSONValue {
-        .object([
+        var object: JSONObject = [
             "schema": .number(Double(Self.schemaVersion)), "recipe": .string(recipeName),
             "recipeSource": .string(recipeSource), "recipeDocument": .string(recipeDocument),
             "stageIndex": .number(Double(stageIndex)), "stageName": .string(stageName),
             "startedAtUnixSeconds": .number(startedAtUnixSeconds), "updatedAtUnixSeconds": .number(updatedAtUnixSeconds),
             "startedBy": .string(startedBy),
-        ])
+        ]
+        if let serves { object["serves"] = .number(Double(serves)) }
+        return .object(object)
     }
 
     /// Reads a record; nil with a reason when the file is not one (a torn or foreign file is
@@ -54,10 +59,12 @@ public struct CookRecord: Sendable, Equatable {
             let updated = object["updatedAtUnixSeconds"]?.numberValue,
             let startedBy = object["startedBy"]?.stringValue
         else { return .failure(.unreadable("a field is missing or of the wrong type")) }
+        let serves = object["serves"]?.intValue
+        if object["serves"] != nil && (serves ?? 0) < 1 { return .failure(.unreadable("field \"serves\" is not a number of people")) }
         return .success(
             CookRecord(
                 recipeName: name, recipeDocument: document, recipeSource: source, stageIndex: index, stageName: stageName,
-                startedAtUnixSeconds: started, updatedAtUnixSeconds: updated, startedBy: startedBy))
+                startedAtUnixSeconds: started, updatedAtUnixSeconds: updated, startedBy: startedBy, serves: serves))
     }
 }
 

@@ -225,6 +225,23 @@ public final class DaemonCore {
                 return change(peer, "resumed the cook") { () throws(SessionError) in try loop.resume(nowSeconds: now) }
             }
             return resumeInterrupted(by: peer, now: now)
+        case .extend:
+            guard let seconds = request.params["seconds"]?.numberValue, request.params.count == 1,
+                CookSession.extendRange.contains(seconds)
+            else {
+                return .failure(
+                    ControlError(
+                        .invalidRequest,
+                        "extend takes {\"seconds\": N}, N from \(formatNumber(CookSession.extendRange.lowerBound)) to \(formatNumber(CookSession.extendRange.upperBound))"
+                    ))
+            }
+            return change(peer, "gave the stage \(formatDuration(seconds)) more") { () throws(SessionError) in
+                try loop.extend(bySeconds: seconds, nowSeconds: now)
+            }
+        case .finish:
+            return change(peer, "ended the stage early") { () throws(SessionError) in try loop.finish(nowSeconds: now) }
+        case .holdAt:
+            return holdAt(request.params, by: peer, now: now)
         case .abort:
             return abort(by: peer, now: now)
         case .ack:
@@ -279,26 +296,79 @@ public final class DaemonCore {
             log.write(.notice, "\(peer) asked to start a recipe: \(error.message)")
             return .failure(error)
         }
-        return begin(loaded.recipe, document: loaded.document, source: loaded.source, atStage: 0, by: peer, now: now)
+        var recipe = loaded.recipe
+        var serves: Int?
+        if let value = params["serves"] {
+            guard let people = value.intValue, people >= 1, people <= 100 else {
+                return .failure(ControlError(.invalidRequest, "start: \"serves\" must be a whole number of people, 1 to 100"))
+            }
+            switch recipe.scaled(toServe: people) {
+            case .success(let scaled): recipe = scaled
+            case .failure(let problem):
+                log.write(.notice, "\(peer) asked to start \"\(recipe.name)\" for \(people): refused, \(problem)")
+                return .failure(ControlError(.refused, problem.description))
+            }
+            serves = people
+        }
+        return begin(recipe, document: loaded.document, source: loaded.source, serves: serves, atStage: 0, by: peer, now: now)
+    }
+
+    private func holdAt(_ params: JSONObject, by peer: Peer, now: Double) -> Result<StationSnapshot, ControlError> {
+        let usage = "hold-at takes {\"celsius\": N} or {\"level\": NAME}, and optionally {\"seconds\": N}"
+        for key in params.keys where !["celsius", "level", "seconds"].contains(key) {
+            return .failure(ControlError(.invalidRequest, "\(usage); not \"\(String(key.prefix(64)))\""))
+        }
+        let heat: Heat
+        switch (params["celsius"], params["level"]) {
+        case (let celsius?, nil):
+            guard let value = celsius.numberValue else { return .failure(ControlError(.invalidRequest, usage)) }
+            heat = .celsius(value)
+        case (nil, let level?):
+            guard let name = level.stringValue, let known = HeatLevel(rawValue: name) else {
+                let levels = HeatLevel.allCases.map(\.rawValue).joined(separator: ", ")
+                return .failure(ControlError(.invalidRequest, "hold-at: \"level\" is one of \(levels)"))
+            }
+            heat = .level(known)
+        default:
+            return .failure(ControlError(.invalidRequest, usage))
+        }
+        var seconds = ManualHold.defaultSeconds
+        if let given = params["seconds"] {
+            guard let value = given.numberValue else { return .failure(ControlError(.invalidRequest, usage)) }
+            seconds = value
+        }
+        switch ManualHold.recipe(heat: heat, seconds: seconds) {
+        case .success(let hold):
+            return begin(hold.recipe, document: hold.document, source: "a manual hold", serves: nil, atStage: 0, by: peer, now: now)
+        case .failure(let problem):
+            log.write(.notice, "\(peer) asked for a hold at \(heat): refused, \(problem)")
+            return .failure(ControlError(.refused, problem.description))
+        }
     }
 
     private func resumeInterrupted(by peer: Peer, now: Double) -> Result<StationSnapshot, ControlError> {
         guard let record = interrupted else {
             return .failure(ControlError(.refused, loop.session?.isRunning == true ? "the cook is not held" : "there is nothing to resume"))
         }
-        let recipe: Recipe
+        var recipe: Recipe
         switch RecipeLoader.parse(record.recipeDocument, source: record.recipeSource) {
         case .success(let parsed): recipe = parsed
         case .failure(let error):
             return .failure(ControlError(.recipeInvalid, "the interrupted recipe no longer loads", problems: error.problems))
         }
+        if let serves = record.serves {
+            switch recipe.scaled(toServe: serves) {
+            case .success(let scaled): recipe = scaled
+            case .failure(let problem): return .failure(ControlError(.recipeInvalid, "the interrupted cook cannot be scaled: \(problem)"))
+            }
+        }
         return begin(
-            recipe, document: record.recipeDocument, source: record.recipeSource, atStage: record.stageIndex, by: peer,
-            now: now)
+            recipe, document: record.recipeDocument, source: record.recipeSource, serves: record.serves,
+            atStage: record.stageIndex, by: peer, now: now)
     }
 
     private func begin(
-        _ recipe: Recipe, document: String, source: String, atStage stage: Int, by peer: Peer, now: Double
+        _ recipe: Recipe, document: String, source: String, serves: Int?, atStage stage: Int, by peer: Peer, now: Double
     ) -> Result<StationSnapshot, ControlError> {
         do {
             try loop.start(recipe: recipe, nowSeconds: now, atStage: stage)
@@ -315,7 +385,7 @@ public final class DaemonCore {
         let record = CookRecord(
             recipeName: recipe.name, recipeDocument: document, recipeSource: source, stageIndex: stage,
             stageName: recipe.stages[stage].name, startedAtUnixSeconds: wall, updatedAtUnixSeconds: wall,
-            startedBy: peer.description)
+            startedBy: peer.description, serves: serves)
         running = record
         interrupted = nil
         coolDown.end()
@@ -327,7 +397,8 @@ public final class DaemonCore {
                 startedBy: peer.description, startedAtUnixSeconds: wall, stationSeconds: now, firstStageIndex: stage,
                 stages: recipe.stages.map { PlannedStage(name: $0.name, targetC: station.targetC(for: $0.heat)) }))
         let from = stage == 0 ? "" : " from stage \(stage + 1) \"\(recipe.stages[stage].name)\""
-        log.write(.notice, "\(peer) started \"\(recipe.name)\"\(from) (\(source))")
+        let portions = serves.map { " for \($0)" } ?? ""
+        log.write(.notice, "\(peer) started \"\(recipe.name)\"\(portions)\(from) (\(source))")
         return .success(snapshot())
     }
 
@@ -383,11 +454,14 @@ public final class DaemonCore {
         if let session, running {
             snapshot.stage = .init(
                 index: session.stageIndex, name: session.stage.name, elapsedSeconds: session.stageElapsedSeconds,
-                remainingSeconds: session.remainingSeconds, safeHoldInSeconds: session.safeHoldInSeconds)
+                remainingSeconds: session.remainingSeconds, untilSafeHoldSeconds: session.untilSafeHoldSeconds,
+                extraSeconds: session.extraSeconds)
             snapshot.targetC = session.targetC
+            snapshot.haveReady = session.haveReady
+            snapshot.cookElapsedSeconds = nowSeconds - session.startedAtSeconds
+            snapshot.serves = session.recipe.serves
         }
         if let session {
-            snapshot.cookStartedSeconds = session.startedAtSeconds
             snapshot.stages = session.recipe.stages.map { .init(name: $0.name, targetC: station.targetC(for: $0.heat)) }
         }
         if let latched = loop.safety.latched {
@@ -422,7 +496,7 @@ public final class DaemonCore {
             return "Burner off: \(fault.reason). Make the station safe, then acknowledge with `wokctl ack`."
         }
         guard let session = loop.session, session.isRunning, session.cookMustAct else { return nil }
-        let text = session.stage.prompt ?? "Stage \(session.stageIndex + 1) \"\(session.stage.name)\" needs you."
+        let text = CookSession.promptText(for: session.stage) ?? "Stage \(session.stageIndex + 1) \"\(session.stage.name)\" needs you."
         if session.isOverdue {
             return "\(text) Nobody confirmed in time, so the heat is down to a safe hold: confirm with `wokctl next`."
         }
@@ -431,14 +505,9 @@ public final class DaemonCore {
     }
 
     private func wireEvent(_ event: CookEvent, at now: Double) -> WireEvent {
-        var wire = WireEvent(name: event.name, message: event.description, timeSeconds: now)
+        var wire = WireEvent(name: event.name, message: event.description, timeSeconds: now, stageIndex: event.stageIndex)
         switch event {
-        case .stageStarted(let index, _, _), .targetReached(let index, _), .targetNotReached(let index, _),
-            .awaitingConfirmation(let index), .confirmationOverdue(let index, _), .confirmed(let index), .held(let index),
-            .resumed(let index):
-            wire.stageIndex = index
-        case .prompt(let index, let text):
-            wire.stageIndex = index
+        case .prompt(_, let text):
             wire.prompt = text
         case .faultLatched(let fault):
             wire.faultKind = fault.kind.rawValue
