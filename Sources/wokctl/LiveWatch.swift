@@ -136,17 +136,23 @@ struct LiveWatch {
         }
     }
 
-    /// Wokd stopped or cannot be reached: retry if that may pass, else leave as `watch` always has.
+    /// Wokd stopped, cannot be reached or sent something unreadable: retry if that may pass,
+    /// else leave as `watch` always has. Bad input from the socket never ends it with a crash.
     private mutating func lost(_ error: ControlClientError, now: Double) throws(CommandFailure) {
         client = nil
         switch error {
-        case .notRunning, .connectionLost, .timedOut:
-            guard reconnect else { throw CommandFailure(message: "watch: \(safeText(error.description))", code: .daemonUnavailable) }
+        case .notRunning, .connectionLost, .timedOut, .garbled:
+            guard reconnect else { throw StationCommands.failure(error) }
             let delay = backoff.delay()
             nextTrySeconds = now + delay
-            status.retrying = "nothing answers on \(safeText(path)); next try in \(formatNumber(delay)) s"
+            if case .garbled = error {
+                // The daemon's words, escaped and cut: they are not to be trusted as text.
+                show("wokd sent something unreadable; reconnecting (\(safeText(String(error.description.prefix(80)))))", lasting: Self.noticeSeconds)
+            } else {
+                status.retrying = "nothing answers on \(safeText(path)); next try in \(formatNumber(delay)) s"
+            }
             dirty = true
-        case .permissionDenied, .garbled, .system:
+        case .permissionDenied, .system:
             throw StationCommands.failure(error)
         }
     }
@@ -163,17 +169,7 @@ struct LiveWatch {
                 dirty = true
             }
         } catch {
-            switch error {
-            case .garbled:
-                // Bad input from the socket never ends the watch with a crash: start over.
-                self.client = nil
-                status.notice = "wokd sent something unreadable; reconnecting"
-                noticeUntilSeconds = WallClock.nowSeconds() + Self.noticeSeconds
-                nextTrySeconds = WallClock.nowSeconds() + backoff.delay()
-                dirty = true
-            default:
-                try lost(error, now: WallClock.nowSeconds())
-            }
+            try lost(error, now: WallClock.nowSeconds())
         }
     }
 

@@ -215,3 +215,71 @@ import Testing
         }
     }
 }
+
+/// A socket that speaks just enough of the protocol to hand `watch` the lines a test chooses.
+final class ScriptedDaemon {
+    let path: String
+    private let listener: Int32
+    private var connections: [Int32] = []
+
+    init(path: String) throws {
+        self.path = path
+        listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0, listen(listener, 8) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    deinit {
+        for connection in connections { close(connection) }
+        close(listener)
+        unlink(path)
+    }
+
+    /// Waits for the next connection and its first request, then answers with `lines`; the
+    /// connection stays open. False if nobody came within the liveness limit.
+    func serve(_ lines: [String], limitSeconds: Double = 60) -> Bool {
+        var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
+        guard poll(&fds, 1, Int32(limitSeconds * 1000)) == 1 else { return false }
+        let connection = accept(listener, nil, nil)
+        guard connection >= 0 else { return false }
+        connections.append(connection)
+        var request: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(connection, &byte, 1) == 1, byte != UInt8(ascii: "\n") { request.append(byte) }
+        let text = lines.map { $0 + "\n" }.joined()
+        _ = text.withCString { send(connection, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        return true
+    }
+}
+
+extension WatchTerminalTests {
+    /// The answer to `subscribe`: an idle station with one stage and no history.
+    static func subscribed(state: String) -> String {
+        #"{"v":1,"id":1,"result":{"state":"\#(state)","recipe":null,"stage":null,"stages":[],"targetC":null,"temperatureC":21.5,"reading":{"celsius":21.5,"trusted":true},"burner":"off","duty":0,"fault":null,"prompt":null,"interrupted":null,"timeSeconds":12,"station":"fake","simulated":true,"speed":1,"historyStore":null,"history":[]}}"#
+    }
+
+    @Test func badLinesFromTheSocketNeverEndTheWatch() throws {
+        let directory = NSTemporaryDirectory() + "wok-garbled-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fake = try ScriptedDaemon(path: directory + "/control.sock")
+        let terminal = try PseudoTerminal(Wokctl.binary.path, ["watch", "--socket", fake.path], columns: 60, rows: 20)
+        // Not JSON after a good start; then a snapshot of a state no daemon has; then sense.
+        #expect(fake.serve([Self.subscribed(state: "idle"), "\u{1B}[2J not json {{"]))
+        #expect(terminal.wait { DrawnScreen($0.text)?.text.contains("wokd sent something unreadable") == true }, "\(terminal.text.suffix(1500))")
+        #expect(!terminal.text.contains("\u{1B}[2J not json"), "the daemon's bytes never reach the terminal raw")
+        #expect(fake.serve([Self.subscribed(state: "idle"), #"{"v":1,"snapshot":{"state":"exploding"}}"#]))
+        #expect(fake.serve([Self.subscribed(state: "done")]))
+        #expect(terminal.wait { DrawnScreen($0.text)?.text.contains("wokd: done") == true }, "\(terminal.text.suffix(1500))")
+        #expect(terminal.exited() == nil, "still watching")
+        terminal.type("q")
+        #expect(terminal.wait { $0.exited() == 0 })
+    }
+}
