@@ -79,7 +79,7 @@ public enum WatchScreen {
             loud += ScreenText.wrap("FAULT \(safe(fault.kind)): \(safe(fault.reason))", width: width, maxLines: 2).map(style.danger)
         }
         if let prompt = snapshot.prompt {
-            let lines = ScreenText.wrap("▶▶▶ YOUR TURN: " + safe(prompt), width: width, maxLines: rows >= 24 ? 3 : 2)
+            let lines = ScreenText.wrap("▶▶▶ YOUR TURN: " + safe(prompt), width: width, maxLines: rows >= 20 ? 3 : 2)
             loud += lines.map(style.alert)
         }
         var footer: [String] = []

@@ -202,7 +202,10 @@ struct LiveWatch {
         do {
             let once = try ControlClient(path: path)
             switch try once.command(method, params: params, timeoutSeconds: Self.requestTimeoutSeconds) {
-            case .success(let snapshot): return "done; " + StatusText.summary(snapshot)
+            case .success(let snapshot):
+                // The screen shows the rest; the answer says what the station is doing now.
+                let stage = snapshot.stage.map { ", stage \($0.index + 1)/\(snapshot.stages.count)" } ?? ""
+                return "done; \(snapshot.state.rawValue)\(stage)"
             case .failure(let error): return "refused: " + safeText(error.message)
             }
         } catch {
