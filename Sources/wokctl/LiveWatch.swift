@@ -10,7 +10,8 @@ import WokWire
 
 /// `watch` on a terminal: one loop waits on the daemon's pushes, the keyboard and signals, and
 /// redraws `WatchScreen` in place. The keyboard is in raw mode while it runs and is restored on
-/// every way out: `q`, a signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT), or an error.
+/// every way out: `q`, a signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT), or an error; and while
+/// suspended with Ctrl-Z.
 struct LiveWatch {
     /// How `run` ended.
     enum Ending {
@@ -53,7 +54,7 @@ struct LiveWatch {
     mutating func run() throws(CommandFailure) -> Ending {
         let signals: SignalReceiver
         do {
-            signals = try SignalReceiver(only: [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH])
+            signals = try SignalReceiver(only: [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP])
         } catch {
             throw CommandFailure(message: "watch: \(error)", code: .failure)
         }
@@ -94,6 +95,16 @@ struct LiveWatch {
                 if number == SIGWINCH {
                     // A new size: redraw at once, from a clear screen.
                     Terminal.out("\u{1B}[2J")
+                    dirty = true
+                    lastDrawSeconds = -.infinity
+                } else if number == SIGTSTP {
+                    // Ctrl-Z: the shell gets its terminal back as it was, then the process stops
+                    // (SIGSTOP cannot be caught); on `fg` it carries on where it was.
+                    keyboard?.restore()
+                    Terminal.out("\u{1B}[?25h\n")
+                    raise(SIGSTOP)
+                    if readKeys { keyboard?.enter() }
+                    Terminal.out("\u{1B}[?25l\u{1B}[H\u{1B}[2J")
                     dirty = true
                     lastDrawSeconds = -.infinity
                 } else {

@@ -8,7 +8,8 @@
 final class RawTerminal {
     private let descriptor: Int32
     private var saved: termios
-    private var restored = false
+    private var raw: termios
+    private var isRaw = false
 
     /// Nil when `descriptor` is not a terminal, or its settings cannot be read or changed.
     init?(_ descriptor: Int32) {
@@ -23,12 +24,21 @@ final class RawTerminal {
             cells[Int(VMIN)] = 1
             cells[Int(VTIME)] = 0
         }
-        guard tcsetattr(descriptor, TCSANOW, &settings) == 0 else { return nil }
+        raw = settings
+        guard enter() else { return nil }
+    }
+
+    /// Back to a key at a time (after a suspension, say); false if the terminal refused.
+    @discardableResult
+    func enter() -> Bool {
+        guard tcsetattr(descriptor, TCSANOW, &raw) == 0 else { return false }
+        isRaw = true
+        return true
     }
 
     func restore() {
-        guard !restored else { return }
-        restored = true
+        guard isRaw else { return }
+        isRaw = false
         _ = tcsetattr(descriptor, TCSANOW, &saved)
     }
 

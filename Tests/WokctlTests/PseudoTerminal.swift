@@ -7,6 +7,8 @@ final class PseudoTerminal {
     let master: Int32
     let pid: pid_t
     let slavePath: String
+    /// The terminal's local modes before the program ran (canonical input and echo on).
+    let initialModes: tcflag_t
     private(set) var output: [UInt8] = []
     private var exitStatus: Int32?
 
@@ -24,6 +26,8 @@ final class PseudoTerminal {
         slavePath = "/dev/pts/\(number)"
         var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
         guard ioctl(master, UInt(TIOCSWINSZ), &size) == 0 else { throw PseudoTerminalError.failed("TIOCSWINSZ", errno) }
+
+        initialModes = try Self.localModes(slavePath)
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -118,6 +122,10 @@ final class PseudoTerminal {
 
     /// The terminal's local modes as the program left them.
     func localModes() throws -> tcflag_t {
+        try Self.localModes(slavePath)
+    }
+
+    static func localModes(_ slavePath: String) throws -> tcflag_t {
         let slave = open(slavePath, O_RDWR | O_NOCTTY)
         guard slave >= 0 else { throw PseudoTerminalError.failed("open", errno) }
         defer { close(slave) }

@@ -104,7 +104,7 @@ import Testing
     @Test func quitLeavesTheCookRunningAndTheTerminalAsItWas() throws {
         let daemon = try Self.waitingDaemon()
         let terminal = try Self.watch(daemon, columns: 80, rows: 24)
-        let before = try terminal.localModes()
+        let before = terminal.initialModes
         #expect(before & tcflag_t(ICANON | ECHO) == tcflag_t(ICANON | ECHO))
         #expect(terminal.wait { DrawnScreen($0.text)?.text.contains("YOUR TURN") == true })
         #expect(try terminal.localModes() & tcflag_t(ICANON | ECHO) == 0, "keys are read one at a time, unechoed")
@@ -123,7 +123,7 @@ import Testing
         let daemon = try Self.waitingDaemon()
         for signal in [SIGTERM, SIGHUP, SIGINT] {
             let terminal = try Self.watch(daemon, columns: 80, rows: 24)
-            let before = try terminal.localModes()
+            let before = terminal.initialModes
             #expect(terminal.wait { DrawnScreen($0.text)?.text.contains("YOUR TURN") == true })
             kill(terminal.pid, signal)
             #expect(terminal.wait { $0.exited() != nil })
@@ -131,6 +131,25 @@ import Testing
             #expect(try terminal.localModes() == before, "signal \(signal) left the terminal raw")
         }
         #expect(try daemon.status().state == "waiting-for-cook")
+        daemon.signal(SIGTERM)
+        _ = daemon.waitForExit()
+        daemon.cleanUp()
+    }
+
+    @Test func ctrlZGivesTheTerminalBackAndFgTakesItAgain() throws {
+        let daemon = try Self.waitingDaemon()
+        let terminal = try Self.watch(daemon, columns: 80, rows: 24)
+        let before = terminal.initialModes
+        #expect(terminal.wait { DrawnScreen($0.text)?.text.contains("YOUR TURN") == true })
+        terminal.type("\u{1A}")  // Ctrl-Z: the terminal sends SIGTSTP
+        #expect(terminal.wait { (try? $0.localModes()) == before }, "suspended, the shell has its terminal as it was")
+        var status: Int32 = 0
+        #expect(waitpid(terminal.pid, &status, WUNTRACED) == terminal.pid && status & 0xFF == 0x7F, "stopped")
+        kill(terminal.pid, SIGCONT)
+        #expect(terminal.wait { ((try? $0.localModes()) ?? 0) & tcflag_t(ICANON | ECHO) == 0 }, "raw again after fg")
+        terminal.type("q")
+        #expect(terminal.wait { $0.exited() == 0 })
+        #expect(try terminal.localModes() == before)
         daemon.signal(SIGTERM)
         _ = daemon.waitForExit()
         daemon.cleanUp()
