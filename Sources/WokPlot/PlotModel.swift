@@ -66,13 +66,39 @@ public struct PlotBand: Sendable {
 }
 
 public struct PlotMarker: Sendable {
-    public enum Kind: Sendable {
+    public enum Kind: Sendable, CaseIterable {
         /// The cook was asked to act.
         case prompt
         /// A safety fault, an alarm, an abort.
         case fault
         /// Anything else worth a mark (a confirmation, a hold).
         case note
+
+        /// The mark drawn above the chart.
+        var symbol: String {
+            switch self {
+            case .prompt: "▼"
+            case .fault: "⚠"
+            case .note: "•"
+            }
+        }
+
+        var color: String {
+            switch self {
+            case .prompt: "#2a7d2a"
+            case .fault: "#c00000"
+            case .note: "#888888"
+            }
+        }
+
+        /// What the mark stands for, in the chart's key.
+        var legend: String {
+            switch self {
+            case .prompt: "the cook was asked to act"
+            case .fault: "fault, alarm, abort or safe hold"
+            case .note: "confirmed, held, resumed, extended or ended early"
+            }
+        }
     }
 
     public var timeSeconds: Double

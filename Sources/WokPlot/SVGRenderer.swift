@@ -15,6 +15,7 @@ public enum SVGRenderer {
         drawMarkers(plot, layout, &svg)
         drawStrips(plot, layout, &svg)
         drawLegend(plot, layout, &svg)
+        drawMarkerLegend(plot, layout, &svg)
         svg.close()
         return svg.text
     }
@@ -135,16 +136,11 @@ public enum SVGRenderer {
     static func drawMarkers(_ plot: CookPlot, _ layout: Layout, _ svg: inout SVGBuilder) {
         for marker in plot.markers {
             let x = layout.x(marker.timeSeconds)
-            let color: String
-            switch marker.kind {
-            case .prompt: color = "#2a7d2a"
-            case .fault: color = "#c00000"
-            case .note: color = "#888888"
-            }
+            let color = marker.kind.color
             svg.add(
                 "<line class=\"marker\" x1=\"\(svgNumber(x))\" y1=\"\(svgNumber(layout.top))\" x2=\"\(svgNumber(x))\" y2=\"\(svgNumber(layout.bottom))\" stroke=\"\(color)\" stroke-width=\"1\" stroke-dasharray=\"2 3\"/>"
             )
-            let symbol = marker.kind == .fault ? "⚠" : marker.kind == .prompt ? "▼" : "•"
+            let symbol = marker.kind.symbol
             svg.add(
                 "<text x=\"\(svgNumber(x))\" y=\"\(svgNumber(layout.top - 4))\" font-family=\"sans-serif\" font-size=\"12\" text-anchor=\"middle\" fill=\"\(color)\"><title>\(xmlEscaped(marker.label))</title>\(symbol)</text>"
             )
@@ -167,6 +163,16 @@ public enum SVGRenderer {
             svg.text(strip.label, x: layout.left - 6, y: y + layout.stripHeight - 3, size: 10, anchor: "end")
         }
         svg.text("time (min:s)", x: (layout.left + layout.right) / 2, y: layout.timeLabelY + 18, size: 12, anchor: "middle")
+    }
+
+    /// What each kind of mark on the chart means, for the kinds the chart has, under its left end.
+    static func drawMarkerLegend(_ plot: CookPlot, _ layout: Layout, _ svg: inout SVGBuilder) {
+        var x = layout.left
+        for kind in PlotMarker.Kind.allCases where plot.markers.contains(where: { $0.kind == kind }) {
+            let text = "\(kind.symbol) \(kind.legend)"
+            svg.text(text, x: x, y: layout.timeLabelY + 18, size: 11, color: kind.color)
+            x += Double(text.count) * 6 + 18
+        }
     }
 
     static func drawLegend(_ plot: CookPlot, _ layout: Layout, _ svg: inout SVGBuilder) {

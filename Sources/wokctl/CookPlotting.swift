@@ -39,19 +39,44 @@ enum CookPlotting {
             ])
     }
 
-    /// Two cooks on one time axis (each from its own start); bands and marks from the first.
-    static func compare(_ first: CookHistory, _ second: CookHistory) -> CookPlot {
+    /// How two cooks share the time axis.
+    enum Alignment: Equatable {
+        /// Each from its own start.
+        case start
+        /// The second shifted so that stage `index` (from 0) starts when the first's does.
+        case stage(Int)
+    }
+
+    /// Why two cooks cannot be aligned as asked.
+    struct AlignmentProblem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Seconds to add to the second cook's times for `alignment`.
+    static func offset(_ first: CookHistory, _ second: CookHistory, _ alignment: Alignment) -> Result<Double, AlignmentProblem> {
+        guard case .stage(let index) = alignment else { return .success(0) }
+        func start(_ cook: CookHistory) -> Double? { cook.stages.first { $0.index == index }?.startedSeconds }
+        guard let mine = start(first), let theirs = start(second) else {
+            let missing = start(first) == nil ? first.summary.id : second.summary.id
+            return .failure(AlignmentProblem(description: "cook \(missing) never started stage \(index + 1)"))
+        }
+        return .success(mine - theirs)
+    }
+
+    /// Two cooks on one time axis, aligned by their starts or by a stage; bands and marks from the first.
+    static func compare(_ first: CookHistory, _ second: CookHistory, shiftingSecondBy shift: Double = 0, note: String = "") -> CookPlot {
         let lines = [
             PlotLine(label: "target", color: targetColor, dashed: true, widthPixels: 1.4, points: first.samples.map { ($0.timeSeconds, $0.targetC) }),
             PlotLine(label: "cook \(first.summary.id)", color: measuredColor, points: first.samples.map { ($0.timeSeconds, $0.measuredC) }),
-            PlotLine(label: "cook \(second.summary.id)", color: compareColor, points: second.samples.map { ($0.timeSeconds, $0.measuredC) }),
+            PlotLine(
+                label: "cook \(second.summary.id)", color: compareColor, points: second.samples.map { ($0.timeSeconds + shift, $0.measuredC) }),
         ]
         var title = "\(first.summary.recipeName.escapingControls): cook \(first.summary.id) against cook \(second.summary.id)"
         if first.summary.recipeName != second.summary.recipeName { title += " (\(second.summary.recipeName.escapingControls))" }
         return CookPlot(
             title: title,
             subtitle:
-                "\(HistoryText.dateTime(first.summary.startedAtUnixSeconds)) and \(HistoryText.dateTime(second.summary.startedAtUnixSeconds)); stages of cook \(first.summary.id)",
+                "\(HistoryText.dateTime(first.summary.startedAtUnixSeconds)) and \(HistoryText.dateTime(second.summary.startedAtUnixSeconds)); stages of cook \(first.summary.id)\(note)",
             lines: lines, bands: bands(first), markers: markers(first.events),
             strips: [
                 PlotStrip(
@@ -59,7 +84,7 @@ enum CookPlotting {
                     onIntervals: PlotStrip.intervals(first.samples.map { ($0.timeSeconds, $0.burnerOn) })),
                 PlotStrip(
                     label: "burner \(second.summary.id)", color: compareColor,
-                    onIntervals: PlotStrip.intervals(second.samples.map { ($0.timeSeconds, $0.burnerOn) })),
+                    onIntervals: PlotStrip.intervals(second.samples.map { ($0.timeSeconds + shift, $0.burnerOn) })),
             ])
     }
 
@@ -94,7 +119,8 @@ enum CookPlotting {
             case "prompt", "awaiting-confirmation": PlotMarker(timeSeconds: event.timeSeconds, label: event.message.escapingControls, kind: .prompt)
             case "fault", "alarm", "cook-aborted", "valve-closed", "confirmation-overdue":
                 PlotMarker(timeSeconds: event.timeSeconds, label: event.message.escapingControls, kind: .fault)
-            case "confirmed", "held", "resumed": PlotMarker(timeSeconds: event.timeSeconds, label: event.message.escapingControls, kind: .note)
+            case "confirmed", "held", "resumed", "stage-extended", "stage-finished":
+                PlotMarker(timeSeconds: event.timeSeconds, label: event.message.escapingControls, kind: .note)
             default: nil
             }
         }

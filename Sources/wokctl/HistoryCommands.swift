@@ -17,13 +17,15 @@ enum HistoryCommands {
                wokctl show COOK [--json]
                wokctl export COOK --csv|--json [-o FILE]
                wokctl plot COOK -o FILE.svg|FILE.png|-
-               wokctl plot --compare A B -o FILE.svg|FILE.png|-
+               wokctl plot --compare A B [--align start|stage:N] -o FILE.svg|FILE.png|-
 
         COOK is a cook's number from `wokctl history`, or "last". Every command takes --db PATH
         (the history file) or --state-dir DIR (the daemon's state directory); by default the
         daemon's: $WOK_HISTORY_DB, then history.sqlite3 in the state directory wokd would use,
         then /var/lib/wokd/history.sqlite3. Reading needs read access to the file and its -wal and
         -shm companions (the station's group has it; see docs/history.md).
+        --align stage:N shifts cook B so that its stage N starts with cook A's (compare one
+        stage across cooks whose preheats took different times); the default is their starts.
         PNG needs rsvg-convert (Debian: librsvg2-bin). -o writes a regular file (replaced whole) or,
         given -, standard output (SVG for plot); a symlink, directory, FIFO or device is refused.
         """
@@ -32,7 +34,7 @@ enum HistoryCommands {
         // `-o FILE` as well as `--output FILE`.
         let normalized = raw.map { $0 == "-o" ? "--output" : $0 }
         let args = try Arguments.parse(
-            normalized, valued: ["db", "state-dir", "recipe", "limit", "output", "socket"],
+            normalized, valued: ["db", "state-dir", "recipe", "limit", "output", "socket", "align"],
             flags: ["json", "csv", "help", "compare"])
         if args.has("help") {
             Terminal.line(help)
@@ -151,11 +153,29 @@ enum HistoryCommands {
         let picture: CookPlot
         if args.has("compare") {
             guard args.positional.count == 2 else { throw CommandFailure(message: "plot --compare: name two cooks", code: .usage) }
-            picture = CookPlotting.compare(try load(args.positional[0], reader), try load(args.positional[1], reader))
+            let first = try load(args.positional[0], reader)
+            let second = try load(args.positional[1], reader)
+            let alignment = try alignment(args.value("align"))
+            switch CookPlotting.offset(first, second, alignment) {
+            case .success(let shift):
+                let note = if case .stage(let index) = alignment { ", cook \(second.summary.id) aligned on stage \(index + 1)" } else { "" }
+                picture = CookPlotting.compare(first, second, shiftingSecondBy: shift, note: note)
+            case .failure(let problem):
+                throw CommandFailure(message: "plot --align: \(problem)", code: .usage)
+            }
         } else {
             picture = CookPlotting.plot(try oneCook(args, "plot", reader))
         }
         try PlotOutput.write(picture, to: output)
+    }
+
+    /// `--align start` or `--align stage:N` (N from 1, as `show` numbers stages).
+    static func alignment(_ text: String?) throws(CommandFailure) -> CookPlotting.Alignment {
+        guard let text, text != "start" else { return .start }
+        guard text.hasPrefix("stage:"), let number = Int(text.dropFirst(6)), number >= 1, number <= Recipe.maxStages else {
+            throw CommandFailure(message: "plot: --align takes start or stage:N (N a stage number, from 1)", code: .usage)
+        }
+        return .stage(number - 1)
     }
 
     private static func read<T>(_ body: () throws(SQLiteError) -> T) throws(CommandFailure) -> T {

@@ -100,7 +100,7 @@ enum HistoryText {
 
     /// One row per sample; the events that happened since the previous sample in the last column.
     static func exportCSV(_ cook: CookHistory) -> String {
-        var text = "time_s,stage,target_c,measured_c,burner,duty,true_c,reading_c,reading_trusted,events\n"
+        var text = CookCSV.header
         var eventIndex = 0
         for sample in cook.samples {
             let stage = cook.stages.last { ($0.startedSeconds ?? .infinity) <= sample.timeSeconds }
@@ -109,11 +109,11 @@ enum HistoryText {
                 names.append(cook.events[eventIndex].name)
                 eventIndex += 1
             }
-            text += "\(fixed(sample.timeSeconds, 2)),\(stage.map { "\"\($0.name.replacingQuotes)\"" } ?? ""),"
-            text += "\(sample.targetC.map { fixed($0, 1) } ?? ""),\(sample.measuredC.map { fixed($0, 3) } ?? ""),"
-            text += "\(sample.burnerOn ? 1 : 0),\(fixed(sample.duty, 3)),\(sample.trueC.map { fixed($0, 3) } ?? ""),"
-            text += "\(sample.shownReading.map { fixed($0.celsius, 3) } ?? ""),\(sample.shownReading.map { $0.trusted ? "1" : "0" } ?? ""),"
-            text += names.joined(separator: ";") + "\n"
+            text += CookCSV.line(
+                CookCSV.Row(
+                    timeSeconds: sample.timeSeconds, stageName: stage?.name, targetC: sample.targetC, measuredC: sample.measuredC,
+                    burnerOn: sample.burnerOn, duty: sample.duty, trueC: sample.trueC, shownReading: sample.shownReading,
+                    eventNames: names))
         }
         return text
     }

@@ -110,21 +110,17 @@ enum SimulateCommand {
     }
 }
 
-/// The CSV trace: one row per control tick.
+/// The CSV trace: one row per control tick, in the layout `export --csv` writes.
 struct TraceWriter {
-    private(set) var text = "time_s,stage,target_c,measured_c,true_c,relay,duty,event\n"
+    private(set) var text = CookCSV.header
 
     mutating func append(_ row: TraceRow) {
-        let stage = row.stageName.map { "\"\($0.replacingQuotes)\"" } ?? ""
-        let events = row.events.map(\.name).joined(separator: ";")
-        text += "\(fixed(row.timeSeconds, 2)),\(stage),\(row.targetC.map { fixed($0, 1) } ?? ""),"
-        text += "\(row.measuredC.map { fixed($0, 3) } ?? ""),\(fixed(row.trueC, 3)),\(row.burner.isOn ? 1 : 0),"
-        text += "\(fixed(row.duty, 3)),\(events)\n"
+        text += CookCSV.line(
+            CookCSV.Row(
+                timeSeconds: row.timeSeconds, stageName: row.stageName, targetC: row.targetC, measuredC: row.measuredC,
+                burnerOn: row.burner.isOn, duty: row.duty, trueC: row.trueC,
+                shownReading: row.measuredC.map { ShownReading(celsius: $0, trusted: true) }, eventNames: row.events.map(\.name)))
     }
-}
-
-extension String {
-    var replacingQuotes: String { split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") }
 }
 
 /// Live progress: a status line redrawn in place on a terminal, events as lines of their own;

@@ -48,7 +48,8 @@ sigprocmask(SIG_SETMASK, &noSignals, nil)
 /// its own; the ones that take a value carry it along.
 func verbFirst(_ raw: [String]) -> [String] {
     let valued: Set<String> = [
-        "--socket", "--station", "--config", "--plant", "--recipe-dir", "--db", "--state-dir", "--minutes", "--seed", "--speed", "--controller", "--serves",
+        "--socket", "--station", "--config", "--plant", "--recipe-dir", "--db", "--state-dir", "--minutes", "--seed", "--speed", "--controller",
+        "--serves", "--align",
     ]
     var leading: [String] = []
     var index = 0

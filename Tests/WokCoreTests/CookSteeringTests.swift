@@ -99,8 +99,11 @@ private func reached(_ events: [CookEvent]) -> Bool {
             stages: [
                 Stage(name: "preheat", heat: .level(.high), advance: .time, seconds: 10),
                 Stage(
-                    name: "sugar", heat: .level(.high), advance: .time, seconds: 10, add: [Addition(name: "sugar", grams: 50, tempC: 20, water: 0)]),
-                Stage(name: "pork", heat: .level(.high), advance: .time, seconds: 10, add: [Addition(name: "pork", grams: 300, tempC: 4, water: 0.1)]),
+                    name: "sugar", heat: .level(.high), advance: .time, seconds: 10,
+                    add: [Addition(name: "sugar", grams: 50, tempC: 20, water: 0)]),
+                Stage(
+                    name: "pork", heat: .level(.high), advance: .time, seconds: 10,
+                    add: [Addition(name: "pork", grams: 300, tempC: 4, water: 0.1)]),
             ])
         var session = CookSession(recipe: recipe, station: station, nowSeconds: 0)
         let events = session.begin()

@@ -105,7 +105,7 @@ import WokWire
     }
 
     @Test func servesScalesTheFoodTheCookIsToldAboutAndSurvivesAnInterruption() throws {
-        var rig = try CoreRig()
+        let rig = try CoreRig()
         let answer = try rig.ask(.start, ["recipe": "caramelised-pork-mince", "serves": 2]).get().objectValue
         #expect(answer?["serves"]?.intValue == 2)
         #expect(answer?["haveReady"]?.stringValue?.contains("250 g pork mince") == true)

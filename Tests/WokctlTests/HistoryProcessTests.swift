@@ -95,6 +95,50 @@ import WokWire
         #expect(missing.err.contains("no cook 7"))
     }
 
+    @Test func twoCooksCompareAlignedOnAStageAndTheMarksHaveAKey() throws {
+        let directory = NSTemporaryDirectory() + "wok-compare-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/" + HistoryReader.fileName
+        try VirtualDaemon.cook(into: path)
+        // A weaker burner: the preheat takes longer, so every later stage starts later.
+        var weak = PlantParameters()
+        weak.burner.powerW = 3500
+        try VirtualDaemon.cook(into: path, plant: weak)
+        let db = ["--db", path]
+        let reader = try HistoryReader(path: path)
+        let first = try #require(try reader.cook(id: 1))
+        let second = try #require(try reader.cook(id: 2))
+        let start1 = try #require(first.stages.first { $0.index == 2 }?.startedSeconds)
+        let start2 = try #require(second.stages.first { $0.index == 2 }?.startedSeconds)
+        #expect(start2 > start1 + 10, "the weak burner's pork starts later (\(start1) s against \(start2) s)")
+
+        func firstX(ofLine label: String, in svg: String) -> Double? {
+            guard let line = svg.split(separator: "\n").first(where: { $0.contains("data-label=\"\(label)\"") }),
+                let move = line.range(of: "d=\"M")
+            else { return nil }
+            return Double(line[move.upperBound...].prefix { $0 != " " })
+        }
+        let byStart = directory + "/start.svg"
+        let byStage = directory + "/stage.svg"
+        #expect(try Wokctl.run(["plot", "--compare", "1", "2", "-o", byStart] + db).status == 0)
+        let aligned = try Wokctl.run(["plot", "--compare", "1", "2", "--align", "stage:3", "-o", byStage] + db)
+        #expect(aligned.status == 0, "\(aligned.err)")
+        let startSVG = try String(contentsOfFile: byStart, encoding: .utf8)
+        let stageSVG = try String(contentsOfFile: byStage, encoding: .utf8)
+        #expect(stageSVG.contains("aligned on stage 3"))
+        let unshifted = try #require(firstX(ofLine: "cook 2", in: startSVG))
+        let shifted = try #require(firstX(ofLine: "cook 2", in: stageSVG))
+        #expect(shifted < unshifted, "cook 2 moved left by the difference of the stage starts")
+        #expect(firstX(ofLine: "cook 1", in: stageSVG) == firstX(ofLine: "cook 1", in: startSVG), "cook 1 stays where it was")
+        #expect(stageSVG.contains("the cook was asked to act"), "the prompt marks have a key")
+        #expect(stageSVG.contains("confirmed, held, resumed"), "so do the notes")
+
+        let bad = try Wokctl.run(["plot", "--compare", "1", "2", "--align", "stage:9", "-o", byStage] + db)
+        #expect(bad.status == 2)
+        #expect(bad.err.contains("never started stage 9"))
+    }
+
     @Test func simulatePlotDrawsTheCookWithItsTrueTemperature() throws {
         let directory = NSTemporaryDirectory() + "wok-plot-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -139,10 +183,10 @@ struct SplitMix64 {
 /// A daemon core in virtual time writing a history: a whole cook in well under a second, with
 /// the kitchen helper and a confirmation, as `wokd --simulate` would write it.
 enum VirtualDaemon {
-    static func cook(into path: String) throws {
+    static func cook(into path: String, plant: PlantParameters = PlantParameters()) throws {
         let writer = try HistoryWriter(path: path, nowUnixSeconds: 1_750_000_000)
         let core = try DaemonCore(
-            station: .standard, devices: try SimulatedDaemonDevices(plant: PlantParameters(), seed: 5),
+            station: .standard, devices: try SimulatedDaemonDevices(plant: plant, seed: 5),
             recipeDirectories: [Wokctl.repositoryRoot.appendingPathComponent("recipes").path], speed: 1, isSimulated: true,
             records: MemoryCookRecordStore(), log: MemoryLog(), nowSeconds: 0, wallClock: { 1_750_000_000 }, journal: writer)
         let cook = Peer(description: "uid 1000 (cook) pid 42", mayChange: true)

@@ -184,7 +184,7 @@ import WokWire
             let result = try Self.wokctl(["simulate", "reheat", "--trace", "\(directory)/\(name)"])
             #expect(result.status == 0, "\(result.err)")
             let written = try String(contentsOfFile: "\(directory)/\(name)", encoding: .utf8)
-            #expect(written.hasPrefix("time_s,stage,target_c,measured_c,true_c,relay,duty,event\n"))
+            #expect(written.hasPrefix("time_s,stage,target_c,measured_c,burner,duty,true_c,reading_c,reading_trusted,events\n"))
             #expect(Self.fileType("\(directory)/\(name)") == "regular")
             let mode = try FileManager.default.attributesOfItem(atPath: "\(directory)/\(name)")[.posixPermissions] as? Int
             #expect(mode.map { $0 & 0o600 } == 0o600 && mode.map { $0 & 0o022 } == 0, "mode \(String(mode ?? 0, radix: 8))")
@@ -201,7 +201,7 @@ import WokWire
         let recipes = Wokctl.repositoryRoot.appendingPathComponent("recipes").path
         let result = try Self.wokctl(["simulate", "reheat", "--recipe-dir", recipes, "--trace", "-"], in: directory)
         #expect(result.status == 0, "\(result.err)")
-        #expect(result.out.contains("time_s,stage,target_c,measured_c,true_c,relay,duty,event\n0.00,"))
+        #expect(result.out.contains("time_s,stage,target_c,measured_c,burner,duty,true_c,reading_c,reading_trusted,events\n0.00,"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
     }
 

@@ -81,9 +81,12 @@ func runProcess(
         let result = try Wokctl.run(["simulate", "reheat", "--trace", path])
         #expect(result.status == 0, "\(result.err)")
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
-        #expect(lines.first == "time_s,stage,target_c,measured_c,true_c,relay,duty,event")
+        #expect(lines.first == "time_s,stage,target_c,measured_c,burner,duty,true_c,reading_c,reading_trusted,events")
         #expect(lines.count > 1000)
         #expect(lines[1].hasPrefix("0.00,"))
+        #expect(
+            lines.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 10 },
+            "every row has the ten columns of export --csv")
     }
 
     @Test func validateAcceptsTheShippedRecipesAndRejectsABadOneLineByLine() throws {
