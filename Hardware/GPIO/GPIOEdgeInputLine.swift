@@ -19,6 +19,10 @@ public final class GPIOEdgeInputLine: EdgeInputLine {
     public let chipPath: String
     public let offset: Int
     private var handle: OpaquePointer?
+    /// Where the shim copies edges; kept, so a tick's read allocates nothing for it.
+    private var buffer = [wok_gpio_edge](repeating: wok_gpio_edge(), count: GPIOEdgeInputLine.maxBatch)
+    /// The most edges one read takes.
+    public static let maxBatch = 64
 
     /// Requests `line` on `chipPath` for edges, with the active-low flag and the pull given.
     public init(
@@ -44,8 +48,7 @@ public final class GPIOEdgeInputLine: EdgeInputLine {
         guard let handle else {
             throw GPIOError(operation: "read edges", chip: chipPath, line: offset, reason: "the line was released")
         }
-        let room = Swift.max(0, Swift.min(max, 64))
-        var buffer = [wok_gpio_edge](repeating: wok_gpio_edge(), count: room)
+        let room = Swift.max(0, Swift.min(max, Self.maxBatch))
         let count = wok_gpio_read_edges(handle, &buffer, UInt32(room))
         guard count >= 0 else { throw GPIOError(operation: "read edges", chip: chipPath, line: offset, errno: -count) }
         return buffer.prefix(Int(count)).map {
