@@ -87,26 +87,35 @@ if arguments.dropFirst().first == "trace" {
 let recipes = [loadRecipe("caramelised-pork-mince"), loadRecipe("reheat")]
 
 // 1. Speed: one whole cook of the default recipe, default plant and controller.
-let defaultConfig = SimulationConfig(recipe: recipes[0], seed: 1)
-var timings: [Double] = []
-var simulatedSeconds = 0.0
-var ticks = 0
-for _ in 0..<60 {
-    let start = monotonicSeconds()
-    guard var simulation = try? CookSimulation(defaultConfig) else { fail("default simulation did not start") }
-    var count = 0
-    while simulation.step() != nil { count += 1 }
-    timings.append(monotonicSeconds() - start)
-    simulatedSeconds = simulation.result.simulatedSeconds
-    ticks = count
+/// Times `runs` cooks of the default recipe and prints the median; `wok-bench speed [RUNS]` runs
+/// only this (the loop a profiler wants).
+func measureCookSpeed(runs: Int) {
+    let defaultConfig = SimulationConfig(recipe: recipes[0], seed: 1)
+    var timings: [Double] = []
+    var simulatedSeconds = 0.0
+    var ticks = 0
+    for _ in 0..<max(1, runs) {
+        let start = monotonicSeconds()
+        guard var simulation = try? CookSimulation(defaultConfig) else { fail("default simulation did not start") }
+        var count = 0
+        while simulation.step() != nil { count += 1 }
+        timings.append(monotonicSeconds() - start)
+        simulatedSeconds = simulation.result.simulatedSeconds
+        ticks = count
+    }
+    timings.sort()
+    print("One simulated cook of \"\(recipes[0].name)\" (\(format(simulatedSeconds / 60, 1)) simulated minutes, \(ticks) control ticks):")
+    print(
+        "  wall time median \(format(timings[timings.count / 2] * 1000, 3)) ms, min \(format(timings[0] * 1000, 3)) ms, max \(format(timings[timings.count - 1] * 1000, 3)) ms over \(timings.count) runs (target: under 10 ms)"
+    )
+    print("  \(format(simulatedSeconds / timings[timings.count / 2], 0))x faster than real time")
+    print()
 }
-timings.sort()
-print("One simulated cook of \"\(recipes[0].name)\" (\(format(simulatedSeconds / 60, 1)) simulated minutes, \(ticks) control ticks):")
-print(
-    "  wall time median \(format(timings[timings.count / 2] * 1000, 3)) ms, min \(format(timings[0] * 1000, 3)) ms, max \(format(timings[timings.count - 1] * 1000, 3)) ms over \(timings.count) runs (target: under 10 ms)"
-)
-print("  \(format(simulatedSeconds / timings[timings.count / 2], 0))x faster than real time")
-print()
+if arguments.dropFirst().first == "speed" {
+    measureCookSpeed(runs: arguments.dropFirst(2).first.flatMap { Int($0) } ?? 60)
+    exit(0)
+}
+measureCookSpeed(runs: 60)
 
 // 2. Controllers x plants x recipes, worst case over seeds.
 print("Controllers on each plant, worst over \(seedCount) seeds and both recipes:")
