@@ -17,7 +17,7 @@ stamp() { echo "[$((SECONDS - started)) s] $*" >&2; }
 
 # Host tools, from Debian, installed only when missing (as .ci/setup does).
 need=()
-for package in dpkg-dev debhelper lintian shellcheck mmdebstrap jq python3 man-db; do
+for package in build-essential dpkg-dev debhelper lintian shellcheck mmdebstrap jq python3 man-db; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || need+=("$package")
 done
 if ((${#need[@]})); then

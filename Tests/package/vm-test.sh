@@ -7,7 +7,8 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 DEBIAN_FRONTEND=nonintera
 deb=$(ls /root/wok-station_*.deb)
 trap 'echo "WOKVM done"; systemctl poweroff --no-block' EXIT
 
-say() { echo "WOKVM $*"; }
+# Each line starts afresh: the console may hold the boot's escape sequences before the first.
+say() { printf '\nWOKVM %s\n' "$*"; }
 result() { # result NAME OK(0/1) DETAIL
     say "result $1 $2 $3"
 }
@@ -87,7 +88,7 @@ for _ in $(seq 1 30); do
 done
 history=$(runuser -u alice -- wokctl history 2>&1)
 status=$?
-result member-history "$([ "$status" = 0 ] && grep -q reheat <<<"$history" && echo 1 || echo 0)" \
+result member-history "$([ "$status" = 0 ] && grep -qi reheat <<<"$history" && echo 1 || echo 0)" \
     "alice: wokctl history: exit $status: $(tail -2 <<<"$history" | one_line); $(stat -c '%n %U:%G %a' /var/lib/wokd /var/lib/wokd/history.sqlite3 | one_line)"
 
 # Removal with the burner on: the prerm stops wokd, which switches the burner off and exits 0.

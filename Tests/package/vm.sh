@@ -89,12 +89,13 @@ timeout 1200 qemu-system-x86_64 -accel tcg -cpu max -m 1024 -nographic -no-reboo
     -kernel "$scratch/$(basename "$kernel")" -initrd "$scratch/$(basename "$initrd")" \
     -drive "file=$image,format=raw,if=virtio" \
     -append "root=/dev/vda rw console=ttyS0 quiet systemd.show_status=false panic=-1" </dev/null 2>&1 |
-    tr -d '\r' | tee "$log" | grep --line-buffered -a '^WOKVM ' >&2 || true
+    tr -d '\r' | tee "$log" | grep --line-buffered -ao 'WOKVM .*' >&2 || true
 stamp "VM finished after $((SECONDS - booted)) s (console log: $log)"
 
 failures=0
-results=$(grep -a '^WOKVM result ' "$log" || true)
-if ! grep -aq '^WOKVM done' "$log" || [ -z "$results" ]; then
+# The console's escape sequences may share a line with the first result: match anywhere.
+results=$(grep -ao 'WOKVM result .*' "$log" || true)
+if ! grep -aq 'WOKVM done' "$log" || [ -z "$results" ]; then
     echo "the VM did not finish its checks; last lines:" >&2
     tail -30 "$log" >&2
     exit 1
