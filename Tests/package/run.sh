@@ -2,7 +2,7 @@
 # The Debian package (issue 18; docs/packaging.md, "Tests"). Builds wok-station with
 # debian/build-package.sh, runs lintian (an error fails, warnings are listed), checks the package's
 # files, conffile and Depends, the maintainer scripts (sh -n, shellcheck) and the man pages, then
-# installs it with apt into a bookworm chroot made by mmdebstrap and checks what install, remove
+# installs it with dpkg into a bookworm chroot made by mmdebstrap and checks what install, remove
 # and purge leave behind. No systemd runs in the chroot: Tests/package/vm.sh boots one for that.
 # The chroot's tarball and the Swift build are cached under $WOK_DEB_WORK
 # (default ~/.cache/wok-station-deb).
