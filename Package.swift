@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // The wok station controller: a pure core, thin shells around it, and a simulator that runs whole
 // cooks in virtual time. Arrows point one way: executables -> daemon -> simulator -> hardware -> core;
-// daemon -> wire -> core and daemon -> system; wokctl -> client -> wire, system (never the daemon).
+// daemon -> wire -> core and daemon -> system; wokctl -> client -> wire, system (never the daemon);
+// wokctl -> watch -> wire, plot.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -56,6 +57,9 @@ let package = Package(
         .target(name: "WokHistory", dependencies: ["WokCore", "CSQLite"], path: "Sources/WokHistory", swiftSettings: strict),
         // Pictures of a cook: SVG plots and Unicode terminal charts. Standard library only.
         .target(name: "WokPlot", path: "Sources/WokPlot", swiftSettings: strict),
+        // The live screen of `wokctl watch`: its layout for any terminal size, big digits, the keys,
+        // the bell's repeats and the reconnect backoff. Pure: no I/O, time passed in.
+        .target(name: "WokWatch", dependencies: ["WokCore", "WokWire", "WokPlot"], path: "Sources/WokWatch", swiftSettings: strict),
         // The real-time loop, the control socket and its protocol, systemd notification.
         .target(
             name: "WokDaemon", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokHistory", "CSystemd", "WokSystem", "WokWire"],
@@ -64,7 +68,8 @@ let package = Package(
             name: "wokd", dependencies: ["WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokSystem"], path: "Sources/wokd",
             swiftSettings: strict),
         .executableTarget(
-            name: "wokctl", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokHistory", "WokPlot", "WokSystem", "WokWire", "WokClient"],
+            name: "wokctl",
+            dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokHistory", "WokPlot", "WokSystem", "WokWire", "WokClient", "WokWatch"],
             path: "Sources/wokctl", swiftSettings: strict),
         // The daemon's benchmark: memory, CPU and loop jitter of a running `wokd --simulate`.
         .executableTarget(
@@ -100,7 +105,9 @@ let package = Package(
         // Runs the built `wokctl` and `wokd` as a person would; depending on them makes SwiftPM build them first.
         .testTarget(
             name: "WokctlTests",
-            dependencies: ["wokctl", "wokd", "WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokSystem", "WokWire", "WokClient"],
+            dependencies: [
+                "wokctl", "wokd", "WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokSystem", "WokWire", "WokClient", "WokWatch",
+            ],
             path: "Tests/WokctlTests"),
     ],
     swiftLanguageModes: [.v6]

@@ -25,13 +25,16 @@ public struct GPIOLineInfo: Sendable, Equatable {
     public var isActiveLow: Bool
     /// The holder's consumer name, or "".
     public var consumer: String
+    /// The line's own name (e.g. "GPIO17"), or "".
+    public var name: String
 
     /// Creates line information.
-    public init(isUsed: Bool, isOutput: Bool, isActiveLow: Bool, consumer: String) {
+    public init(isUsed: Bool, isOutput: Bool, isActiveLow: Bool, consumer: String, name: String = "") {
         self.isUsed = isUsed
         self.isOutput = isOutput
         self.isActiveLow = isActiveLow
         self.consumer = consumer
+        self.name = name
     }
 }
 
@@ -66,7 +69,7 @@ public enum GPIOChip {
         }
         return GPIOLineInfo(
             isUsed: info.is_used, isOutput: info.is_output, isActiveLow: info.is_active_low,
-            consumer: text(of: &info.consumer))
+            consumer: text(of: &info.consumer), name: text(of: &info.name))
     }
 
     /// Decodes a fixed-size, NUL-terminated C character array.

@@ -10,6 +10,8 @@ public protocol HardwareAccess {
     associatedtype Line: OutputLine
     /// A requested input line.
     associatedtype Input: InputLine
+    /// A requested input line that reports edges (a button).
+    associatedtype EdgeInput: EdgeInputLine
 
     /// Opens and addresses the converter's bus device.
     func openThermocoupleBus(_ settings: ThermocoupleSettings) throws(I2COpenError) -> Bus
@@ -21,11 +23,27 @@ public protocol HardwareAccess {
     func requestOutput(_ settings: OutputLineSettings) throws(GPIOError) -> Line
     /// Requests a line as an input (the flame-proven signal), consumer "wokd".
     func requestInput(_ settings: OutputLineSettings) throws(GPIOError) -> Input
+    /// Requests a button's line as an input that reports edges, consumer "wokd".
+    func requestEdgeInput(_ settings: ButtonSettings) throws(GPIOError) -> EdgeInput
+    /// Every GPIO chip there is, with its label, line count and line names.
+    func scanChips() -> GPIOChipScan
     /// The libgpiod API in use (1 or 2), or nil where there is none.
     var gpioAPIVersion: Int? { get }
     /// The version of the libgpiod actually loaded (say "2.1.3"), or nil where there is none:
     /// a binary built for one major version will not run against the other.
     var gpioLibraryVersion: String? { get }
+}
+
+extension HardwareAccess {
+    /// The line at a concrete chip path and offset: a chip named by label, or a line by name, is
+    /// looked up in a fresh scan of the chips; a line that names its chip is returned as it is.
+    public func resolve(_ settings: OutputLineSettings) throws(GPIOError) -> OutputLineSettings {
+        guard settings.needsLookup else { return settings }
+        switch GPIOLineLookup.resolve(settings, in: scanChips()) {
+        case .success(let resolved): return resolved
+        case .failure(let error): throw GPIOError(operation: "find", chip: settings.description, line: nil, reason: error.description)
+        }
+    }
 }
 
 /// The real devices: the converter through libi2c with bounded retries, lines through libgpiod.
@@ -55,21 +73,33 @@ public struct LinuxHardwareAccess: HardwareAccess {
         return RetryingI2CDevice(device, policy: retryPolicy)
     }
 
+    // Each call below looks its line up first when the station file names it by label or name.
+
     public func chipInfo(_ settings: OutputLineSettings) throws(GPIOError) -> GPIOChipInfo {
-        try GPIOChip.info(chipPath: settings.chipPath)
+        try GPIOChip.info(chipPath: resolve(settings).chipPath)
     }
 
     public func lineInfo(_ settings: OutputLineSettings) throws(GPIOError) -> GPIOLineInfo {
-        try GPIOChip.lineInfo(chipPath: settings.chipPath, line: settings.line)
+        let line = try resolve(settings)
+        return try GPIOChip.lineInfo(chipPath: line.chipPath, line: line.line)
     }
 
     public func requestOutput(_ settings: OutputLineSettings) throws(GPIOError) -> GPIOOutputLine {
-        try GPIOOutputLine(chipPath: settings.chipPath, line: settings.line, activeLow: settings.activeLow)
+        let line = try resolve(settings)
+        return try GPIOOutputLine(chipPath: line.chipPath, line: line.line, activeLow: line.activeLow)
     }
 
     public func requestInput(_ settings: OutputLineSettings) throws(GPIOError) -> GPIOInputLine {
-        try GPIOInputLine(chipPath: settings.chipPath, line: settings.line, activeLow: settings.activeLow)
+        let line = try resolve(settings)
+        return try GPIOInputLine(chipPath: line.chipPath, line: line.line, activeLow: line.activeLow)
     }
+
+    public func requestEdgeInput(_ settings: ButtonSettings) throws(GPIOError) -> GPIOEdgeInputLine {
+        let line = try resolve(settings.line)
+        return try GPIOEdgeInputLine(chipPath: line.chipPath, line: line.line, activeLow: line.activeLow, bias: settings.bias)
+    }
+
+    public func scanChips() -> GPIOChipScan { GPIOChip.scan() }
 
     public var gpioAPIVersion: Int? { GPIOChip.apiVersion }
     public var gpioLibraryVersion: String? { GPIOChip.libraryVersion }

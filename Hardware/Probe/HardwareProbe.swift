@@ -16,12 +16,35 @@ public struct HardwareProbe<Access: HardwareAccess> {
 
     /// Probes every device in `devices`.
     public func run(_ devices: StationDevices) -> HardwareReport {
-        HardwareReport(
+        // One scan serves every line named by chip label or line name, and the report's chip list.
+        let scan = access.scanChips()
+        var report = HardwareReport(
             thermocouple: probeThermocouple(devices.thermocouple),
-            relay: probeLine(devices.relay),
-            shutoffValve: devices.shutoffValve.map(probeLine),
-            flameSense: devices.flameSense.map { probeInput($0.line) },
+            relay: probeLine(devices.relay, scan: scan),
+            shutoffValve: devices.shutoffValve.map { probeLine($0, scan: scan) },
+            flameSense: devices.flameSense.map { probeInput($0.line, scan: scan) },
             gpioAPIVersion: access.gpioAPIVersion, gpioLibraryVersion: access.gpioLibraryVersion)
+        report.chips = scan
+        for button in StationButton.allCases {
+            guard let settings = devices.buttons[button] else { continue }
+            report.buttons.append((button, probeInput(settings.line, scan: scan, as: .button)))
+        }
+        report.buzzer = devices.buzzer.map { probeLine($0, scan: scan) }
+        return report
+    }
+
+    /// The line at a chip path and offset, recorded in `report`; nil (with the problem) when a
+    /// label or name finds no line, or more than one.
+    private func resolve(_ settings: OutputLineSettings, scan: GPIOChipScan, into report: inout LineReport) -> OutputLineSettings? {
+        guard settings.needsLookup else { return settings }
+        switch GPIOLineLookup.resolve(settings, in: scan) {
+        case .success(let resolved):
+            report.resolvedTo = "\(resolved.chipPath) line \(resolved.line)"
+            return resolved
+        case .failure(let error):
+            report.problems.append(error.description)
+            return nil
+        }
     }
 
     /// Opens, identifies and configures the converter, then reads STATUS and both junctions.
@@ -69,8 +92,9 @@ public struct HardwareProbe<Access: HardwareAccess> {
     }
 
     /// Reads the chip and the line; requests the line off and reads it back if nobody holds it.
-    public func probeLine(_ settings: OutputLineSettings) -> LineReport {
+    public func probeLine(_ settings: OutputLineSettings, scan: GPIOChipScan? = nil) -> LineReport {
         var report = LineReport(line: settings.description)
+        guard let settings = resolve(settings, scan: scan ?? access.scanChips(), into: &report) else { return report }
         do throws(GPIOError) {
             guard try lookAtLine(settings, into: &report) else { return report }
             var line = try access.requestOutput(settings)
@@ -84,21 +108,37 @@ public struct HardwareProbe<Access: HardwareAccess> {
         return report
     }
 
-    /// The flame-proven input: reads the chip and the line, then, if nobody holds it, requests it
-    /// as an input and reads it. The probe never turns the burner on, so a proven flame now is a
-    /// problem: a welded relay, a stuck valve, or the wrong `activeLow`.
-    public func probeInput(_ settings: OutputLineSettings) -> LineReport {
+    /// What an input line is for, which decides what its level means.
+    public enum InputRole: Sendable {
+        /// The flame-proven input: active with the burner off is a problem.
+        case flameSense
+        /// A button: active means held down now, worth a note.
+        case button
+    }
+
+    /// An input (the flame-proven signal, a button): reads the chip and the line, then, if nobody
+    /// holds it, requests it as an input and reads it. The probe never turns the burner on, so a
+    /// proven flame now is a problem: a welded relay, a stuck valve, or the wrong `activeLow`. A
+    /// button that reads pressed is held down, or wired the other way from its `activeLow`.
+    public func probeInput(_ settings: OutputLineSettings, scan: GPIOChipScan? = nil, as role: InputRole = .flameSense) -> LineReport {
         var report = LineReport(line: settings.description)
         report.isInput = true
+        report.isButton = role == .button
+        guard let settings = resolve(settings, scan: scan ?? access.scanChips(), into: &report) else { return report }
         do throws(GPIOError) {
             guard try lookAtLine(settings, into: &report) else { return report }
             var line = try access.requestInput(settings)
             defer { line.release() }
             let active = try line.readActive()
             report.isActive = active
-            if active {
+            switch role {
+            case .flameSense where active:
                 report.problems.append(
                     "reads a flame proven with the burner off: a welded relay or stuck valve, or activeLow is the wrong way round")
+            case .button where active:
+                report.notes.append("reads pressed: is it held down, or is activeLow the wrong way round?")
+            default:
+                break
             }
         } catch {
             report.problems.append(error.description)

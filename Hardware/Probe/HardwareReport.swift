@@ -2,7 +2,7 @@
 public import WokCore
 
 /// Everything the probe found, and every problem, device by device.
-public struct HardwareReport: Sendable, Equatable {
+public struct HardwareReport: Sendable {
     /// The thermocouple converter, as found.
     public var thermocouple: ThermocoupleReport
     /// The burner relay's line.
@@ -15,12 +15,33 @@ public struct HardwareReport: Sendable, Equatable {
     public var gpioAPIVersion: Int?
     /// The libgpiod loaded at run time (say "2.1.3"), if any.
     public var gpioLibraryVersion: String?
+    /// The GPIO chips found.
+    public var chips = GPIOChipScan(chips: [])
+    /// The buttons' lines, in the order next, hold, stop.
+    public var buttons: [(button: StationButton, report: LineReport)] = []
+    /// The buzzer's line, when one is configured.
+    public var buzzer: LineReport?
+
+    /// Creates a report.
+    public init(
+        thermocouple: ThermocoupleReport, relay: LineReport, shutoffValve: LineReport? = nil, flameSense: LineReport? = nil,
+        gpioAPIVersion: Int? = nil, gpioLibraryVersion: String? = nil
+    ) {
+        self.thermocouple = thermocouple
+        self.relay = relay
+        self.shutoffValve = shutoffValve
+        self.flameSense = flameSense
+        self.gpioAPIVersion = gpioAPIVersion
+        self.gpioLibraryVersion = gpioLibraryVersion
+    }
 
     /// All problems, each prefixed with the device it concerns.
     public var problems: [String] {
         thermocouple.problems.map { "thermocouple: \($0)" } + relay.problems.map { "relay: \($0)" }
             + (shutoffValve?.problems.map { "shut-off valve: \($0)" } ?? [])
             + (flameSense?.problems.map { "flame sense: \($0)" } ?? [])
+            + buttons.flatMap { button, report in report.problems.map { "button \(button.rawValue): \($0)" } }
+            + (buzzer?.problems.map { "buzzer: \($0)" } ?? [])
     }
 
     /// True when nothing is wrong.
@@ -31,6 +52,11 @@ public struct HardwareReport: Sendable, Equatable {
         var lines = thermocouple.lines + relay.lines("relay")
         if let shutoffValve { lines += shutoffValve.lines("shut-off valve") }
         if let flameSense { lines += flameSense.lines("flame-proven input") }
+        for (button, report) in buttons { lines += report.lines("button \(button.rawValue)") }
+        if let buzzer { lines += buzzer.lines("buzzer") }
+        lines.append("GPIO chips: \(chips.chips.isEmpty ? "none found" : "")")
+        lines += chips.chips.map { "  \($0.path): \"\($0.label)\", \($0.lineCount) lines" }
+        lines += chips.unreadable.map { "  unreadable: \($0)" }
         if let gpioAPIVersion {
             lines.append("libgpiod API: v\(gpioAPIVersion)" + (gpioLibraryVersion.map { " (library \($0))" } ?? ""))
         }
@@ -49,6 +75,13 @@ public struct HardwareReport: Sendable, Equatable {
         ]
         if let shutoffValve { object["shutoffValve"] = shutoffValve.json }
         if let flameSense { object["flameSense"] = flameSense.json }
+        if !buttons.isEmpty {
+            object["buttons"] = .object(JSONObject(buttons.map { ($0.button.rawValue, $0.report.json) }))
+        }
+        if let buzzer { object["buzzer"] = buzzer.json }
+        object["chips"] = .array(
+            chips.chips.map { .object(["path": .string($0.path), "label": .string($0.label), "lines": .number(Double($0.lineCount))]) })
+        object["unreadableChips"] = .array(chips.unreadable.map(JSONValue.string))
         object["gpiodAPI"] = gpioAPIVersion.map { .number(Double($0)) } ?? .null
         object["gpiodLibrary"] = gpioLibraryVersion.map(JSONValue.string) ?? .null
         object["problems"] = .array(problems.map(JSONValue.string))
@@ -129,6 +162,10 @@ public struct LineReport: Sendable, Equatable {
     public var isActive: Bool?
     /// Whether the line is an input the probe read (the flame-proven signal), not an output.
     public var isInput = false
+    /// Whether the input is a button's (its level is "pressed", not "flame proven").
+    public var isButton = false
+    /// Where a line named by chip label or line name was found, e.g. "/dev/gpiochip0 line 17".
+    public var resolvedTo: String?
     /// What is wrong.
     public var problems: [String] = []
     /// Things worth knowing that are not problems.
@@ -139,14 +176,17 @@ public struct LineReport: Sendable, Equatable {
 
     func lines(_ role: String) -> [String] {
         var lines = ["\(role) on \(line)"]
+        if let resolvedTo { lines.append("  found at:      \(resolvedTo)") }
         if let chipLabel, let chipLineCount { lines.append("  chip:          \(chipLabel), \(chipLineCount) lines") }
         if let heldBy { lines.append("  held by:       \(heldBy.isEmpty ? "nobody" : heldBy)") }
         if let wasOutput { lines.append("  direction:     \(wasOutput ? "output" : "input") before the probe") }
         if let isActive {
             lines.append(
-                isInput
-                    ? "  state:         \(isActive ? "flame proven" : "no flame") (read as an input)"
-                    : "  state:         \(isActive ? "ON" : "off") (requested off, read back)")
+                isButton
+                    ? "  state:         \(isActive ? "pressed" : "released") (read as an input)"
+                    : isInput
+                        ? "  state:         \(isActive ? "flame proven" : "no flame") (read as an input)"
+                        : "  state:         \(isActive ? "ON" : "off") (requested off, read back)")
         }
         lines += notes.map { "  note:          \($0)" }
         return lines
@@ -155,6 +195,7 @@ public struct LineReport: Sendable, Equatable {
     var json: JSONValue {
         .object([
             "line": .string(line),
+            "resolvedTo": resolvedTo.map(JSONValue.string) ?? .null,
             "chipLabel": chipLabel.map(JSONValue.string) ?? .null,
             "chipLineCount": chipLineCount.map { .number(Double($0)) } ?? .null,
             "heldBy": heldBy.map(JSONValue.string) ?? .null,

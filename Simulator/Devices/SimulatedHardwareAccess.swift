@@ -25,6 +25,10 @@ public final class SimulatedHardwareAccess: HardwareAccess {
     public var inputLevels: [Int: Bool] = [:]
     /// Every input line requested, in order.
     public private(set) var requestedInputs: [SimulatedInputLine] = []
+    /// Every edge line requested, in order.
+    public private(set) var requestedEdgeInputs: [SimulatedEdgeInputLine] = []
+    /// What a scan of the chips finds: by default one chip at /dev/gpiochip0 with the label above.
+    public var scan: GPIOChipScan?
 
     /// A station whose converter is `chip`.
     public init(chip: SimulatedMCP9600?) { self.chip = chip }
@@ -70,6 +74,26 @@ public final class SimulatedHardwareAccess: HardwareAccess {
         let line = SimulatedInputLine(name: settings.description, isActive: inputLevels[settings.line] ?? false)
         requestedInputs.append(line)
         return line
+    }
+
+    public func requestEdgeInput(_ settings: ButtonSettings) throws(GPIOError) -> SimulatedEdgeInputLine {
+        let line = settings.line
+        if let gpioErrno { throw GPIOError(operation: "request for edges", chip: line.chipPath, line: line.line, errno: gpioErrno) }
+        if heldLines[line.line] != nil {
+            throw GPIOError(operation: "request for edges", chip: line.chipPath, line: line.line, errno: 16)
+        }
+        let edgeLine = SimulatedEdgeInputLine(name: line.description)
+        requestedEdgeInputs.append(edgeLine)
+        return edgeLine
+    }
+
+    public func scanChips() -> GPIOChipScan {
+        scan
+            ?? GPIOChipScan(chips: [
+                ScannedChip(
+                    path: "/dev/gpiochip0", label: chipDescription.label, lineCount: chipDescription.lineCount,
+                    lineNames: (0..<chipDescription.lineCount).map { "GPIO\($0)" })
+            ])
     }
 
     public var gpioAPIVersion: Int? { nil }

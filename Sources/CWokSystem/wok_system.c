@@ -56,6 +56,14 @@ int wok_signal_descriptor(void) {
     return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+int wok_signal_descriptor_for(const int *numbers, int count) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int i = 0; i < count; i++) sigaddset(&set, numbers[i]);
+    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0) return -1;
+    return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
 int wok_read_signal(int fd) {
     struct signalfd_siginfo info;
     ssize_t got = read(fd, &info, sizeof info);

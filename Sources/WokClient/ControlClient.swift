@@ -60,6 +60,13 @@ public final class ControlClient {
         Glibc.close(descriptor)
     }
 
+    /// The connection's descriptor, for a caller that waits on it beside others (`watch` waits
+    /// on the keyboard and signals too); read it only through this client.
+    public var pollDescriptor: Int32 { descriptor }
+
+    /// Whether lines already read wait here: the descriptor will not wake a poll for them.
+    public var hasBufferedLines: Bool { !lines.isEmpty || !pushed.isEmpty }
+
     /// Sends a request and waits for its response; pushed lines that arrive first are kept for `next`.
     public func request(
         _ method: ControlMethod, params: JSONObject = JSONObject(), timeoutSeconds: Double = 10
@@ -168,18 +175,20 @@ public final class ControlClient {
                 case .invalidText: throw .garbled(path: path, line: "a line that is not UTF-8")
                 }
             }
+            // A deadline already past still looks once, without waiting: a timeout of 0 reads
+            // what has arrived (a caller polling several descriptors relies on it).
             var wait = 60.0
-            if let deadline {
-                wait = deadline - monotonicSeconds()
-                if wait <= 0 { return nil }
-            }
+            if let deadline { wait = max(0, deadline - monotonicSeconds()) }
             let ready: [PollEvents]
             do {
                 ready = try waitForDescriptors([PollInterest(descriptor, .readable)], timeoutSeconds: min(wait, 60))
             } catch {
                 throw .system(error)
             }
-            if ready.isEmpty { continue }
+            if ready.isEmpty {
+                if let deadline, monotonicSeconds() >= deadline { return nil }
+                continue
+            }
             var chunk = [UInt8](repeating: 0, count: 64 * 1024)
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count > 0 {

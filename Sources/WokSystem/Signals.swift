@@ -23,6 +23,14 @@ public final class SignalReceiver {
         descriptor = fd
     }
 
+    /// Reads only `signals` (blocked for this thread and those it starts later), leaving every
+    /// other signal as it was.
+    public init(only signals: [Int32]) throws(SystemError) {
+        let fd = signals.withUnsafeBufferPointer { wok_signal_descriptor_for($0.baseAddress, Int32($0.count)) }
+        guard fd >= 0 else { throw .last("signalfd") }
+        descriptor = fd
+    }
+
     /// Blocks the signals without reading them yet (the first thing `main` does, before any thread).
     public static func blockForAllThreads() throws(SystemError) {
         guard wok_block_signals() == 0 else { throw .last("pthread_sigmask") }

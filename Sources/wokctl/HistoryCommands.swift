@@ -91,8 +91,9 @@ enum HistoryCommands {
             Terminal.line(args.value("recipe") == nil ? "No cooks yet." : "No cooks of a recipe matching \"\(args.value("recipe") ?? "")\".")
             return
         }
-        var text = HistoryText.header() + "\n"
-        for cook in cooks { text += HistoryText.line(cook) + "\n" }
+        let recipeWidth = HistoryText.recipeWidth(cooks, columns: terminalColumns())
+        var text = HistoryText.header(recipeWidth: recipeWidth) + "\n"
+        for cook in cooks { text += HistoryText.line(cook, recipeWidth: recipeWidth) + "\n" }
         Terminal.out(text)
     }
 
@@ -135,7 +136,7 @@ enum HistoryCommands {
             Terminal.line(JSONValue.object(object).serialized(pretty: true))
             return
         }
-        Terminal.out(HistoryText.show(cook, width: terminalColumns(), color: Terminal.isInteractive))
+        Terminal.out(HistoryText.show(cook, width: terminalColumns(), color: Terminal.colorEnabled))
     }
 
     static func export(_ reader: HistoryReader, _ args: Arguments) throws(CommandFailure) {

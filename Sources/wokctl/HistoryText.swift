@@ -24,16 +24,25 @@ enum HistoryText {
         }
     }
 
+    /// The recipe column of `wokctl history`: 32 at least, and on a wider terminal as wide as the
+    /// longest name, leaving room for the other columns and a short outcome.
+    static func recipeWidth(_ cooks: [CookSummary], columns: Int) -> Int {
+        let others = 6 + 16 + 7 + 4 * 2 + 12
+        let longest = cooks.map { $0.recipeName.escapingControls.count }.max() ?? 0
+        return max(32, min(longest, columns - others))
+    }
+
     /// One line of `wokctl history`.
-    static func line(_ summary: CookSummary) -> String {
+    static func line(_ summary: CookSummary, recipeWidth: Int = 32) -> String {
         [
-            column(String(summary.id), 6, right: true), dateTime(summary.startedAtUnixSeconds), column(summary.recipeName.escapingControls, 32),
-            column(clockText(summary.durationSeconds), 7, right: true), outcomeText(summary),
+            column(String(summary.id), 6, right: true), dateTime(summary.startedAtUnixSeconds),
+            column(summary.recipeName.escapingControls, recipeWidth), column(clockText(summary.durationSeconds), 7, right: true),
+            outcomeText(summary),
         ].joined(separator: "  ")
     }
 
-    static func header() -> String {
-        [column("cook", 6, right: true), column("started", 16), column("recipe", 32), column("time", 7, right: true), "outcome"]
+    static func header(recipeWidth: Int = 32) -> String {
+        [column("cook", 6, right: true), column("started", 16), column("recipe", recipeWidth), column("time", 7, right: true), "outcome"]
             .joined(separator: "  ")
     }
 

@@ -1,6 +1,7 @@
 import WokCore
 import WokSimulator
 import WokSystem
+import WokWatch
 
 /// `wokctl simulate`: a whole cook against the simulated station.
 enum SimulateCommand {
@@ -156,9 +157,11 @@ struct ProgressView {
         let target = row.targetC.map { "\(formatCelsius($0)) °C" } ?? "off"
         let measured = row.measuredC.map { "\(fixed($0, 1)) °C" } ?? "no reading"
         let burner = row.burner.isOn ? "ON " : "off"
-        Terminal.redraw(
+        // Cut to the terminal's width: a line that wraps cannot be redrawn in place, and each
+        // redraw would scroll a new line instead (the last column is left, as watch leaves it).
+        let line =
             "\(stamp) \(column(stage, 28)) target \(column(target, 7)) wok \(column(measured, 9)) burner \(burner) duty \(column(String(Int((row.duty * 100).rounded())), 3, right: true))%"
-        )
+        Terminal.redraw(ScreenText.fit(line, width: max(10, terminalColumns() - 1)))
     }
 
     func finish() {

@@ -106,7 +106,7 @@ enum TemperatureChart {
         }
         var lines = ChartPointConversion.chart(
             points, width: width, height: height, startSeconds: start, endSeconds: max(start + 1, last.timeSeconds),
-            color: Terminal.isInteractive)
+            color: Terminal.colorEnabled)
         lines.append("        last \(clockText(last.timeSeconds - start)) of cook time")
         return lines
     }

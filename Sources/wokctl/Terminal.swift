@@ -39,9 +39,18 @@ enum Terminal {
         writeFully(descriptor, Array(text.utf8))
     }
 
-    static func bold(_ text: String) -> String { isInteractive ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
-    static func alert(_ text: String) -> String { isInteractive ? "\u{1B}[1;33m\(text)\u{1B}[0m" : text }
-    static func danger(_ text: String) -> String { isInteractive ? "\u{1B}[1;31m\(text)\u{1B}[0m" : text }
+    /// Colour only on a terminal, and never when NO_COLOR is set to anything (no-color.org).
+    static var colorEnabled: Bool { isInteractive && !environmentFlag("NO_COLOR") }
+
+    static func bold(_ text: String) -> String { colorEnabled ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+    static func alert(_ text: String) -> String { colorEnabled ? "\u{1B}[1;33m\(text)\u{1B}[0m" : text }
+    static func danger(_ text: String) -> String { colorEnabled ? "\u{1B}[1;31m\(text)\u{1B}[0m" : text }
+
+    /// Whether an environment variable is present and not empty.
+    static func environmentFlag(_ name: String) -> Bool {
+        guard let value = getenv(name) else { return false }
+        return value.pointee != 0
+    }
 }
 
 /// A monotonic wall clock, for pacing a simulation at a chosen speed.
@@ -95,9 +104,16 @@ func currentDirectory() -> String? {
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-/// Columns of the terminal on standard output (80 when it cannot tell).
+/// Columns of the terminal: `COLUMNS` when set to a number (as shells and `ls` take it), else the
+/// terminal on standard output, else 80.
 func terminalColumns() -> Int {
+    if let text = getenv("COLUMNS").map({ String(cString: $0) }), let columns = Int(text), columns > 0 { return min(columns, 1000) }
+    return terminalSize()?.columns ?? 80
+}
+
+/// The size of the terminal on standard output; nil when it is not one.
+func terminalSize() -> (columns: Int, rows: Int)? {
     var size = winsize()
-    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-    return 80
+    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return nil }
+    return (Int(size.ws_col), Int(size.ws_row))
 }

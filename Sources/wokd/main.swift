@@ -10,7 +10,8 @@ let usage = """
     Usage: wokd [--config FILE] [--socket PATH] [--state-dir DIR] [--recipes DIR] [--history-max-mb N]
                 [--history-max-days N] [--no-history] [--verbose]
            wokd --check-config [--config FILE]
-           wokd --simulate [--plant FILE|NAME] [--speed X] [--seed N] [--fault KIND@SECONDS]... [options above]
+           wokd --simulate [--plant FILE|NAME] [--speed X] [--seed N] [--fault KIND@SECONDS]...
+                           [--press BUTTON@SECONDS]... [options above]
 
     Runs the station: reads the thermocouple, drives the burner relay, cooks what `wokctl start` asks,
     and serves the control socket (newline-delimited JSON, see docs/protocol.md).
@@ -32,6 +33,8 @@ let usage = """
       --seed N           seed of the simulation's noise and kitchen helper (default 1)
       --fault KIND@SECONDS[+SECONDS]  inject a fault into the simulation (up to 64), timed from the
                          first cook's start; each strikes once, however many cooks follow
+      --press BUTTON@SECONDS  press the simulated station's button next, hold or stop (up to 64),
+                         timed from the first cook's start as --fault is; the buzzer's patterns are logged
       --verbose          log debug lines too
 
     Exit status: 0 stopped cleanly with the burner off; 1 failed (a device, the socket, the burner);
@@ -55,14 +58,18 @@ if raw.contains("--help") || raw.contains("-h") {
 let args: Arguments
 do {
     args = try Arguments(
-        raw, valued: ["config", "socket", "state-dir", "recipes", "plant", "speed", "seed", "fault", "history-max-mb", "history-max-days"],
+        raw,
+        valued: [
+            "config", "socket", "state-dir", "recipes", "plant", "speed", "seed", "fault", "press", "history-max-mb",
+            "history-max-days",
+        ],
         flags: ["simulate", "verbose", "help", "no-history", "check-config"])
 } catch {
     fail("\(error.message); see wokd --help", 2)
 }
 if let extra = args.positional.first { fail("unexpected argument \"\(extra)\"; see wokd --help", 2) }
 let simulate = args.has("simulate")
-for option in ["plant", "speed", "seed", "fault"] where !simulate && (args.value(option) != nil) {
+for option in ["plant", "speed", "seed", "fault", "press"] where !simulate && (args.value(option) != nil) {
     fail("--\(option) only applies with --simulate", 2)
 }
 
@@ -157,8 +164,17 @@ if simulate {
             fail("plant file: \(error)", 3)
         }
     }
+    let pressTexts = args.all("press")
+    if pressTexts.count > 64 { fail("--press may be given at most 64 times", 2) }
+    var presses: [PlannedPress] = []
+    for text in pressTexts {
+        switch PlannedPress.parse(text) {
+        case .success(let press): presses.append(press)
+        case .failure(let error): fail(error.description, 2)
+        }
+    }
     do {
-        devices = try SimulatedDaemonDevices(plant: plant, seed: options.seed, faults: options.faults)
+        devices = try SimulatedDaemonDevices(plant: plant, seed: options.seed, faults: options.faults, presses: presses)
     } catch {
         fail("\(error)", 1)
     }

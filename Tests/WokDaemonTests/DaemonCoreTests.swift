@@ -17,15 +17,23 @@ struct CoreRig {
     /// The simulated relay itself (a shared reference), so a test can break it or read it.
     let relay: SimulatedRelay
     let valve: SimulatedValve
+    /// The stove's buttons and buzzer (shared references).
+    let buttons: SimulatedButtons
+    let buzzer: SimulatedBuzzer
     var now = 0.0
     let cook = Peer(description: "uid 1000 (cook) pid 42", mayChange: true)
     let stranger = Peer(description: "uid 2000 (guest) pid 43", mayChange: false)
 
-    init(record: CookRecord? = nil, wallSeconds: Double = 1_000_000, station: Station = .standard, faults: [FaultInjection] = []) throws {
+    init(
+        record: CookRecord? = nil, wallSeconds: Double = 1_000_000, station: Station = .standard, faults: [FaultInjection] = [],
+        presses: [PlannedPress] = []
+    ) throws {
         records = MemoryCookRecordStore(record: record)
-        let devices = try SimulatedDaemonDevices(plant: PlantParameters(), seed: 3, faults: faults)
+        let devices = try SimulatedDaemonDevices(plant: PlantParameters(), seed: 3, faults: faults, presses: presses)
         relay = devices.world.relay
         valve = devices.world.valve
+        buttons = devices.buttons
+        buzzer = devices.buzzer
         core = try DaemonCore(
             station: station, devices: devices, recipeDirectories: [Self.recipes], speed: 1, isSimulated: true,
             records: records, log: log, nowSeconds: 0, wallClock: { wallSeconds })

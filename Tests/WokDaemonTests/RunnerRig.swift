@@ -14,6 +14,9 @@ final class RunnerRig {
     let runner: DaemonRunner<EmbeddedEventSource>
     let log = MemoryLog()
     let records = MemoryCookRecordStore()
+    /// The simulated stove's buttons (a test hook in virtual time) and buzzer.
+    let buttons: SimulatedButtons
+    let buzzer: SimulatedBuzzer
     static let ownerUserID: UInt32 = 1000
     static let stationGroupID: UInt32 = 500
     private(set) var exitStatus: Int32?
@@ -23,6 +26,8 @@ final class RunnerRig {
         limits: ClientLimits = ClientLimits(), speed: Double = 1, faults: [FaultInjection] = [], wallStep: (() -> Double)? = nil
     ) throws {
         let devices = try SimulatedDaemonDevices(plant: PlantParameters(), seed: 3, faults: faults)
+        buttons = devices.buttons
+        buzzer = devices.buzzer
         let clock = source
         let wallClock: () -> Double = wallStep.map { step in { 1_000_000 + clock.nowSeconds() + step() } } ?? { 1_000_000 }
         core = try DaemonCore(

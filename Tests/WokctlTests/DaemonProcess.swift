@@ -16,11 +16,14 @@ final class DaemonProcess {
 
     static var wokd: URL { Wokctl.binary.deletingLastPathComponent().appendingPathComponent("wokd") }
 
-    init(speed: Double, extra: [String] = [], stateDirectory: String? = nil, environment: [String: String] = [:]) throws {
+    /// `socket` lets a second daemon come back where an earlier one served (a restart).
+    init(
+        speed: Double, extra: [String] = [], stateDirectory: String? = nil, environment: [String: String] = [:], socket: String? = nil
+    ) throws {
         var template = Array("/tmp/wokd-test-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
         directory = String(cString: made)
-        socket = directory + "/control.sock"
+        self.socket = socket ?? directory + "/control.sock"
         self.stateDirectory = stateDirectory ?? directory + "/state"
         logPath = directory + "/wokd.log"
         self.speed = speed
@@ -28,7 +31,7 @@ final class DaemonProcess {
         process.executableURL = Self.wokd
         process.arguments =
             [
-                "--simulate", "--speed", String(speed), "--socket", socket, "--state-dir", self.stateDirectory,
+                "--simulate", "--speed", String(speed), "--socket", self.socket, "--state-dir", self.stateDirectory,
                 "--recipes", Wokctl.repositoryRoot.appendingPathComponent("recipes").path,
             ] + extra
         process.currentDirectoryURL = Wokctl.repositoryRoot
@@ -42,7 +45,7 @@ final class DaemonProcess {
         // Ready when it answers.
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            if FileManager.default.fileExists(atPath: socket), (try? status()) != nil { return }
+            if FileManager.default.fileExists(atPath: self.socket), (try? status()) != nil { return }
             usleep(20_000)
         }
         throw DaemonTestError.notReady(log)

@@ -109,6 +109,18 @@ import WokWire
         daemon.cleanUp()
     }
 
+    @Test func aPlannedStopPressAbortsTheCookWithTheBurnerOff() throws {
+        // The simulated stop button is pressed 30 s into the cook, during the preheat.
+        let daemon = try DaemonProcess(speed: 20, extra: ["--press", "stop@30"])
+        #expect(try daemon.wokctl(["start", "caramelised-pork-mince"]).status == 0)
+        let stopped = try daemon.wait(stationSeconds: 60, "the stop press") { $0.state == "idle" }
+        #expect(stopped.burner == "off")
+        #expect(daemon.log.contains("button stop aborted the cook"))
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        daemon.cleanUp()
+    }
+
     @Test func aFaultTurnsTheBurnerOffAndLatchesUntilItsCauseIsGone() throws {
         // The thermocouple comes loose 20 s into the cook and is plugged back 30 s later.
         let daemon = try DaemonProcess(speed: 20, extra: ["--fault", "sensor-open@20+30"])
@@ -488,6 +500,8 @@ final class PollerGroup: @unchecked Sendable {
             (["--speed", "5"], 2, "only applies with --simulate"),
             (["--simulate", "--speed", "fast"], 2, "--speed must be a number"),
             (["--simulate", "--fault", "meltdown@3"], 2, "unknown fault kind"),
+            (["--simulate", "--press", "jump@3"], 2, "\"jump\" is not a button"),
+            (["--press", "next@3"], 2, "--press only applies with --simulate"),
             (["--config", "/nonexistent/station.json"], 3, "station file"),
             (
                 [

@@ -95,6 +95,33 @@ import WokWire
         }
     }
 
+    @Test func historyWidensTheRecipeColumnToTheTerminal() throws {
+        let directory = try Self.scratchDirectory("wide")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = directory + "/" + HistoryReader.fileName
+        try VirtualDaemon.cook(into: database)
+        let name = "Stir-fried water spinach with garlic and fermented bean curd"
+        let edit = try runProcess(
+            URL(fileURLWithPath: "/usr/bin/python3"),
+            [
+                "-c", "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute('UPDATE cooks SET recipe = ?', (sys.argv[2],))\nc.commit()",
+                database, name,
+            ])
+        #expect(edit.status == 0, "\(edit.err)")
+        func history(columns: Int) throws -> String {
+            var environment = ProcessInfo.processInfo.environment
+            environment["COLUMNS"] = String(columns)
+            let result = try runProcess(Wokctl.binary, ["history", "--db", database], environment: environment)
+            #expect(result.status == 0, "\(result.err)")
+            return result.out
+        }
+        let wide = try history(columns: 160)
+        #expect(wide.contains(name + "  "), "the whole name on a wide terminal:\n\(wide)")
+        for line in wide.split(separator: "\n") { #expect(line.count <= 160) }
+        let narrow = try history(columns: 80)
+        #expect(narrow.contains(String(name.prefix(32)) + "  ") && !narrow.contains(name), "cut at 32 on a narrow one:\n\(narrow)")
+    }
+
     // MARK: Output files
 
     enum Occupant: String, CaseIterable {

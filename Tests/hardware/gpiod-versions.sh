@@ -29,12 +29,16 @@ int main(void) {
     wok_gpio_chip_info info;
     // A chip that does not exist: exercises the library without touching any GPIO.
     int result = wok_gpio_read_chip_info("/nonexistent/gpiochip9", &info);
-    // Both requests, output and input, go through the library to the missing chip and back.
+    // Every request (output, input, input with edges) goes through the library to the missing
+    // chip and back.
     wok_gpio_line *line = NULL;
     int output = wok_gpio_request_output("/nonexistent/gpiochip9", 4, false, "wokd", false, &line);
     int input = wok_gpio_request_input("/nonexistent/gpiochip9", 5, true, "wokd", &line);
-    printf("api=%d library=%s missing-chip=%d output=%d input=%d\n", wok_gpio_api_version(),
-           wok_gpio_library_version(), result, output, input);
+    int edges = wok_gpio_request_input_edges("/nonexistent/gpiochip9", 6, true, WOK_GPIO_BIAS_PULL_UP, "wokd", &line);
+    wok_gpio_line_info line_info;
+    int named = wok_gpio_read_line_info("/nonexistent/gpiochip9", 6, &line_info);
+    printf("api=%d library=%s missing-chip=%d output=%d input=%d edges=%d line-info=%d\n", wok_gpio_api_version(),
+           wok_gpio_library_version(), result, output, input, edges, named);
     return line == NULL ? 0 : 1;
 }
 C
@@ -48,7 +52,7 @@ check_api() {  # name, expected api, then the command prefix that makes the syst
     output=$("$@" "$build/which_api_$name")
     needed=$(readelf -d "$build/which_api_$name" | sed -n 's/.*Shared library: \[\(libgpiod[^]]*\)\].*/\1/p' | tr '\n' ' ')
     echo "libgpiod $name: $output; needs $needed"
-    [[ $output == "api=$expected library=$expected."*" missing-chip=-2 output=-2 input=-2" ]] \
+    [[ $output == "api=$expected library=$expected."*" missing-chip=-2 output=-2 input=-2 edges=-2 line-info=-2" ]] \
         || { echo "expected api=$expected, a $expected.x library and -2 (no such chip) from each call" >&2; exit 1; }
     [[ $needed == "libgpiod.so.$((expected + 1)) " ]] \
         || { echo "expected to need libgpiod.so.$((expected + 1)) only" >&2; exit 1; }

@@ -199,6 +199,11 @@ rig_run() {
     flame_text=$(jq -c '.flameSense' <<<"$probe")
     check probe "$(bool jq -e '.healthy == true and (.thermocouple.identity | startswith("MCP9600 ")) and .flameSense.active == false' <<<"$probe")" \
         "identity \"$identity\", healthy $(jq .healthy <<<"$probe"), relay $relay_text, flame-proven input $flame_text"
+    # The buttons and the buzzer: next found by the chip's label, hold and the buzzer by line name.
+    check probe-lookup "$(bool jq -e '(.chips | map(.label) | index("rig-header")) != null
+        and .buttons.next.resolvedTo == "/dev/gpiochip0 line 0" and .buttons.hold.resolvedTo == "/dev/gpiochip0 line 1"
+        and .buttons.stop.active == false and .buzzer.resolvedTo == "/dev/gpiochip0 line 6" and .buzzer.active == false' <<<"$probe")" \
+        "chips $(jq -c '.chips' <<<"$probe"), next $(jq -c '.buttons.next.resolvedTo' <<<"$probe"), hold $(jq -c '.buttons.hold.resolvedTo' <<<"$probe"), buzzer $(jq -c '.buzzer.resolvedTo' <<<"$probe")"
 
     cook=$(statuses cook)
     final=$(tail -1 <<<"$cook")
@@ -254,6 +259,27 @@ rig_run() {
           else "\($s | length) samples in the wet stage, reading \($s | map(.temperatureC) | min | . * 10 | round / 10) to \($s | map(.temperatureC) | max | . * 10 | round / 10) °C" end' <<<"$wet")
     check wet-load "$(bool jq -e '.state == "done" and .fault == null' <<<"$wet_final")" \
         "state $(jq -r .state <<<"$wet_final"), fault $(jq -c '.fault | if . == null then null else {kind, reason} end' <<<"$wet_final"); $(rig wet-food); $wet_figures"
+    # The buttons through the kernel: each press logged with its button as the peer, the states it
+    # caused, and the stop press timed to the relay's line going low.
+    local stop_timing pressed=1 said
+    stop_timing=$(timing stop)
+    for said in "button hold held the cook" "button hold resumed the cook" "button next was refused" "button stop aborted the cook"; do
+        grep -aq "$said" "$log" || pressed=0
+    done
+    check buttons "$(bool test "$pressed" = 1 -a "$(jq -r .state <<<"$(last_status hold)")" = holding \
+        -a "$(jq -r .state <<<"$(last_status resume)")" = cooking -a "$(jq -r .state <<<"$(last_status stop)")" = idle)" \
+        "hold $(jq -r .state <<<"$(last_status hold)"), hold again $(jq -r .state <<<"$(last_status resume)"), stop $(jq -r .state <<<"$(last_status stop)"); log: $(grep -ao 'button [a-z]* [a-z]* [a-z ]*' "$log" | sort -u | tr '\n' ';')"
+    check stop-button "$(bool test "$(field heldForMs "$stop_timing")" != no -a "$(field reachedMs "$stop_timing")" != never)" \
+        "relay line low $(field reachedMs "$stop_timing") ms after the stop press, stayed low $(field heldForMs "$stop_timing") ms"
+    local prompt_levels quiet_levels alarm_levels silenced_levels
+    prompt_levels=$(field levels "$(rig buzzer-prompt)")
+    quiet_levels=$(field levels "$(rig buzzer-quiet)")
+    alarm_levels=$(field levels "$(rig buzzer-alarm)")
+    silenced_levels=$(field levels "$(rig buzzer-silenced)")
+    beeping() { [[ $1 == *1* && $1 == *0* ]]; }
+    steady() { [[ ${#1} -ge 10 && $1 =~ ^$2+$ ]]; }
+    check buzzer "$(bool eval 'beeping "$prompt_levels" && steady "$quiet_levels" 0 && steady "$alarm_levels" 1 && steady "$silenced_levels" 0')" \
+        "line levels: food prompt $prompt_levels, cook asking nothing $quiet_levels, fault alarm $alarm_levels, after a press $silenced_levels"
     fault_check flameout flame-lost
     fault_check open sensor-open
     fault_check vanish device-gone

@@ -1,9 +1,11 @@
 #!/bin/sh
 # /init of the kernel-level rig's VM (Tests/rig/run.sh builds the initramfs around it). Loads the
 # modules, makes the GPIO chip with gpio-sim (line 4 the relay's output, line 5 the ignition
-# controller's flame-proven input, which the plant pulls up while its flame burns), starts the plant
-# and the release wokd, runs the scenarios, and prints every result on the console as a line
-# starting "RIG" for run.sh to judge.
+# controller's flame-proven input, which the plant pulls up while its flame burns; lines 0, 1 and 2
+# the buttons next, hold and stop, pulled up at rest and pulled down to press, as a switch to ground
+# does; line 6 the buzzer), starts the plant and the release wokd, runs the scenarios, and prints
+# every result on the console as a line starting "RIG" for run.sh to judge. The chip is labelled
+# "rig-header" and lines 1 and 6 are named, so the station file finds some lines by label or name.
 # The VM's only job is this script: it powers off at the end, whatever happened.
 export PATH=/bin
 export WOKD_SOCKET=/run/wokd/control.sock
@@ -76,6 +78,18 @@ start_plant() {
     sleep 0.5
 }
 stop_plant() { touch /run/rig/stop; wait "$PLANT"; rm -f /run/rig/stop; PLANT=; }
+# Presses a button for 0.3 s: its line is pulled low, then back up.
+press() { echo pull-down >"$1"; sleep 0.3; echo pull-up >"$1"; }
+# Reads the buzzer's line $2 times, 0.2 s apart, and prints the levels as $1's.
+buzzer_levels() {
+    levels= count=0
+    while [ "$count" -lt "$2" ]; do
+        levels="$levels$(cat "$BUZZER")"
+        sleep 0.2
+        count=$((count + 1))
+    done
+    say "buzzer-$1 levels=$levels"
+}
 # Starts a cook: $2 is the recipe (rig-cook, or rig-burn whose target is above anything the wok
 # has reached, so the line goes high at once or within one relay window).
 start_cook() { wokctl start "/etc/wok/recipes/$2.json" >/dev/null; say "start-$1 exit=$?"; }
@@ -95,11 +109,18 @@ say "boot $(uptime_s)"
 insmod /modules/configfs.ko && mount -t configfs none /sys/kernel/config
 insmod /modules/gpio_sim_ext.ko
 chip=/sys/kernel/config/gpio-sim/rig
-mkdir "$chip" "$chip/bank0" && echo 8 >"$chip/bank0/num_lines" && echo 1 >"$chip/live"
-LINE= FLAME_PULL=
-for value in /sys/devices/platform/gpio-sim.*/gpiochip*/sim_gpio4/value; do [ -e "$value" ] && LINE=$value; done
-for pull in /sys/devices/platform/gpio-sim.*/gpiochip*/sim_gpio5/pull; do [ -e "$pull" ] && FLAME_PULL=$pull; done
-[ -n "$LINE" ] && [ -n "$FLAME_PULL" ] && [ -e /dev/gpiochip0 ] || { say "gpio-sim made no chip"; finish; }
+mkdir "$chip" "$chip/bank0" "$chip/bank0/line1" "$chip/bank0/line6" && echo 8 >"$chip/bank0/num_lines" \
+    && echo rig-header >"$chip/bank0/label" && echo RIG-HOLD >"$chip/bank0/line1/name" \
+    && echo RIG-BUZZER >"$chip/bank0/line6/name" && echo 1 >"$chip/live"
+LINE= FLAME_PULL= NEXT_PULL= HOLD_PULL= STOP_PULL= BUZZER=
+for sim in /sys/devices/platform/gpio-sim.*/gpiochip*; do
+    [ -e "$sim/sim_gpio4/value" ] || continue
+    LINE=$sim/sim_gpio4/value FLAME_PULL=$sim/sim_gpio5/pull BUZZER=$sim/sim_gpio6/value
+    NEXT_PULL=$sim/sim_gpio0/pull HOLD_PULL=$sim/sim_gpio1/pull STOP_PULL=$sim/sim_gpio2/pull
+done
+[ -n "$LINE" ] && [ -e /dev/gpiochip0 ] || { say "gpio-sim made no chip"; finish; }
+# The buttons at rest: their lines pulled up, as a pull-up resistor holds an open switch.
+for pull in "$NEXT_PULL" "$HOLD_PULL" "$STOP_PULL"; do echo pull-up >"$pull"; done
 insmod /modules/i2c-dev.ko
 insmod /modules/i2c-stub.ko chip_addr=0x67
 [ -e /dev/i2c-0 ] || { say "i2c-stub made no bus"; finish; }
@@ -125,6 +146,8 @@ start_cook wet rig-wet
 if await_stage wet 200 1; then
     echo "300 20 0.6" >/run/rig/food
     say "wet-food $(uptime_s)"
+    # The stage adds food: the buzzer beeps its prompt pattern for the stage's first minute.
+    buzzer_levels prompt 20
 fi
 await_state wet 300 done fault idle
 say "wet-end $(uptime_s)"
@@ -140,12 +163,33 @@ show restarted
 say "line-after-restart level=$(cat "$LINE")"
 wokctl abort >/dev/null; say "discard-interrupted exit=$?"
 
+# 3a. The buttons, pressed on gpio-sim's input lines: hold, hold again (resumed), next on a stage
+# that ends by itself (refused, in the log), then stop, timed from the press to the relay's line
+# going low. The buzzer stays quiet through a cook that asks nothing of the cook.
+start_cook buttons rig-burn
+sleep 2
+press "$HOLD_PULL"
+await_state hold 5 holding
+press "$HOLD_PULL"
+await_state resume 5 cooking
+press "$NEXT_PULL"
+sleep 1
+buzzer_levels quiet 10
+time_off stop --write "$STOP_PULL" --value pull-down
+echo pull-up >"$STOP_PULL"
+await_state stop 5 idle
+
 # 3b. The flame goes out with the burner on, past the ignition trial (3 s in station.json): the
 # plant pulls the flame-proven line down and wokd latches flame-lost on the tick that reads it.
 start_cook flameout rig-burn
 sleep 5
 time_off flameout --touch /run/rig/flame-out
 await_state flameout 5 fault
+# The latched fault sounds the alarm, continuously; a press of any button silences it.
+buzzer_levels alarm 10
+press "$HOLD_PULL"
+sleep 0.5
+buzzer_levels silenced 10
 rm -f /run/rig/flame-out; sleep 1
 wokctl ack >/dev/null; say "flameout-ack exit=$?"
 

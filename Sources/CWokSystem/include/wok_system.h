@@ -15,6 +15,11 @@ int wok_block_signals(void);
 /// Returns -1 with errno set on failure.
 int wok_signal_descriptor(void);
 
+/// Blocks just the `count` signals in `numbers` for the calling thread and returns a signalfd that
+/// reports them (for a client such as `wokctl watch`, which leaves every other signal alone).
+/// Returns -1 with errno set on failure.
+int wok_signal_descriptor_for(const int *numbers, int count);
+
 /// flock(LOCK_EX | LOCK_NB), resuming after signals: 0, or -1 with errno (EWOULDBLOCK: held).
 int wok_try_lock(int fd);
 

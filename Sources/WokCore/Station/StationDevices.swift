@@ -13,16 +13,35 @@ public struct StationDevices: Sendable, Equatable {
     /// An optional GPIO input from the burner's ignition controller saying whether a flame is
     /// proven; the safety monitor then watches the flame itself, not only the heat it brings.
     public var flameSense: FlameSenseSettings?
+    /// Optional push buttons at the stove (next, hold, stop), each on its own input line.
+    public var buttons: [StationButton: ButtonSettings]
+    /// An optional buzzer on an output line, for prompts, warnings and alarms.
+    public var buzzer: OutputLineSettings?
 
     /// Creates a devices section.
     public init(
         thermocouple: ThermocoupleSettings, relay: OutputLineSettings,
-        shutoffValve: OutputLineSettings? = nil, flameSense: FlameSenseSettings? = nil
+        shutoffValve: OutputLineSettings? = nil, flameSense: FlameSenseSettings? = nil,
+        buttons: [StationButton: ButtonSettings] = [:], buzzer: OutputLineSettings? = nil
     ) {
         self.thermocouple = thermocouple
         self.relay = relay
         self.shutoffValve = shutoffValve
         self.flameSense = flameSense
+        self.buttons = buttons
+        self.buzzer = buzzer
+    }
+
+    /// Every configured line with the role it plays, e.g. ("relay", ...), ("button next", ...).
+    public var roleLines: [(role: String, line: OutputLineSettings)] {
+        var lines: [(role: String, line: OutputLineSettings)] = [("relay", relay)]
+        if let shutoffValve { lines.append(("shutoffValve", shutoffValve)) }
+        if let flameSense { lines.append(("flameSense", flameSense.line)) }
+        for button in StationButton.allCases {
+            if let settings = buttons[button] { lines.append(("buttons.\(button.rawValue)", settings.line)) }
+        }
+        if let buzzer { lines.append(("buzzer", buzzer)) }
+        return lines
     }
 }
 
@@ -102,28 +121,70 @@ public enum ThermocoupleLetter: String, Sendable, Equatable, CaseIterable {
     case r = "R"
 }
 
-/// One GPIO output line: which chip, which line, and which level means "on".
+/// One GPIO line (an output, or an input such as the flame-proven signal or a button): which
+/// chip, which line, and which level means "active".
+///
+/// The chip is named as the kernel numbers it (`chip`), or found by its label (`chipLabel`),
+/// or chip and offset are both found by the line's name (`lineName`): the Raspberry Pi 4 and 5
+/// number their header chip differently but label it and name its lines steadily.
 public struct OutputLineSettings: Sendable, Equatable {
-    /// The GPIO chip: a name under /dev such as "gpiochip0", or a path.
+    /// The GPIO chip: a name under /dev such as "gpiochip0", or a path. Unused when `chipLabel`
+    /// or `lineName` is set.
     public var chip: String
     /// The line's offset on the chip (on a Raspberry Pi's header chip, the BCM GPIO number).
+    /// Unused when `lineName` is set.
     public var line: Int
     /// True when the relay module energises on a low level (many opto-isolated boards do).
     public var activeLow: Bool
+    /// Find the chip by its label (e.g. "pinctrl-rp1") instead of its name.
+    public var chipLabel: String?
+    /// Find the chip and the offset by the line's name (e.g. "GPIO17").
+    public var lineName: String?
 
     /// Creates settings for a line.
-    public init(chip: String = "gpiochip0", line: Int, activeLow: Bool = false) {
+    public init(chip: String = "gpiochip0", line: Int, activeLow: Bool = false, chipLabel: String? = nil, lineName: String? = nil) {
         self.chip = chip
         self.line = line
         self.activeLow = activeLow
+        self.chipLabel = chipLabel
+        self.lineName = lineName
+    }
+
+    /// Settings for a line found by its name alone.
+    public static func named(_ lineName: String, activeLow: Bool = false) -> OutputLineSettings {
+        OutputLineSettings(line: 0, activeLow: activeLow, lineName: lineName)
+    }
+
+    /// Whether the chip (and maybe the offset) must be looked up before the line can be requested.
+    public var needsLookup: Bool { chipLabel != nil || lineName != nil }
+
+    /// The same line at a chip path and offset a lookup found.
+    public func resolved(chipPath: String, line offset: Int) -> OutputLineSettings {
+        OutputLineSettings(chip: chipPath, line: offset, activeLow: activeLow)
     }
 
     /// The chip as a path: a bare name is looked up under /dev.
     public var chipPath: String { chip.contains("/") ? chip : "/dev/" + chip }
 
-    /// e.g. "gpiochip0 line 17 (active-low)".
+    /// What identifies the line in the station file, for telling two roles' lines apart.
+    public var identity: String {
+        if let lineName { return "name \(lineName)" }
+        if let chipLabel { return "label \(chipLabel) line \(line)" }
+        return "\(chipPath) line \(line)"
+    }
+
+    /// e.g. "gpiochip0 line 17 (active-low)", "line 17 of the chip labelled \"pinctrl-rp1\"",
+    /// "the line named \"GPIO17\"".
     public var description: String {
-        "\(chip) line \(line)\(activeLow ? " (active-low)" : "")"
+        let place: String
+        if let lineName {
+            place = "the line named \"\(lineName)\""
+        } else if let chipLabel {
+            place = "line \(line) of the chip labelled \"\(chipLabel)\""
+        } else {
+            place = "\(chip) line \(line)"
+        }
+        return place + (activeLow ? " (active-low)" : "")
     }
 }
 
@@ -156,20 +217,45 @@ extension StationDevices {
             flameSense = decodeFlameSense(&fields)
             reader.absorb(fields)
         }
+        var buttons: [StationButton: ButtonSettings] = [:]
+        if var fields = reader.object("buttons") {
+            buttons = decodeButtons(&fields)
+            reader.absorb(fields)
+        }
+        var buzzer: OutputLineSettings?
+        if var fields = reader.object("buzzer") {
+            buzzer = decodeLine(&fields)
+            reader.absorb(fields)
+        }
         guard let relay else { return nil }
-        if let valve, valve.chipPath == relay.chipPath, valve.line == relay.line {
-            reader.fail("shutoffValve", "uses the relay's line (\(relay.description)); it needs its own")
+        let devices = StationDevices(
+            thermocouple: thermocouple, relay: relay, shutoffValve: valve, flameSense: flameSense, buttons: buttons,
+            buzzer: buzzer)
+        // Each role needs a line of its own: two roles on one line would drive or read each other.
+        let lines = devices.roleLines
+        for (index, later) in lines.enumerated() {
+            guard let earlier = lines[..<index].first(where: { $0.line.identity == later.line.identity }) else { continue }
+            reader.fail(
+                later.role, "uses the \(earlier.role)'s line (\(earlier.line.description)); each device needs its own line")
             return nil
         }
-        if let flameSense {
-            for (name, output) in [("relay", relay), ("shutoffValve", valve)] {
-                guard let output, output.chipPath == flameSense.line.chipPath, output.line == flameSense.line.line
-                else { continue }
-                reader.fail("flameSense", "uses the \(name)'s line (\(output.description)); the input needs its own")
-                return nil
-            }
+        return devices
+    }
+
+    /// The `buttons` object: `next`, `hold` and `stop`, each optional.
+    private static func decodeButtons(_ fields: inout FieldReader) -> [StationButton: ButtonSettings] {
+        var buttons: [StationButton: ButtonSettings] = [:]
+        for button in StationButton.allCases {
+            guard var nested = fields.object(button.rawValue) else { continue }
+            let line = decodeLine(&nested)
+            let debounce = nested.number("debounceSeconds", in: ButtonSettings.debounceRange, unit: "s")
+            let bias: LineBias? = nested.choice("bias")
+            fields.absorb(nested)
+            guard let line else { continue }
+            buttons[button] = ButtonSettings(
+                line: line, debounceSeconds: debounce ?? ButtonSettings.standardDebounceSeconds, bias: bias ?? .asIs)
         }
-        return StationDevices(thermocouple: thermocouple, relay: relay, shutoffValve: valve, flameSense: flameSense)
+        return buttons
     }
 
     /// The flame-proven input: a line as the relay's (its `line` required), and the trial time.
@@ -224,14 +310,35 @@ extension StationDevices {
         return UInt8(number)
     }
 
+    /// A line: `chip` (or `chipLabel`) with `line`, or `lineName` alone; and `activeLow`.
     private static func decodeLine(_ fields: inout FieldReader) -> OutputLineSettings? {
-        var chip = "gpiochip0"
-        if let text = fields.string("chip", maxLength: 200) {
-            if text.isEmpty { fields.fail("chip", "must name a GPIO chip such as \"gpiochip0\"") } else { chip = text }
+        let chipText = fields.string("chip", maxLength: 200)
+        let label = fields.string("chipLabel", maxLength: 200)
+        let name = fields.string("lineName", maxLength: 200)
+        let activeLow = fields.bool("activeLow") ?? false
+        var valid = true
+        let examples = [
+            ("chip", "a GPIO chip such as \"gpiochip0\""), ("chipLabel", "a chip label such as \"pinctrl-rp1\""),
+            ("lineName", "a line such as \"GPIO17\""),
+        ]
+        for ((key, example), text) in zip(examples, [chipText, label, name]) where text?.isEmpty == true {
+            fields.fail(key, "must name \(example)")
+            valid = false
+        }
+        if let name {
+            // The name finds both the chip and the offset; anything else would contradict it.
+            for key in ["chip", "chipLabel", "line"] where fields.raw(key) != nil {
+                fields.fail(key, "cannot be given with lineName \"\(name)\", which finds the chip and the line by itself")
+                valid = false
+            }
+            return valid ? .named(name, activeLow: activeLow) : nil
+        }
+        if chipText != nil, label != nil {
+            fields.fail("chipLabel", "cannot be given with chip: name the chip one way")
+            valid = false
         }
         let line = fields.integer("line", required: true, in: 0...maxLineOffset)
-        let activeLow = fields.bool("activeLow") ?? false
-        guard let line else { return nil }
-        return OutputLineSettings(chip: chip, line: line, activeLow: activeLow)
+        guard valid, let line else { return nil }
+        return OutputLineSettings(chip: chipText ?? "gpiochip0", line: line, activeLow: activeLow, chipLabel: label)
     }
 }

@@ -1,4 +1,5 @@
 public import WokCore
+internal import WokHardware
 internal import WokHistory
 public import WokWire
 
@@ -41,6 +42,14 @@ public final class DaemonCore {
     private var pendingEvents: [WireEvent] = []
     public private(set) var nowSeconds: Double
     private var wallClockWatch = WallClockWatch()
+    /// The buzzer's pattern player; quiet on a station without a buzzer.
+    private var buzzer = BuzzerPlayer()
+    /// The cue the buzzer last sounded, so each new pattern is logged once.
+    private var soundingKey: String?
+    /// Whether the buzzer's last write failed (logged once until it works again).
+    private var buzzerFailing = false
+    /// Buttons whose line failed to read (each logged once until it reads again).
+    private var failingButtons: Set<String> = []
 
     /// Sets up with the burner off. A cook recorded as running is an interrupted cook: it is
     /// logged and offered for `resume`, never continued by itself.
@@ -84,6 +93,8 @@ public final class DaemonCore {
     @discardableResult
     public func tick(nowSeconds now: Double) -> TickReport? {
         nowSeconds = now
+        // Buttons first, so a stop press turns the burner off on this very tick.
+        takeButtonPresses(now: now)
         guard let report = devices.tick(&loop, nowSeconds: now) else { return nil }
         lastReport = report
         // Watchers see every reading that decoded, a fault latched or not, marked when not trusted.
@@ -101,7 +112,68 @@ public final class DaemonCore {
         }
         for event in report.events { record(event, at: now) }
         expireInterruptedCook()
+        driveBuzzer(now: now)
         return report
+    }
+
+    // MARK: The stove's buttons and buzzer
+
+    /// Acts on the presses the devices saw since the last tick. A line that cannot be read is
+    /// logged once and skipped: buttons never touch the burner except through a stop.
+    private func takeButtonPresses(now: Double) {
+        let poll = devices.pollButtons(nowSeconds: now)
+        for failure in poll.failures where !failingButtons.contains(failure) {
+            log.write(.error, "\(failure); the station goes on without it")
+        }
+        failingButtons = Set(poll.failures)
+        for button in poll.presses { press(button, now: now) }
+    }
+
+    /// One press, logged with the button as its peer, like a socket request. Any press silences
+    /// the buzzer's current pattern.
+    private func press(_ button: StationButton, now: Double) {
+        let peer = Peer(description: "button \(button.rawValue)", mayChange: true)
+        buzzer.silence()
+        guard let session = loop.session, session.isRunning else {
+            log.write(.notice, "\(peer) pressed with no cook running: nothing to \(button == .next ? "confirm" : button.rawValue)")
+            return
+        }
+        switch button {
+        case .next:
+            _ = change(peer, "confirmed the stage") { () throws(SessionError) in try loop.confirm(nowSeconds: now) }
+        case .hold where session.isHeld:
+            _ = change(peer, "resumed the cook") { () throws(SessionError) in try loop.resume(nowSeconds: now) }
+        case .hold:
+            _ = change(peer, "held the cook") { () throws(SessionError) in try loop.hold(nowSeconds: now) }
+        case .stop:
+            // The tick that follows at once finds no running cook and drives the relay off.
+            loop.abort(reason: "aborted by \(peer)", nowSeconds: now)
+            log.write(.notice, "\(peer) aborted the cook; the burner goes off on this tick")
+        }
+    }
+
+    /// Sets the buzzer to what the station's state asks for now. A failing buzzer is logged once
+    /// and otherwise ignored: it never changes what the burner does.
+    private func driveBuzzer(now: Double) {
+        guard devices.hasBuzzer else { return }
+        let on = buzzer.level(cues: BuzzerCues.current(loop), nowSeconds: now)
+        let cue = buzzer.playing?.cue
+        if cue?.key != soundingKey {
+            if let cue {
+                log.write(.info, "buzzer: \(cue.pattern.rawValue) pattern, \(cue.reason)")
+            } else {
+                log.write(.info, "buzzer: quiet")
+            }
+            soundingKey = cue?.key
+        }
+        do {
+            try devices.setBuzzer(on, nowSeconds: now)
+            if buzzerFailing { log.write(.notice, "buzzer: works again") }
+            buzzerFailing = false
+        } catch {
+            if !buzzerFailing { log.write(.error, "buzzer: \(error); cooking goes on without it") }
+            buzzerFailing = true
+        }
     }
 
     private func record(_ event: CookEvent, at now: Double) {
@@ -425,6 +497,8 @@ public final class DaemonCore {
             journal?.cookEnded(.interrupted, reason: "wokd stopped (\(reason))", stationSeconds: nowSeconds, unixSeconds: wallClock())
         }
         journal?.flushNow()  // History.
+        // The buzzer silent and the buttons' lines given back, after the burner.
+        devices.releaseStove()
         if isOff { log.write(.notice, "burner off; stopping (\(reason))") }
         return isOff
     }

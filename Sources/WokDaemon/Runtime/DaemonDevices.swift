@@ -1,4 +1,5 @@
 public import WokCore
+public import WokHardware
 public import WokSimulator
 
 /// The devices one daemon drives: real ones on a Pi, or the simulated station. The loop never
@@ -15,6 +16,23 @@ public protocol DaemonDevices {
     var trueTemperatureC: Double? { get }
     /// One line for logs: what these devices are.
     var summary: String { get }
+    /// The stove's button presses since the last call (a bounded batch, never waiting), and
+    /// the lines that could not be read.
+    mutating func pollButtons(nowSeconds: Double) -> ButtonPoll
+    /// Whether there is a buzzer to drive.
+    var hasBuzzer: Bool { get }
+    /// Sounds or silences the buzzer.
+    mutating func setBuzzer(_ on: Bool, nowSeconds: Double) throws(GPIOError)
+    /// Silences the buzzer and gives the buttons' and buzzer's lines back, at shutdown.
+    mutating func releaseStove()
+}
+
+/// Devices without buttons or a buzzer.
+extension DaemonDevices {
+    public mutating func pollButtons(nowSeconds: Double) -> ButtonPoll { ButtonPoll() }
+    public var hasBuzzer: Bool { false }
+    public mutating func setBuzzer(_ on: Bool, nowSeconds: Double) throws(GPIOError) {}
+    public mutating func releaseStove() {}
 }
 
 /// The simulated station as the daemon's devices: the plant, the register-level chip behind the
@@ -24,13 +42,24 @@ public protocol DaemonDevices {
 /// wokctl). Stepped by `SimulatedStationStepper`, exactly as `wokctl simulate` steps its cook.
 /// Injected faults strike at their time from the start of the first cook and
 /// clear after their duration, if they have one; each strikes once however many cooks follow.
+///
+/// It has the three buttons and a buzzer: a test presses through `buttons` and reads `buzzer`;
+/// `wokd --simulate --press BUTTON@SECONDS` plans presses timed as the faults are.
 public struct SimulatedDaemonDevices: DaemonDevices {
     private var stepper: SimulatedStationStepper
+    /// The stove's buttons (a shared reference a test presses).
+    public let buttons: SimulatedButtons
+    /// The buzzer (a shared reference a test reads).
+    public let buzzer: SimulatedBuzzer
 
-    public init(plant: PlantParameters, seed: UInt64, faults: [FaultInjection] = []) throws(SimulationError) {
+    public init(
+        plant: PlantParameters, seed: UInt64, faults: [FaultInjection] = [], presses: [PlannedPress] = []
+    ) throws(SimulationError) {
         stepper = try SimulatedStationStepper(
             plant: plant, seed: seed, faults: faults, hasValve: true, cookConfirmsStages: false,
             platesFoodWhenCookEnds: true)
+        buttons = SimulatedButtons(planned: presses)
+        buzzer = SimulatedBuzzer()
     }
 
     /// The simulated station: its relay and valve are shared references a test may break.
@@ -46,5 +75,23 @@ public struct SimulatedDaemonDevices: DaemonDevices {
 
     public var burnerIsOn: Bool { stepper.world.relay.command.isOn }
     public var trueTemperatureC: Double? { stepper.world.plant.wokC }
-    public var summary: String { "simulated station (\(stepper.world.plantParameters.name)) with a shut-off valve" }
+    public var summary: String {
+        "simulated station (\(stepper.world.plantParameters.name)) with a shut-off valve, buttons next, hold and stop, and a buzzer"
+    }
+
+    public mutating func pollButtons(nowSeconds now: Double) -> ButtonPoll {
+        ButtonPoll(
+            presses: buttons.take(nowSeconds: now, originSeconds: stepper.faultOriginSeconds),
+            failures: buttons.readFailure.map { [$0] } ?? [])
+    }
+
+    public var hasBuzzer: Bool { true }
+
+    public mutating func setBuzzer(_ on: Bool, nowSeconds now: Double) throws(GPIOError) {
+        try buzzer.set(on, atSeconds: now)
+    }
+
+    public mutating func releaseStove() {
+        try? buzzer.set(false, atSeconds: stepper.world.worldSeconds)
+    }
 }

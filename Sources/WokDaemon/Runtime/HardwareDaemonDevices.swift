@@ -1,5 +1,5 @@
 public import WokCore
-internal import WokHardware
+public import WokHardware
 
 /// Why the real devices could not be opened, naming the device.
 public enum DeviceOpenError: Error, Sendable, CustomStringConvertible {
@@ -8,6 +8,8 @@ public enum DeviceOpenError: Error, Sendable, CustomStringConvertible {
     case relay(String)
     case valve(String)
     case flameSense(String)
+    case button(StationButton, String)
+    case buzzer(String)
 
     public var description: String {
         switch self {
@@ -16,18 +18,22 @@ public enum DeviceOpenError: Error, Sendable, CustomStringConvertible {
         case .relay(let why): "burner relay: \(why)"
         case .valve(let why): "shut-off valve: \(why)"
         case .flameSense(let why): "flame-proven input: \(why)"
+        case .button(let button, let why): "button \(button.rawValue): \(why)"
+        case .buzzer(let why): "buzzer: \(why)"
         }
     }
 }
 
 /// The real station: the MCP9600 on its I2C bus (bounded retries that never outlast the safety
 /// monitor's bound) and the burner relay on its GPIO line, requested as an output that starts off;
-/// a shut-off valve and a flame-proven input where the station file names them.
+/// a shut-off valve, a flame-proven input, buttons and a buzzer where the station file names them.
 public struct HardwareDaemonDevices: DaemonDevices {
     private var sensor: MCP9600<RetryingI2CDevice<LinuxI2CDevice<LibI2CCalls>>>
     private var relay: GPIORelay<GPIOOutputLine>
     private var valve: GPIOShutoffValve<GPIOOutputLine>?
     private var flame: GPIOFlameSensor<GPIOInputLine>?
+    private var buttons: ButtonPanel<GPIOEdgeInputLine>
+    private var buzzer: LineBuzzer<GPIOOutputLine>?
     public let summary: String
 
     /// Opens the relay first, so the burner is held off before anything else can go wrong.
@@ -58,6 +64,23 @@ public struct HardwareDaemonDevices: DaemonDevices {
                 throw .flameSense("\(error)")
             }
         }
+        var buttonLines: [(button: StationButton, line: GPIOEdgeInputLine, settings: ButtonSettings)] = []
+        for button in StationButton.allCases {
+            guard let settings = devices.buttons[button] else { continue }
+            do {
+                buttonLines.append((button, try access.requestEdgeInput(settings), settings))
+            } catch {
+                throw .button(button, "\(error)")
+            }
+        }
+        var buzzer: LineBuzzer<GPIOOutputLine>?
+        if let settings = devices.buzzer {
+            do {
+                buzzer = LineBuzzer(line: try access.requestOutput(settings))
+            } catch {
+                throw .buzzer("\(error)")
+            }
+        }
         let sensor: MCP9600<RetryingI2CDevice<LinuxI2CDevice<LibI2CCalls>>>
         do {
             let bus = try access.openThermocoupleBus(devices.thermocouple)
@@ -69,11 +92,26 @@ public struct HardwareDaemonDevices: DaemonDevices {
         }
         let valveText = devices.shutoffValve.map { ", shut-off valve on \($0.description)" } ?? ", no shut-off valve"
         let flameText = devices.flameSense.map { ", flame-proven input on \($0.description)" } ?? ""
+        let buttonText = buttonLines.map { ", button \($0.button.rawValue) on \($0.line.name)" }.joined()
+        let buzzerText = buzzer.map { ", buzzer on \($0.line.name)" } ?? ""
         return HardwareDaemonDevices(
-            sensor: sensor, relay: relay, valve: valve, flame: flame,
+            sensor: sensor, relay: relay, valve: valve, flame: flame, buttons: ButtonPanel(buttonLines), buzzer: buzzer,
             summary:
-                "\(sensor.model) on \(devices.thermocouple.bus) at 0x\(String(devices.thermocouple.address, radix: 16)), relay on \(devices.relay.description)\(valveText)\(flameText)"
+                "\(sensor.model) on \(devices.thermocouple.bus) at 0x\(String(devices.thermocouple.address, radix: 16)), relay on \(devices.relay.description)\(valveText)\(flameText)\(buttonText)\(buzzerText)"
         )
+    }
+
+    public mutating func pollButtons(nowSeconds: Double) -> ButtonPoll { buttons.poll() }
+
+    public var hasBuzzer: Bool { buzzer != nil }
+
+    public mutating func setBuzzer(_ on: Bool, nowSeconds: Double) throws(GPIOError) {
+        try buzzer?.set(on)
+    }
+
+    public mutating func releaseStove() {
+        buzzer?.close()
+        buttons.close()
     }
 
     public mutating func tick(_ loop: inout StationLoop, nowSeconds: Double) -> TickReport? {

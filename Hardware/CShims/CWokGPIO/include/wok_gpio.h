@@ -1,5 +1,5 @@
-// GPIO lines through libgpiod (outputs for the relays, an input for the flame-proven signal),
-// whichever of its two APIs the system has.
+// GPIO lines through libgpiod (outputs for the relays and the buzzer, inputs for the
+// flame-proven signal and the buttons), whichever of its two APIs the system has.
 //
 // libgpiod 1.6 (Debian bookworm, Raspberry Pi OS bookworm) and libgpiod 2.x (Debian trixie,
 // current Raspberry Pi OS) name and shape everything differently. This shim picks the right
@@ -32,7 +32,25 @@ typedef struct {
     bool is_active_low;
     /// The holder's consumer name, or "" (always NUL-terminated, possibly truncated).
     char consumer[64];
+    /// The line's name as the device tree gives it (e.g. "GPIO17"), or "".
+    char name[64];
 } wok_gpio_line_info;
+
+/// The pull an input line is requested with.
+typedef enum {
+    WOK_GPIO_BIAS_AS_IS = 0,
+    WOK_GPIO_BIAS_PULL_UP = 1,
+    WOK_GPIO_BIAS_PULL_DOWN = 2,
+    WOK_GPIO_BIAS_DISABLED = 3,
+} wok_gpio_bias;
+
+/// One edge on an input line requested for edge events.
+typedef struct {
+    /// The line became active (logically: an active-low line going low is "rising").
+    bool rising;
+    /// When the kernel saw the edge, in nanoseconds of its monotonic clock.
+    unsigned long long timestamp_ns;
+} wok_gpio_edge;
 
 /// The libgpiod API this shim was compiled against: 1 or 2.
 int wok_gpio_api_version(void);
@@ -58,6 +76,16 @@ int wok_gpio_request_output(const char *chip_path, unsigned int offset, bool act
 /// returns 0; else -errno. Read it with wok_gpio_get, give it back with wok_gpio_release.
 int wok_gpio_request_input(const char *chip_path, unsigned int offset, bool active_low,
                            const char *consumer, wok_gpio_line **line);
+
+/// Requests line `offset` on `chip_path` as an input that reports both edges, with the
+/// active-low flag and the bias as given. Read its edges with wok_gpio_read_edges (which never
+/// waits); wok_gpio_get reads its level. Returns 0 or -errno.
+int wok_gpio_request_input_edges(const char *chip_path, unsigned int offset, bool active_low,
+                                 wok_gpio_bias bias, const char *consumer, wok_gpio_line **line);
+
+/// Moves up to `max` edges the kernel holds for a line requested with edges into `edges`,
+/// oldest first, without waiting for any: the count (0 when none wait), or -errno.
+int wok_gpio_read_edges(wok_gpio_line *line, wok_gpio_edge *edges, unsigned int max);
 
 /// Drives the requested line to a logical value: 0 or -errno.
 int wok_gpio_set(wok_gpio_line *line, bool active);
