@@ -37,11 +37,13 @@ public struct CookStart: Sendable, Equatable {
     public var stationSeconds: Double
     /// 0, or the stage a resumed cook continued from.
     public var firstStageIndex: Int
+    /// The cook continues an interrupted one (`wokctl resume`), from whichever stage.
+    public var resumed: Bool
     public var stages: [PlannedStage]
 
     public init(
         recipeName: String, recipeDocument: String, recipeSource: String, station: String, startedBy: String,
-        startedAtUnixSeconds: Double, stationSeconds: Double, firstStageIndex: Int, stages: [PlannedStage]
+        startedAtUnixSeconds: Double, stationSeconds: Double, firstStageIndex: Int, resumed: Bool = false, stages: [PlannedStage]
     ) {
         self.recipeName = recipeName
         self.recipeDocument = recipeDocument
@@ -51,6 +53,7 @@ public struct CookStart: Sendable, Equatable {
         self.startedAtUnixSeconds = startedAtUnixSeconds
         self.stationSeconds = stationSeconds
         self.firstStageIndex = firstStageIndex
+        self.resumed = resumed
         self.stages = stages
     }
 }
@@ -164,6 +167,8 @@ public struct CookSummary: Sendable, Equatable {
     /// Seconds from start to the last sample or event.
     public var durationSeconds: Double
     public var firstStageIndex: Int
+    /// It continued an interrupted cook (`CookStart.resumed`).
+    public var resumed = false
     public var outcome: HistoryOutcome
     /// Why it was aborted, faulted or interrupted.
     public var reason: String?

@@ -25,7 +25,7 @@ public final class HistoryReader {
     }
 
     private static let summaryColumns = """
-        id, recipe, recipe_hash, station, started_by, started_at_unix, ended_at_unix, duration_s, first_stage, outcome, reason
+        id, recipe, recipe_hash, station, started_by, started_at_unix, ended_at_unix, duration_s, first_stage, outcome, reason, resumed
         """
 
     /// Cooks, newest first; `recipe` matches names containing it, ignoring case.
@@ -62,8 +62,8 @@ public final class HistoryReader {
         try head.bind([.integer(Int64(id))])
         guard try head.step() else { return nil }
         let summary = Self.summary(head)
-        let document = head.text(11) ?? ""
-        let source = head.text(12) ?? ""
+        let document = head.text(12) ?? ""
+        let source = head.text(13) ?? ""
         try head.bind([])
 
         let stageRows = try connection.prepare(
@@ -110,7 +110,7 @@ public final class HistoryReader {
         CookSummary(
             id: row.int(0) ?? 0, recipeName: row.text(1) ?? "", recipeHash: row.text(2) ?? "", station: row.text(3) ?? "",
             startedBy: row.text(4) ?? "", startedAtUnixSeconds: row.double(5) ?? 0, endedAtUnixSeconds: row.double(6),
-            durationSeconds: row.double(7) ?? 0, firstStageIndex: row.int(8) ?? 0,
+            durationSeconds: row.double(7) ?? 0, firstStageIndex: row.int(8) ?? 0, resumed: row.int(11) == 1,
             outcome: HistoryOutcome(rawValue: row.text(9) ?? "") ?? .interrupted, reason: row.text(10))
     }
 }

@@ -3,7 +3,7 @@
 /// See docs/history.md for what each column means.
 enum HistorySchema {
     /// The version this code writes.
-    static let current = 3
+    static let current = 4
 
     /// Version 1: cooks, events and samples; no stage table, no recipe hash or station.
     /// Kept verbatim so tests can build a version-1 file and migrate it.
@@ -69,6 +69,13 @@ enum HistorySchema {
         ALTER TABLE samples ADD COLUMN reading_trusted INTEGER;
         """
 
+    /// Version 4 over version 3: whether a cook continued an interrupted one (`wokctl resume`). A
+    /// resume from the first stage left no mark before; one from a later stage had `first_stage`.
+    static let version3To4 = """
+        ALTER TABLE cooks ADD COLUMN resumed INTEGER NOT NULL DEFAULT 0;
+        UPDATE cooks SET resumed = 1 WHERE first_stage > 0;
+        """
+
     /// Brings `connection` to `current`, one step per version, each in its own transaction.
     static func migrate(_ connection: SQLiteConnection) throws(SQLiteError) {
         var version = try connection.integer("PRAGMA user_version")
@@ -99,6 +106,13 @@ enum HistorySchema {
                 try connection.execute("PRAGMA user_version = 3", "migrating the history from version 2 to 3")
             }
             version = 3
+        }
+        if version == 3 {
+            try inTransaction(connection, "migrating the history from version 3 to 4") { () throws(SQLiteError) in
+                try connection.execute(version3To4, "migrating the history from version 3 to 4")
+                try connection.execute("PRAGMA user_version = 4", "migrating the history from version 3 to 4")
+            }
+            version = 4
         }
     }
 

@@ -80,7 +80,7 @@ public final class HistoryWriter {
         insertCook = try connection.prepare(
             """
             INSERT INTO cooks(recipe, recipe_hash, recipe_source, recipe_document, station, started_by, started_at_unix,
-                              duration_s, first_stage, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 'running')
+                              duration_s, first_stage, resumed, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 'running')
             """)
         insertStage = try connection.prepare("INSERT INTO stages(cook_id, stage_index, name, target_c) VALUES (?, ?, ?, ?)")
         insertEvent = try connection.prepare(
@@ -132,7 +132,7 @@ public final class HistoryWriter {
             try insertCook.run([
                 .text(start.recipeName), .text(recipeContentHash(start.recipeDocument)), .text(start.recipeSource),
                 .text(start.recipeDocument), .text(start.station), .text(start.startedBy), .real(start.startedAtUnixSeconds),
-                .integer(Int64(start.firstStageIndex)),
+                .integer(Int64(start.firstStageIndex)), .integer(start.resumed ? 1 : 0),
             ])
             let id = connection.lastInsertedRowID
             for (index, stage) in start.stages.enumerated() {

@@ -75,9 +75,13 @@ public enum DefaultPaths {
     /// when set; else those of a checkout's `recipes`, the local admin's and the package's that exist.
     public static var recipeDirectories: [String] {
         if let explicit = environment("WOK_RECIPE_DIR") { return [explicit] }
-        let found = ["recipes", "/etc/wok/recipes", "/usr/local/share/wok/recipes", "/usr/share/wok/recipes"].filter(fileExists)
+        let found = recipeSearchOrder.filter(fileExists)
         return found.isEmpty ? ["recipes"] : found
     }
+
+    /// Every place a recipe may be, in the order they are searched: a checkout's own, the local
+    /// admin's, a hand install's, the Debian package's (/usr/share/wok/recipes, docs/packaging.md).
+    public static let recipeSearchOrder = ["recipes", "/etc/wok/recipes", "/usr/local/share/wok/recipes", "/usr/share/wok/recipes"]
 }
 
 /// The numeric id of a group, by name.

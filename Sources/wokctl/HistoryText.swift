@@ -60,6 +60,7 @@ enum HistoryText {
             "startedAtUnixSeconds": .number(summary.startedAtUnixSeconds),
             "endedAtUnixSeconds": summary.endedAtUnixSeconds.map(JSONValue.number) ?? .null,
             "durationSeconds": number(summary.durationSeconds), "firstStageIndex": .number(Double(summary.firstStageIndex)),
+            "resumed": .bool(summary.resumed),
             "outcome": .string(summary.outcome.rawValue), "reason": summary.reason.map(JSONValue.string) ?? .null,
         ])
     }
@@ -125,7 +126,7 @@ enum HistoryText {
         var lines = [
             Terminal.bold("Cook \(summary.id): \(summary.recipeName.escapingControls)"),
             "  Started:  \(dateTime(summary.startedAtUnixSeconds)) by \(summary.startedBy.escapingControls) on \(summary.station.escapingControls)"
-                + (summary.firstStageIndex > 0 ? ", resumed from stage \(summary.firstStageIndex + 1)" : ""),
+                + (summary.resumed ? ", resumed from stage \(summary.firstStageIndex + 1)" : ""),
             "  Outcome:  \(outcomeText(summary)) after \(clockText(summary.durationSeconds))",
             "  Recipe:   \(cook.recipeSource.escapingControls) (content \(summary.recipeHash.escapingControls))",
             "",

@@ -9,6 +9,7 @@ import WokSystem
 let usage = """
     Usage: wokd [--config FILE] [--socket PATH] [--state-dir DIR] [--recipes DIR] [--history-max-mb N]
                 [--history-max-days N] [--no-history] [--verbose]
+           wokd --check-config [--config FILE]
            wokd --simulate [--plant FILE|NAME] [--speed X] [--seed N] [--fault KIND@SECONDS]...
                            [--press BUTTON@SECONDS]... [options above]
 
@@ -21,7 +22,10 @@ let usage = """
       --history-max-mb N    keep the cook history under N megabytes, oldest cooks go first (default 256)
       --history-max-days N  delete cooks older than N days (default 730; 0 keeps them by size alone)
       --no-history       keep no cook history
-      --recipes DIR      recipe directory for `start NAME` (default: the first of \(DefaultPaths.recipeDirectories.joined(separator: ", ")) that has it)
+      --recipes DIR      recipe directory for `start NAME` (default: $WOK_RECIPE_DIR, else the first of
+                         \(DefaultPaths.recipeSearchOrder.joined(separator: ", ")) that has it)
+      --check-config     check that the station file loads and names real devices, then exit: 0 ready,
+                         1 no "devices" section yet (the unit's ExecCondition skips the start), 3 invalid
       --simulate         drive the simulated station instead of real devices; a helper adds each stage's
                          food and plates it when the cook ends, so every cook starts with an empty wok
       --plant FILE|NAME  simulated plant (a file, or a name from Simulator/Plants)
@@ -59,7 +63,7 @@ do {
             "config", "socket", "state-dir", "recipes", "plant", "speed", "seed", "fault", "press", "history-max-mb",
             "history-max-days",
         ],
-        flags: ["simulate", "verbose", "help", "no-history"])
+        flags: ["simulate", "verbose", "help", "no-history", "check-config"])
 } catch {
     fail("\(error.message); see wokd --help", 2)
 }
@@ -88,6 +92,25 @@ if let configPath {
     }
 } else if !simulate {
     fail("no station file at \(DefaultPaths.stationFile); real devices need one (or run with --simulate)", 3)
+}
+
+// `--check-config`: the unit's ExecCondition. A station file without devices is a fresh install
+// not yet edited, so the start is skipped (1) rather than failed and restarted (docs/packaging.md).
+if args.has("check-config") {
+    if simulate { fail("--check-config checks the real station; it takes no --simulate", 2) }
+    if let name = station.daemon.group, groupID(named: name) == nil {
+        fail("\(stationSource): daemon.group \"\(name)\" is not a group on this system", 3)
+    }
+    guard let devices = station.devices else {
+        log.write(
+            .notice,
+            "\(stationSource) names no devices yet: add its \"devices\" section (docs/configuration.md), then `systemctl start wokd`")
+        exit(1)
+    }
+    print(
+        "\(stationSource): thermocouple at \(devices.thermocouple.bus) address 0x\(String(devices.thermocouple.address, radix: 16)), relay \(devices.relay.chip) line \(devices.relay.line); ready to start"
+    )
+    exit(0)
 }
 
 var speed = 1.0  // real devices run in real time

@@ -114,6 +114,29 @@ import WokWire
         #expect(cook.durationSeconds > 18)
     }
 
+    /// A resume from the first stage used to read as a new cook in the log and the history alike.
+    @Test func aCookResumedFromItsFirstStageIsLoggedAndStoredAsAResume() throws {
+        let directory = try TemporaryDirectory()
+        let records = MemoryCookRecordStore()
+        do {
+            var rig = try HistoryRig(database: directory.database, records: records)
+            _ = try rig.ask(.start, ["recipe": "caramelised-pork-mince"]).get()
+            _ = rig.run(limitSeconds: 5, until: { _ in false })
+            #expect(rig.core.shutdown(reason: "SIGTERM"))
+        }
+        var rig = try HistoryRig(database: directory.database, records: records)
+        _ = try rig.ask(.resume).get()
+        _ = rig.run(limitSeconds: 2, until: { _ in false })
+        let notices = rig.log.lines.map(\.message)
+        #expect(notices.contains { $0.contains("resumed \"Vietnamese caramelised pork mince\" from stage 1 ") })
+        #expect(!notices.contains { $0.contains(" started \"") })
+
+        let cooks = try HistoryReader(path: directory.database).cooks()
+        #expect(cooks.map(\.resumed) == [true, false])
+        #expect(cooks.map(\.firstStageIndex) == [0, 0])
+        #expect(cooks.map(\.outcome) == [.running, .interrupted])
+    }
+
     @Test func aShutdownMidCookMarksItInterruptedWithTheReason() throws {
         let directory = try TemporaryDirectory()
         var rig = try HistoryRig(database: directory.database)

@@ -77,7 +77,10 @@ struct HistoryRig {
     let cook = Peer(description: "uid 1000 (cook) pid 42", mayChange: true)
     let wallSeconds: Double
 
-    init(database: String, retention: HistoryRetention = .standard, wallSeconds: Double = 1_750_000_000, faults: [FaultInjection] = []) throws {
+    init(
+        database: String, retention: HistoryRetention = .standard, wallSeconds: Double = 1_750_000_000, faults: [FaultInjection] = [],
+        records: MemoryCookRecordStore = MemoryCookRecordStore()
+    ) throws {
         self.wallSeconds = wallSeconds
         let log = self.log
         let writer = try HistoryWriter(path: database, retention: retention, nowUnixSeconds: wallSeconds) { log.write(.error, $0) }
@@ -85,7 +88,7 @@ struct HistoryRig {
         let devices = try SimulatedDaemonDevices(plant: PlantParameters(), seed: 3, faults: faults)
         core = try DaemonCore(
             station: .standard, devices: devices, recipeDirectories: [Self.recipes], speed: 1, isSimulated: true,
-            records: MemoryCookRecordStore(), log: log, nowSeconds: 0, wallClock: { wallSeconds }, journal: journal)
+            records: records, log: log, nowSeconds: 0, wallClock: { wallSeconds }, journal: journal)
     }
 
     /// Ticks until `condition` holds or `limitSeconds` pass; `everyTick` sees each report.

@@ -30,6 +30,6 @@ import WokCore
         #expect(cook.samples[0].shownReading == ShownReading(celsius: 25, trusted: true))
         #expect(cook.samples[1].shownReading == nil)
         let connection = try SQLiteConnection(path: directory.database, readOnly: true)
-        #expect(try connection.integer("PRAGMA user_version") == 3)
+        #expect(try connection.integer("PRAGMA user_version") == HistorySchema.current)
     }
 }

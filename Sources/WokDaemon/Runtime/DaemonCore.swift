@@ -436,11 +436,12 @@ public final class DaemonCore {
         }
         return begin(
             recipe, document: record.recipeDocument, source: record.recipeSource, serves: record.serves,
-            atStage: record.stageIndex, by: peer, now: now)
+            atStage: record.stageIndex, resuming: true, by: peer, now: now)
     }
 
     private func begin(
-        _ recipe: Recipe, document: String, source: String, serves: Int?, atStage stage: Int, by peer: Peer, now: Double
+        _ recipe: Recipe, document: String, source: String, serves: Int?, atStage stage: Int, resuming: Bool = false, by peer: Peer,
+        now: Double
     ) -> Result<StationSnapshot, ControlError> {
         do {
             try loop.start(recipe: recipe, nowSeconds: now, atStage: stage)
@@ -467,10 +468,11 @@ public final class DaemonCore {
             CookStart(
                 recipeName: recipe.name, recipeDocument: document, recipeSource: source, station: station.name,
                 startedBy: peer.description, startedAtUnixSeconds: wall, stationSeconds: now, firstStageIndex: stage,
-                stages: recipe.stages.map { PlannedStage(name: $0.name, targetC: station.targetC(for: $0.heat)) }))
-        let from = stage == 0 ? "" : " from stage \(stage + 1) \"\(recipe.stages[stage].name)\""
+                resumed: resuming, stages: recipe.stages.map { PlannedStage(name: $0.name, targetC: station.targetC(for: $0.heat)) }))
+        // A resume always names its stage, the first included: the log tells it from a new cook.
+        let from = stage == 0 && !resuming ? "" : " from stage \(stage + 1) \"\(recipe.stages[stage].name)\""
         let portions = serves.map { " for \($0)" } ?? ""
-        log.write(.notice, "\(peer) started \"\(recipe.name)\"\(portions)\(from) (\(source))")
+        log.write(.notice, "\(peer) \(resuming ? "resumed" : "started") \"\(recipe.name)\"\(portions)\(from) (\(source))")
         return .success(snapshot())
     }
 
