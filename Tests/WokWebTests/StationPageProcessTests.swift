@@ -37,6 +37,11 @@ final class Station {
         }
         guard let found else { throw WebTestError.notReady("wokweb", wokweb.log) }
         port = found
+        // Ready when wokweb follows wokd.
+        let connected = eventually(limitSeconds: 30) {
+            (try? HTTP.request(port: found, "GET", "/api/state"))?.body.contains("\"connected\":true") == true
+        }
+        guard connected else { throw WebTestError.notReady("wokweb's link to wokd", wokd.log + wokweb.log) }
     }
 
     /// The port from "serving http://127.0.0.1:PORT/".

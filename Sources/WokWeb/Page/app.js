@@ -92,7 +92,7 @@ function render() {
   const reading = s.reading;
   $('temperature').textContent = reading ? celsius(reading.celsius) : '–';
   $('trust').hidden = !reading || reading.trusted;
-  $('target').textContent = s.targetC === null ? 'burner off' : celsius(s.targetC) + ' °C';
+  $('target').textContent = s.targetC === null ? 'none' : celsius(s.targetC) + ' °C';
   const burner = $('burner');
   burner.textContent = 'burner ' + s.burner;
   burner.classList.toggle('on', s.burner === 'on');
@@ -106,7 +106,8 @@ function render() {
 
   const prompt = $('prompt');
   const waiting = !!s.prompt && (ACTIVE.has(s.state) || s.state === 'fault');
-  prompt.hidden = !s.prompt;
+  // During a fault the fault panel says it all; the prompt would repeat its reason.
+  prompt.hidden = !s.prompt || !!s.fault;
   prompt.textContent = s.prompt || '';
   prompt.classList.toggle('flash', waiting);
   setAlarm(waiting);
@@ -119,7 +120,7 @@ function render() {
     $('fault-temperature').textContent = reading ? celsius(reading.celsius) + ' °C' + (reading.trusted ? '' : ' (not trusted)') : 'no reading';
   }
   const cooking = ACTIVE.has(s.state);
-  $('do-next').disabled = s.state !== 'waiting-for-cook' && !(stage && stage.untilSafeHoldSeconds !== null);
+  $('do-next').disabled = s.state !== 'waiting-for-cook';
   const hold = $('do-hold');
   const canResume = s.state === 'holding' || (s.state === 'idle' && !!s.interrupted);
   hold.textContent = canResume ? 'Resume' : 'Hold';
