@@ -7,8 +7,9 @@ final class Station {
     let directory: String
     let socket: String
     let webState: String
-    let wokd: Child
+    private(set) var wokd: Child
     let wokweb: Child
+    let daemonArguments: [String]
     let port: UInt16
 
     init(speed: Double, webArguments: [String] = []) throws {
@@ -17,10 +18,8 @@ final class Station {
         socket = directory + "/control.sock"
         webState = directory + "/web"
         let recipes = Built.repositoryRoot.appendingPathComponent("recipes").path
-        wokd = try Child(
-            Built.directory.appendingPathComponent("wokd"),
-            ["--simulate", "--speed", String(speed), "--socket", socket, "--state-dir", directory + "/state", "--recipes", recipes],
-            logPath: directory + "/wokd.log")
+        daemonArguments = ["--simulate", "--speed", String(speed), "--socket", socket, "--state-dir", directory + "/state", "--recipes", recipes]
+        wokd = try Child(Built.directory.appendingPathComponent("wokd"), daemonArguments, logPath: directory + "/wokd.log")
         wokweb = try Child(
             Built.directory.appendingPathComponent("wokweb"),
             [
@@ -83,6 +82,13 @@ final class Station {
         process.waitUntilExit()
         guard let range = text.range(of: "Pairing code: ") else { throw WebTestError.http("no code in \(text)") }
         return String(text[range.upperBound...].prefix(6))
+    }
+
+    /// Stops wokd and starts it again on the same socket and state; the old one's exit status.
+    func restartDaemon() throws -> Int32? {
+        let stopped = wokd.stop()
+        wokd = try Child(Built.directory.appendingPathComponent("wokd"), daemonArguments, logPath: directory + "/wokd-again.log")
+        return stopped
     }
 
     func finish() -> (web: Int32?, daemon: Int32?) {
@@ -171,6 +177,32 @@ final class Station {
         let stopped = station.finish()
         #expect(stopped.web == 0, "wokweb stops cleanly on SIGTERM")
         #expect(stopped.daemon == 0)
+    }
+
+    @Test func wokwebSaysWhenWokdIsGoneAndFollowsItAgainWhenItComesBack() throws {
+        let station = try Station(speed: 20)
+        let stream = try HTTP.connect(port: station.port)
+        defer { close(stream) }
+        HTTP.send(stream, "GET /events HTTP/1.1\r\nHost: 127.0.0.1:\(station.port)\r\n\r\n")
+        #expect(HTTP.read(stream) { $0.contains("\"connected\":true") }.contains("\"connected\":true"))
+
+        #expect(try station.restartDaemon() == 0)
+        // The browser heard both: the link lost, with why, then the link back.
+        let told = HTTP.read(stream, limitSeconds: 60) { text in
+            guard let lost = text.range(of: "\"connected\":false") else { return false }
+            return text[lost.upperBound...].contains("\"connected\":true")
+        }
+        let lost = try #require(told.range(of: "\"connected\":false"), "\(told.suffix(400))")
+        #expect(told[lost.upperBound...].contains("\"problem\":\""))
+        #expect(told[lost.upperBound...].contains("\"connected\":true"))
+        let metrics = try HTTP.request(port: station.port, "GET", "/metrics").body
+        #expect(metrics.contains("wokweb_wokd_connected 1\n"))
+        #expect(metrics.contains("wokweb_wokd_link_losses_total 1\n"))
+        // And it steers the new daemon.
+        #expect(try station.post("start", #"{"recipe": "reheat"}"#).status == 200)
+        #expect(try station.post("abort").status == 200)
+        let stopped = station.finish()
+        #expect(stopped.web == 0)
     }
 
     @Test func recipesAndTheHistoryComeFromWokctl() throws {
