@@ -14,6 +14,56 @@ import Testing
         return (word(16), word(20))
     }
 
+    /// Runs drive_page.py against `station`; what it printed, decoded.
+    static func drive(_ station: Station, _ arguments: [String]) throws -> (seen: [String: Any], output: String, status: Int32) {
+        let shots = station.directory + "/shots"
+        try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
+        let driver = Process()
+        driver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        driver.arguments =
+            [Built.repositoryRoot.appendingPathComponent("Tests/WokWebTests/Browser/drive_page.py").path, chromium, station.origin + "/", shots]
+            + arguments
+        driver.environment = ["WOKWEB_BROWSER_PROFILE": station.directory + "/chromium", "PATH": "/usr/bin:/bin", "HOME": station.directory]
+        let output = Pipe()
+        driver.standardOutput = output
+        try driver.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        driver.waitUntilExit()
+        let seen = (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
+        if let keep = ProcessInfo.processInfo.environment["WOKWEB_KEEP_SCREENSHOTS"] {
+            for path in (seen["screenshots"] as? [String: String] ?? [:]).values {
+                let target = keep + "/" + (path as NSString).lastPathComponent
+                try? FileManager.default.removeItem(atPath: target)
+                try? FileManager.default.copyItem(atPath: path, toPath: target)
+            }
+        }
+        return (seen, text, driver.terminationStatus)
+    }
+
+    @Test func aFaultShowsItsReasonWhatToDoAndTheTemperature() throws {
+        // The thermocouple stays open from 30 s into the cook: a fault latches and stays.
+        let station = try Station(speed: 20, daemonExtra: ["--fault", "sensor-open@30"])
+        #expect(try station.post("start", #"{"recipe": "caramelised-pork-mince"}"#).status == 200)
+        var reason = ""
+        #expect(
+            try eventually(limitSeconds: 120) {
+                let status = try station.status()
+                reason = (status["fault"] as? [String: Any])?["reason"] as? String ?? ""
+                return status["state"] as? String == "fault" && !reason.isEmpty
+            })
+        let run = try Self.drive(
+            station, ["--prefix", "fault-", "--read", "fault", "--read", "fault-reason", "--read", "fault-temperature", "--read", "do-ack"])
+        #expect(run.status == 0, "\(run.output)")
+        let read = run.seen["read"] as? [String: [String: Any]] ?? [:]
+        #expect(read["fault"]?["shown"] as? Bool == true)
+        #expect(read["fault-reason"]?["text"] as? String == reason)
+        #expect(read["do-ack"]?["shown"] as? Bool == true, "Acknowledge is offered")
+        let temperature = read["fault-temperature"]?["text"] as? String ?? ""
+        #expect(temperature.contains("°C") || temperature == "no reading", "\(temperature)")
+        let stopped = station.finish()
+        #expect(stopped.web == 0)
+    }
+
     @Test func screenshotsAtThreeSizesThenAClickOnNextReachesTheDaemon() throws {
         let station = try Station(speed: 20)
         let start = try station.post("start", #"{"recipe": "caramelised-pork-mince"}"#)
@@ -24,22 +74,10 @@ import Testing
                 let status = try station.status()
                 return status["state"] as? String == "waiting-for-cook" && (status["stage"] as? [String: Any])?["index"] as? Int == 1
             })
-        let shots = station.directory + "/shots"
-        try FileManager.default.createDirectory(atPath: shots, withIntermediateDirectories: true)
-        let driver = Process()
-        driver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        driver.arguments = [
-            Built.repositoryRoot.appendingPathComponent("Tests/WokWebTests/Browser/drive_page.py").path, Self.chromium, station.origin + "/",
-            shots, "--click", "do-next", "--wait-text", "stage", "Stage 3/6",
-        ]
-        driver.environment = ["WOKWEB_BROWSER_PROFILE": station.directory + "/chromium", "PATH": "/usr/bin:/bin", "HOME": station.directory]
-        let output = Pipe()
-        driver.standardOutput = output
-        try driver.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        driver.waitUntilExit()
-        #expect(driver.terminationStatus == 0, "\(text)")
-        let seen = (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
+        let run = try Self.drive(station, ["--click", "do-next", "--wait-text", "stage", "Stage 3/6"])
+        #expect(run.status == 0, "\(run.output)")
+        let seen = run.seen
+        let text = run.output
         let live = seen["live"] as? [String: Bool] ?? [:]
         let paths = seen["screenshots"] as? [String: String] ?? [:]
         let sizes = ["phone": (390, 844), "tablet-landscape": (1024, 768), "tablet-portrait": (768, 1024), "tablet-landscape-dark": (1024, 768)]
@@ -53,9 +91,6 @@ import Testing
         #expect(seen["clicked"] as? Bool == true)
         #expect((seen["texts"] as? [String: Any])?["stage"] as? String == "Stage 3/6: Brown the pork", "\(text)")
         #expect((try station.status()["stage"] as? [String: Any])?["index"] as? Int == 2)
-        if let keep = ProcessInfo.processInfo.environment["WOKWEB_KEEP_SCREENSHOTS"] {
-            for (_, path) in paths { try? FileManager.default.copyItem(atPath: path, toPath: keep + "/" + (path as NSString).lastPathComponent) }
-        }
         let stopped = station.finish()
         #expect(stopped.web == 0)
     }

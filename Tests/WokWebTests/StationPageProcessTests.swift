@@ -12,13 +12,14 @@ final class Station {
     let daemonArguments: [String]
     let port: UInt16
 
-    init(speed: Double, webArguments: [String] = []) throws {
+    init(speed: Double, daemonExtra: [String] = [], webArguments: [String] = []) throws {
         directory = NSTemporaryDirectory() + "wokweb-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         socket = directory + "/control.sock"
         webState = directory + "/web"
         let recipes = Built.repositoryRoot.appendingPathComponent("recipes").path
-        daemonArguments = ["--simulate", "--speed", String(speed), "--socket", socket, "--state-dir", directory + "/state", "--recipes", recipes]
+        daemonArguments =
+            ["--simulate", "--speed", String(speed), "--socket", socket, "--state-dir", directory + "/state", "--recipes", recipes] + daemonExtra
         wokd = try Child(Built.directory.appendingPathComponent("wokd"), daemonArguments, logPath: directory + "/wokd.log")
         wokweb = try Child(
             Built.directory.appendingPathComponent("wokweb"),

@@ -98,7 +98,8 @@ function render() {
   burner.classList.toggle('on', s.burner === 'on');
   $('recipe-line').textContent = s.recipe ? (s.recipe + (s.serves ? ' · serves ' + s.serves : '') + ' · ' + s.state) : s.state;
   const stage = s.stage;
-  $('stage').textContent = stage ? 'Stage ' + (stage.index + 1) + '/' + s.stages.length + ': ' + stage.name : (s.state === 'done' ? 'Done' : 'No cook running');
+  const noStage = { done: 'Done', fault: 'Stopped by a fault' }[s.state] || 'No cook running';
+  $('stage').textContent = stage ? 'Stage ' + (stage.index + 1) + '/' + s.stages.length + ': ' + stage.name : noStage;
   $('time-left').textContent = stage ? timeLeft(s, stage) : '';
   const ready = $('have-ready');
   ready.hidden = !s.haveReady;

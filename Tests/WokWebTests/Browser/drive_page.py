@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Drives the real page in headless Chromium over the DevTools protocol on a pipe (stdlib only).
 
-usage: drive_page.py CHROMIUM URL OUTDIR [--click ID] [--wait-text ID TEXT]...
+usage: drive_page.py CHROMIUM URL OUTDIR [--prefix NAME] [--click ID] [--wait-text ID TEXT]... [--read ID]...
 
 Loads URL at 390x844, 1024x768 and 768x1024 (light) and 1024x768 (dark), waits until the page
 says it is live, and saves a PNG of each. With --click, presses that button with a real mouse
-event (after it is enabled), then waits for each --wait-text element to contain its text.
-Prints one JSON object with what it saw. Every wait is bounded.
+event (after it is enabled). Then waits for each --wait-text element to contain its text, and
+reads each --read element's text and whether it is shown. Prints one JSON object with what it
+saw. Every wait is bounded.
 """
 import base64
 import json
@@ -99,16 +100,23 @@ def main():
     chromium, url, outdir = sys.argv[1:4]
     rest = sys.argv[4:]
     click = None
+    prefix = ""
     waits = []
+    reads = []
     while rest:
         if rest[0] == "--click":
             click, rest = rest[1], rest[2:]
+        elif rest[0] == "--prefix":
+            prefix, rest = rest[1], rest[2:]
+        elif rest[0] == "--read":
+            reads.append(rest[1])
+            rest = rest[2:]
         elif rest[0] == "--wait-text":
             waits.append((rest[1], rest[2]))
             rest = rest[3:]
         else:
             raise SystemExit("unknown argument " + rest[0])
-    seen = {"screenshots": {}, "live": {}, "clicked": False, "texts": {}}
+    seen = {"screenshots": {}, "live": {}, "clicked": False, "texts": {}, "read": {}}
     browser = Browser(chromium)
     try:
         browser.open()
@@ -116,11 +124,12 @@ def main():
             browser.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
             browser.send("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
             browser.send("Page.navigate", {"url": url})
+            # Live, and a snapshot drawn (the state line is empty until the first one).
             seen["live"][name] = browser.wait_for("document.readyState === 'complete' && document.getElementById('link').textContent === 'live'"
-                                                  " && document.getElementById('temperature').textContent !== '–'")
+                                                  " && document.getElementById('recipe-line').textContent !== ''")
             time.sleep(0.3)  # one more frame for the chart
             shot = browser.send("Page.captureScreenshot", {"format": "png"})
-            path = os.path.join(outdir, name + ".png")
+            path = os.path.join(outdir, prefix + name + ".png")
             with open(path, "wb") as file:
                 file.write(base64.b64decode(shot["data"]))
             seen["screenshots"][name] = path
@@ -133,10 +142,14 @@ def main():
                 for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
                     browser.send("Input.dispatchMouseEvent", {"type": kind, "x": box[0], "y": box[1], "button": "left", "clickCount": 1})
                 seen["clicked"] = True
-            for element, text in waits:
-                probe = "document.getElementById(%s).textContent.includes(%s)" % (json.dumps(element), json.dumps(text))
-                seen["texts"][element] = browser.wait_for(probe) and browser.evaluate("document.getElementById(%s).textContent" % json.dumps(element))
-            seen["message"] = browser.evaluate("document.getElementById('message').textContent")
+        for element, text in waits:
+            probe = "document.getElementById(%s).textContent.includes(%s)" % (json.dumps(element), json.dumps(text))
+            seen["texts"][element] = browser.wait_for(probe) and browser.evaluate("document.getElementById(%s).textContent" % json.dumps(element))
+        for element in reads:
+            seen["read"][element] = browser.evaluate(
+                "(() => { const e = document.getElementById(%s); return {text: e.textContent, shown: !e.hidden && e.offsetParent !== null}; })()"
+                % json.dumps(element))
+        seen["message"] = browser.evaluate("document.getElementById('message').textContent")
     finally:
         browser.close()
     print(json.dumps(seen))
