@@ -37,7 +37,8 @@ final class Station {
         }
         guard let found else { throw WebTestError.notReady("wokweb", wokweb.log) }
         port = found
-        // Ready when wokweb follows wokd.
+        // Ready when wokweb follows wokd (checked in plain HTTP only; the TLS test looks itself).
+        guard !webArguments.contains("--tls-cert") else { return }
         let connected = eventually(limitSeconds: 30) {
             (try? HTTP.request(port: found, "GET", "/api/state"))?.body.contains("\"connected\":true") == true
         }
@@ -46,7 +47,7 @@ final class Station {
 
     /// The port from "serving http://127.0.0.1:PORT/".
     static func port(in log: String) -> UInt16? {
-        guard let start = log.range(of: "serving http://127.0.0.1:") else { return nil }
+        guard let start = log.range(of: "serving http://127.0.0.1:") ?? log.range(of: "serving https://127.0.0.1:") else { return nil }
         return UInt16(log[start.upperBound...].prefix { $0.isNumber })
     }
 
