@@ -94,8 +94,13 @@ private let accessHandler: MHD_AccessHandlerCallback = { context, connection, ur
     // First call: only the headers are here. Refuse an announced oversized body before reading it.
     guard let stored = requestContext.pointee else {
         let body = RequestBody()
-        if let length = header(connection, "Content-Length").flatMap({ Int($0) }), length > RequestRules.maxBodyBytes { body.tooLarge = true }
         requestContext.pointee = Unmanaged.passRetained(body).toOpaque()
+        if let length = header(connection, "Content-Length").flatMap({ Int($0) }), length > RequestRules.maxBodyBytes {
+            // Answered now, so the body is never read.
+            body.tooLarge = true
+            return queue(
+                .problem(WebRejection(413, "the body may be at most \(RequestRules.maxBodyBytes) bytes")), on: connection, hub: server.app.hub)
+        }
         return .YES
     }
     let body = Unmanaged<RequestBody>.fromOpaque(stored).takeUnretainedValue()

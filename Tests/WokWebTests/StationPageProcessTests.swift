@@ -131,6 +131,14 @@ final class Station {
         // Bad input is refused before anything else.
         #expect(try station.post("start", #"{"recipe": "../../etc/passwd"}"#).status == 400)
         #expect(try station.post("extend", #"{"seconds": 99999}"#).status == 400)
+        // A body announced larger than the bound is answered before it is sent.
+        let huge = try HTTP.connect(port: station.port)
+        defer { close(huge) }
+        HTTP.send(
+            huge,
+            "POST /api/next HTTP/1.1\r\nHost: 127.0.0.1:\(station.port)\r\nOrigin: \(station.origin)\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 10000000\r\n\r\n")
+        #expect(HTTP.read(huge) { $0.contains("\r\n\r\n") }.hasPrefix("HTTP/1.1 413"))
 
         // Pairing: the code from `wokweb pair` becomes an HttpOnly, SameSite=Strict cookie.
         #expect(try station.post("pair", #"{"code": "000000"}"#, origin: "http://evil.example").status == 403)

@@ -385,6 +385,4 @@ document.addEventListener('keydown', (e) => {
   if (id && !$(id).disabled) { e.preventDefault(); $(id).click(); }
 });
 
-// Time left counts down between snapshots (the daemon sends ten a second at most, fewer when quiet).
-setInterval(() => { if (state.snapshot && !state.connected) render(); }, 1000);
 connect();
