@@ -74,7 +74,7 @@ import Testing
                 let status = try station.status()
                 return status["state"] as? String == "waiting-for-cook" && (status["stage"] as? [String: Any])?["index"] as? Int == 1
             })
-        let run = try Self.drive(station, ["--click", "do-next", "--wait-text", "stage", "Stage 3/6"])
+        let run = try Self.drive(station, ["--click", "do-next", "--wait-text", "stage", "Stage 3/6", "--recipes"])
         #expect(run.status == 0, "\(run.output)")
         let seen = run.seen
         let text = run.output
@@ -91,6 +91,9 @@ import Testing
         #expect(seen["clicked"] as? Bool == true)
         #expect((seen["texts"] as? [String: Any])?["stage"] as? String == "Stage 3/6: Brown the pork", "\(text)")
         #expect((try station.status()["stage"] as? [String: Any])?["index"] as? Int == 2)
+        // The Start view, reached by keyboard, lists the recipes and hides the cook.
+        #expect((seen["recipes"] as? [String])?.contains("Vietnamese caramelised pork mince") == true, "\(text)")
+        #expect(seen["cook-view-shown"] as? Bool == false)
         let stopped = station.finish()
         #expect(stopped.web == 0)
     }

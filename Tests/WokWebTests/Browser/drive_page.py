@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Drives the real page in headless Chromium over the DevTools protocol on a pipe (stdlib only).
 
-usage: drive_page.py CHROMIUM URL OUTDIR [--prefix NAME] [--click ID] [--wait-text ID TEXT]... [--read ID]...
+usage: drive_page.py CHROMIUM URL OUTDIR [--prefix NAME] [--click ID] [--wait-text ID TEXT]... [--read ID]... [--recipes]
 
 Loads URL at 390x844, 1024x768 and 768x1024 (light) and 1024x768 (dark), waits until the page
 says it is live, and saves a PNG of each. With --click, presses that button with a real mouse
 event (after it is enabled). Then waits for each --wait-text element to contain its text, and
-reads each --read element's text and whether it is shown. Prints one JSON object with what it
-saw. Every wait is bounded.
+reads each --read element's text and whether it is shown. With --recipes, opens the Start view
+by keyboard (Tab to its button, Enter), counts the recipes listed and photographs it. Prints one
+JSON object with what it saw. Every wait is bounded.
 """
 import base64
 import json
@@ -103,7 +104,11 @@ def main():
     prefix = ""
     waits = []
     reads = []
+    recipes = False
     while rest:
+        if rest[0] == "--recipes":
+            recipes, rest = True, rest[1:]
+            continue
         if rest[0] == "--click":
             click, rest = rest[1], rest[2:]
         elif rest[0] == "--prefix":
@@ -150,6 +155,23 @@ def main():
                 "(() => { const e = document.getElementById(%s); return {text: e.textContent, shown: !e.hidden && e.offsetParent !== null}; })()"
                 % json.dumps(element))
         seen["message"] = browser.evaluate("document.getElementById('message').textContent")
+        if recipes:
+            # Keyboard only: focus moves by Tab until it is on the Start tab, then Enter.
+            for _ in range(40):
+                if browser.evaluate("document.activeElement && document.activeElement.dataset.view === 'start'"):
+                    break
+                for kind in ("keyDown", "keyUp"):
+                    browser.send("Input.dispatchKeyEvent", {"type": kind, "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9})
+            for kind in ("keyDown", "keyUp"):
+                browser.send("Input.dispatchKeyEvent", {"type": kind, "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "text": "\r" if kind == "keyDown" else ""})
+            browser.wait_for("document.querySelectorAll('#recipes li').length > 0")
+            seen["recipes"] = browser.evaluate("Array.from(document.querySelectorAll('#recipes h3')).map(e => e.textContent)")
+            seen["cook-view-shown"] = browser.evaluate("document.getElementById('view-cook').offsetParent !== null")
+            shot = browser.send("Page.captureScreenshot", {"format": "png"})
+            path = os.path.join(outdir, prefix + "start.png")
+            with open(path, "wb") as file:
+                file.write(base64.b64decode(shot["data"]))
+            seen["screenshots"]["start"] = path
     finally:
         browser.close()
     print(json.dumps(seen))
