@@ -4,24 +4,11 @@ import Testing
 /// wokweb over HTTPS with a certificate made for the test (Debian's openssl), fetched with curl
 /// trusting only that certificate.
 @Suite struct TLSTests {
-    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
-    }
-
     @Test func thePageAndItsCookieOverTLS() throws {
         let keys = NSTemporaryDirectory() + "wokweb-tls-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: keys) }
-        let made = try Self.run(
+        let made = try runTool(
             "/usr/bin/openssl",
             [
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keys + "/key.pem", "-out", keys + "/cert.pem", "-days", "2",
@@ -32,15 +19,15 @@ import Testing
             speed: 20, webArguments: ["--pairing", "always", "--tls-cert", keys + "/cert.pem", "--tls-key", keys + "/key.pem"])
         #expect(station.wokweb.log.contains("serving https://127.0.0.1:"))
         let url = "https://127.0.0.1:\(station.port)/"
-        let page = try Self.run("/usr/bin/curl", ["-sS", "--cacert", keys + "/cert.pem", url])
+        let page = try runTool("/usr/bin/curl", ["-sS", "--cacert", keys + "/cert.pem", url])
         #expect(page.status == 0, "\(page.output)")
         #expect(page.output.hasPrefix("<!doctype html>"))
         // Plain HTTP on the TLS port gets no page.
-        let plain = try Self.run("/usr/bin/curl", ["-sS", "--max-time", "10", "http://127.0.0.1:\(station.port)/"])
+        let plain = try runTool("/usr/bin/curl", ["-sS", "--max-time", "10", "http://127.0.0.1:\(station.port)/"])
         #expect(!plain.output.contains("<!doctype html>"))
         // The pairing cookie is Secure under TLS.
         let code = try station.pairingCode()
-        let paired = try Self.run(
+        let paired = try runTool(
             "/usr/bin/curl",
             [
                 "-sS", "-i", "--cacert", keys + "/cert.pem", "-X", "POST", "-H", "Content-Type: application/json", "-H",

@@ -14,16 +14,8 @@ import Testing
         let path = directory + "/wokweb.service"
         try unit.replacingOccurrences(of: "/usr/local/bin/wokweb", with: Built.directory.appendingPathComponent("wokweb").path)
             .write(toFile: path, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: analyzer)
-        process.arguments = ["verify", "--man=no", path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try runTool(analyzer, ["verify", "--man=no", path])
+        #expect(status == 0, "\(text)")
         #expect(!text.contains("wokweb.service"), "warnings about the unit: \(text)")
         let lines = Set(unit.split(separator: "\n").map(String.init))
         for line in [

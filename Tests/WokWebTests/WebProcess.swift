@@ -161,3 +161,17 @@ enum HTTP {
         return HTTPReply(status: status, headers: headers, body: String(raw[split.upperBound...]))
     }
 }
+
+/// Runs a program to its end; its exit status and what it wrote (standard output and error together).
+func runTool(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: program)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+}
