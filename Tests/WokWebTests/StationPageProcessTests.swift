@@ -215,6 +215,27 @@ final class Station {
         #expect(stopped.web == 0)
     }
 
+    @Test func killingWokwebMidCookChangesNothingAboutTheCook() throws {
+        let station = try Station(speed: 20)
+        // Browsers hold streams open when wokweb dies.
+        let stream = try HTTP.connect(port: station.port)
+        defer { close(stream) }
+        HTTP.send(stream, "GET /events HTTP/1.1\r\nHost: 127.0.0.1:\(station.port)\r\n\r\n")
+        _ = HTTP.read(stream) { $0.contains("event: snapshot") }
+        #expect(try station.post("start", #"{"recipe": "caramelised-pork-mince"}"#).status == 200)
+        kill(station.wokweb.process.processIdentifier, SIGKILL)
+        station.wokweb.process.waitUntilExit()
+        // The cook goes on by itself, burner and stages, to the caramel's wait for the cook.
+        #expect(
+            try eventually(limitSeconds: 120) {
+                let status = try station.status()
+                return status["state"] as? String == "waiting-for-cook" && (status["stage"] as? [String: Any])?["index"] as? Int == 1
+            })
+        #expect(station.wokd.process.isRunning)
+        let stopped = station.finish()
+        #expect(stopped.daemon == 0)
+    }
+
     @Test func recipesAndTheHistoryComeFromWokctl() throws {
         let station = try Station(speed: 200)
         let recipes = try HTTP.request(port: station.port, "GET", "/api/recipes")
