@@ -2,7 +2,7 @@
 // The wok station controller: a pure core, thin shells around it, and a simulator that runs whole
 // cooks in virtual time. Arrows point one way: executables -> daemon -> simulator -> hardware -> core;
 // daemon -> wire -> core and daemon -> system; wokctl -> client -> wire, system (never the daemon);
-// wokctl -> watch -> wire, plot.
+// wokctl -> watch -> wire, plot; wokweb -> web -> client, wire, system (never the daemon).
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "wok-bench", targets: ["wok-bench"]),
         .executable(name: "wokd-bench", targets: ["wokd-bench"]),
         .executable(name: "wok-rig-plant", targets: ["wok-rig-plant"]),
+        .executable(name: "wokweb", targets: ["wokweb"]),
     ],
     targets: [
         // Recipes, station, control, the cook session and safety. Standard library only.
@@ -86,6 +87,14 @@ let package = Package(
         .executableTarget(
             name: "wok-bench", dependencies: ["WokCore", "WokSimulator", "WokHistory"], path: "Sources/wok-bench",
             swiftSettings: strict),
+        // GNU libmicrohttpd (Debian's libmicrohttpd-dev) and the wrappers for its variadic calls.
+        .target(name: "CWokWeb", path: "Sources/CWokWeb", linkerSettings: [.linkedLibrary("microhttpd")]),
+        // The station's page: HTTP, the event streams, pairing, metrics, and the page's files
+        // (Page/, installed beside wokweb). A client of the control socket, never of the daemon.
+        .target(
+            name: "WokWeb", dependencies: ["CWokWeb", "WokCore", "WokWire", "WokClient", "WokSystem"], path: "Sources/WokWeb",
+            exclude: ["Page"], swiftSettings: strict),
+        .executableTarget(name: "wokweb", dependencies: ["WokWeb", "WokSystem", "WokClient"], path: "Sources/wokweb", swiftSettings: strict),
         .testTarget(name: "WokCoreTests", dependencies: ["WokCore"], path: "Tests/WokCoreTests"),
         .testTarget(
             name: "WokHardwareTests", dependencies: ["WokCore", "WokHardware", "WokSimulator"],
@@ -109,6 +118,10 @@ let package = Package(
                 "wokctl", "wokd", "WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokSystem", "WokWire", "WokClient", "WokWatch",
             ],
             path: "Tests/WokctlTests"),
+        // wokweb's rules as units, and the real wokweb against a real `wokd --simulate`.
+        .testTarget(
+            name: "WokWebTests", dependencies: ["WokWeb", "WokCore", "WokWire", "WokSystem", "wokweb", "wokd", "wokctl"],
+            path: "Tests/WokWebTests"),
     ],
     swiftLanguageModes: [.v6]
 )

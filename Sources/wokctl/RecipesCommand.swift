@@ -56,8 +56,9 @@ enum RecipesCommand {
             case .success(let recipe):
                 let estimate = CookEstimate.of(recipe, on: station)
                 rows.append([
-                    "name": .string(name), "title": .string(recipe.name), "serves": .number(Double(recipe.serves)),
-                    "stages": .number(Double(recipe.stages.count)), "valid": true, "simulatedSeconds": estimateJSON(estimate),
+                    "name": .string(name), "title": .string(recipe.name), "description": recipe.description.map { .string($0) } ?? .null,
+                    "serves": .number(Double(recipe.serves)), "stages": .number(Double(recipe.stages.count)), "valid": true,
+                    "simulatedSeconds": estimateJSON(estimate),
                 ])
                 if !json {
                     Terminal.line(
@@ -193,7 +194,8 @@ enum RecipeJSON {
         }
         return [
             "schema": .number(Double(Recipe.schemaVersion)), "name": .string(recipe.name),
-            "serves": .number(Double(recipe.serves)), "stages": .array(stages),
+            "description": recipe.description.map { .string($0) } ?? .null, "serves": .number(Double(recipe.serves)),
+            "stages": .array(stages),
         ]
     }
 }
