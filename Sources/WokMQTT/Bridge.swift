@@ -27,11 +27,18 @@ public final class Bridge {
     private var lastWokProblem = ""
     private var publishedAvailability: String?
     private var stopping = false
+    /// Commands passed to wokd, a budget so a flood from the broker costs wokd little; abort is
+    /// never counted (it only takes heat away and must always get through).
+    private var commandBudget = RateBudget(perMinute: Bridge.commandsPerMinute)
+    private var commandsThisTurn = 0
 
     /// How long a command may wait for wokd's answer.
     static let commandTimeoutSeconds = 5.0
     /// Pushes read per turn before the loop looks at its other inputs.
     static let maxPushesPerTurn = 256
+    /// Commands passed to wokd per turn (each may wait up to the timeout), and per minute.
+    static let maxCommandsPerTurn = 4
+    static let commandsPerMinute = 60
 
     public init(config: BridgeConfig, socket: String?, signals: SignalReceiver, log: @escaping @Sendable (String) -> Void) throws(LinkError) {
         self.config = config
@@ -85,6 +92,7 @@ public final class Bridge {
         now = monotonicSeconds()
         readSubscription(now: now)
         if let link {
+            commandsThisTurn = 0
             let (events, dropped) = link.take()
             if dropped > 0 { log("mqtt: \(dropped) messages dropped: more than \(MosquittoLink.maxQueued) waited at once") }
             for event in events { handle(event, now: monotonicSeconds()) }
@@ -166,7 +174,18 @@ public final class Bridge {
             guard let verb = topics.verbName(ofCommandTopic: topic) else { return }
             switch CommandParser.parse(verbName: verb, payload: payload, policy: config.remote) {
             case .failure(let refusal): publishResult(refusal)
-            case .success(let command): execute(command, now: now)
+            case .success(let command):
+                let busy =
+                    command.verb != .abort && (commandsThisTurn >= Self.maxCommandsPerTurn || !commandBudget.take(atSeconds: now))
+                guard !busy else {
+                    publishResult(
+                        CommandRefusal(
+                            command: command.verb.rawValue, reason: .busy,
+                            message: "too many commands at once (at most \(Self.commandsPerMinute) a minute); try again"))
+                    return
+                }
+                commandsThisTurn += 1
+                execute(command, now: now)
             }
         }
     }
