@@ -68,3 +68,13 @@ import WokNotify
         #expect(config.notify?.command == [#"curl -d "$WOK_MESSAGE" ntfy.sh/x"#])
     }
 }
+
+@Suite struct ShippedConfigTests {
+    @Test func theExampleConfigInTheRepositoryLoads() throws {
+        let config = try BridgeConfig.load(path: Built.repositoryRoot.appendingPathComponent("config/mqtt.json").path)
+        #expect(config.stationID == "kitchen")
+        #expect(config.mqtt?.tls != nil)
+        #expect(!config.remote.start)
+        #expect(config.notify?.shell == true)
+    }
+}
