@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "wokd-bench", targets: ["wokd-bench"]),
         .executable(name: "wok-rig-plant", targets: ["wok-rig-plant"]),
         .executable(name: "wokmqtt", targets: ["wokmqtt"]),
+        .executable(name: "wokmqtt-bench", targets: ["wokmqtt-bench"]),
     ],
     targets: [
         // Recipes, station, control, the cook session and safety. Standard library only.
@@ -97,6 +98,10 @@ let package = Package(
         // A client of the control socket: wokd keeps no network, this process talks to the broker.
         .executableTarget(
             name: "wokmqtt", dependencies: ["WokMQTT", "WokSystem"], path: "Sources/wokmqtt", swiftSettings: strict),
+        // The bridge's benchmark: its memory and CPU during a cook, and wokd-to-subscriber latency.
+        .executableTarget(
+            name: "wokmqtt-bench", dependencies: ["CMosquitto", "WokClient", "WokSystem", "WokWire", "WokCore", "wokmqtt", "wokd"],
+            path: "Sources/wokmqtt-bench", swiftSettings: strict),
         .executableTarget(
             name: "wok-bench", dependencies: ["WokCore", "WokSimulator", "WokHistory"], path: "Sources/wok-bench",
             swiftSettings: strict),
