@@ -123,11 +123,19 @@ import Testing
         // The prompt reached the notification command, with the station in its environment; the
         // command outstayed its timeout and was killed.
         let notified = fileText(station.envFile)
-        #expect(notified.contains("WOK_EVENT=prompt\n"), "\(notified)")
-        #expect(notified.contains("WOK_STATION="), "\(notified)")
-        #expect(notified.contains("WOK_RECIPE=Caramelised pork mince\n") || notified.contains("WOK_RECIPE="), "\(notified)")
-        #expect(notified.contains("WOK_STAGE="))
-        #expect(notified.contains("WOK_TEMPERATURE_C="))
+        // The first record: the cook's first prompt.
+        let first = notified.components(separatedBy: "---\n").first ?? ""
+        var environment: [String: String] = [:]
+        for line in first.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if parts.count == 2 { environment[String(parts[0])] = String(parts[1]) }
+        }
+        #expect(environment["WOK_EVENT"] == "prompt", "\(notified)")
+        #expect(environment["WOK_STATION"] == done["station"] as? String)
+        #expect(environment["WOK_RECIPE"] == done["recipe"] as? String)
+        #expect(environment["WOK_STAGE"]?.isEmpty == false)
+        #expect(environment["WOK_MESSAGE"]?.isEmpty == false)
+        #expect(environment["WOK_TEMPERATURE_C"].flatMap(Double.init) != nil, "\(notified)")
         #expect(eventually { station.bridgeLog.contains("was killed") }, "\(log())")
 
         // Killed outright, the bridge is declared offline by the broker (its last will).
