@@ -40,6 +40,8 @@ public final class MosquittoLink: @unchecked Sendable {
 
     /// Messages waiting for the bridge; more are dropped (a flood of commands must not grow us).
     public static let maxQueued = 32
+    /// Places kept for abort beyond `maxQueued`.
+    public static let abortReserve = 8
     /// A message longer than this is cut before queuing; a command that long is refused anyway.
     public static let maxKeptPayload = CommandParser.maxPayloadBytes + 1
 
@@ -208,10 +210,15 @@ public final class MosquittoLink: @unchecked Sendable {
 
     private func enqueue(_ event: LinkEvent) {
         let queued = inbox.withLock { box in
-            // Connection news is never dropped (it is rare); messages are, past the bound.
-            if case .message = event, box.events.count >= Self.maxQueued {
-                box.dropped += 1
-                return false
+            // Connection news is never dropped (it is rare); messages are, past the bound, except
+            // that an abort has a few places of its own so a flood of other messages cannot keep
+            // it out.
+            if case .message(let topic, _) = event {
+                let bound = topic == topics.command(.abort) ? Self.maxQueued + Self.abortReserve : Self.maxQueued
+                if box.events.count >= bound {
+                    box.dropped += 1
+                    return false
+                }
             }
             box.events.append(event)
             return true
