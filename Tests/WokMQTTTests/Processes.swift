@@ -141,7 +141,9 @@ final class Subscriber {
         process = try launch("/usr/bin/mosquitto_sub", arguments, log: path)
     }
 
-    deinit { stop(process) }
+    // SIGKILL: a watcher needs no goodbye, and mosquitto_sub started from the test runner does
+    // not always end on SIGTERM.
+    deinit { stop(process, signal: SIGKILL) }
 
     var lines: [Substring] { fileText(path).split(separator: "\n") }
 
