@@ -11,8 +11,8 @@ import Testing
         var bridge: Process?
         let envFile: String
 
-        init(speed: Double) throws {
-            broker = try Broker(directory: directory)
+        init(speed: Double, secured: Bool = false) throws {
+            broker = try Broker(directory: directory, secured: secured)
             wokd = try Wokd(directory: directory, speed: speed)
             envFile = directory + "/notified.txt"
         }
@@ -25,9 +25,16 @@ import Testing
             try "#!/bin/sh\nenv | grep '^WOK_' | sort >> \"$1\"\necho --- >> \"$1\"\nexec sleep 600\n".write(
                 toFile: script, atomically: true, encoding: .utf8)
             chmod(script, 0o755)
+            // Credentials from files, as systemd's LoadCredential would give them (here by path).
+            var login = ""
+            if broker.secured {
+                try "test\n".write(toFile: directory + "/mqtt-username", atomically: true, encoding: .utf8)
+                try "\(Broker.passwords["test"] ?? "")\n".write(toFile: directory + "/mqtt-password", atomically: true, encoding: .utf8)
+                login = ", \"usernameFile\": \"\(directory)/mqtt-username\", \"passwordFile\": \"\(directory)/mqtt-password\""
+            }
             let config = """
                 {"schema": 1, "station": "test", "name": "Test wok",
-                 "mqtt": {"host": "127.0.0.1", "port": \(broker.port), "maxBackoffSeconds": 2, "cookingPeriodSeconds": 0.5},
+                 "mqtt": {"host": "127.0.0.1", "port": \(broker.port), "maxBackoffSeconds": 2, "cookingPeriodSeconds": 0.5\(login)},
                  "remote": {"recipes": ["reheat", "caramelised-pork-mince"]},
                  "notify": {"command": ["\(script)", "\(envFile)"], "timeoutSeconds": \(notifyTimeoutSeconds), "maxRunning": 2, "perMinute": 30}}
                 """
@@ -158,6 +165,35 @@ import Testing
         if let bridge = station.bridge { stop(bridge, signal: SIGTERM) }
         #expect(station.bridge?.terminationStatus == 0)
         #expect(eventually { watcher.payloads(Self.availability).last == "offline" })
+        station.cleanUp()
+    }
+
+    @Test func withTheShippedACLAStationLogsInFromFilesAndWritesOnlyItsOwnTopics() throws {
+        let station = try Station(speed: 10, secured: true)
+        let homeAssistant = try Subscriber(broker: station.broker, topics: ["wok/#", "homeassistant/device/#"], name: "ha")
+        try station.startBridge()
+        // The bridge logged in with its credential files, announced itself and is online.
+        #expect(eventually { homeAssistant.payloads(Self.availability).last == "online" }, "\(station.bridgeLog)")
+        #expect(eventually { !homeAssistant.objects(Self.discovery).isEmpty })
+        // Home Assistant's button reaches the bridge and wokd (which refuses a hold when idle).
+        try station.broker.publish("wok/test/command/hold", "PRESS")
+        #expect(eventually { results(homeAssistant, "hold").first?["reason"] as? String == "refused" }, "\(station.bridgeLog)")
+
+        // The station's own login cannot forge another station's state or discovery, nor press buttons.
+        try station.broker.publish("wok/other/state", "{\"state\":\"forged\"}", as: "test")
+        try station.broker.publish("wok/other/command/abort", "PRESS", as: "test")
+        try station.broker.publish("wok/test/command/abort", "PRESS", as: "test")
+        try station.broker.publish("homeassistant/device/other/config", "{}", as: "test")
+        // A message it may send, published last, shows the ones before it had their chance.
+        try station.broker.publish("wok/test/result", "marker", as: "test")
+        #expect(eventually { homeAssistant.payloads(Self.result).contains("marker") })
+        #expect(homeAssistant.payloads("wok/other/state").isEmpty)
+        #expect(homeAssistant.payloads("wok/other/command/abort").isEmpty)
+        #expect(homeAssistant.payloads("wok/test/command/abort").isEmpty)
+        #expect(homeAssistant.payloads("homeassistant/device/other/config").isEmpty)
+        // The other station may write its own.
+        try station.broker.publish("wok/other/state", "{}", as: "other")
+        #expect(eventually { homeAssistant.payloads("wok/other/state") == ["{}"] })
         station.cleanUp()
     }
 }

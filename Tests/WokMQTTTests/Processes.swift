@@ -90,25 +90,55 @@ func freePort() -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
-/// Debian's `mosquitto` on 127.0.0.1, anonymous, no persistence: the broker of one test.
+/// Debian's `mosquitto` on 127.0.0.1, no persistence: the broker of one test. Anonymous, or
+/// `secured`: users with passwords and the ACL shipped in config/mosquitto-wok.acl.
 final class Broker {
     let port: Int
     let directory: String
+    let secured: Bool
     private(set) var process: Process?
+    /// Users of a secured broker: two stations and Home Assistant.
+    static let passwords = ["test": "test-secret", "other": "other-secret", "homeassistant": "ha-secret"]
 
-    init(directory: String, port: Int = freePort()) throws {
+    init(directory: String, port: Int = freePort(), secured: Bool = false) throws {
         self.port = port
         self.directory = directory
+        self.secured = secured
         try start()
+    }
+
+    /// mosquitto_pub and mosquitto_sub's arguments to log in as `user` (none when anonymous).
+    func login(_ user: String = "homeassistant") -> [String] {
+        guard secured else { return ["-p", "\(port)"] }
+        return ["-p", "\(port)", "-u", user, "-P", Self.passwords[user] ?? ""]
     }
 
     func start() throws {
         let config = directory + "/mosquitto.conf"
-        try "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\n".write(toFile: config, atomically: true, encoding: .utf8)
+        var text = "listener \(port) 127.0.0.1\npersistence false\n"
+        if secured {
+            // mosquitto drops root for its own user before reading these: let it in.
+            chmod(directory, 0o755)
+            let passwords = directory + "/passwd"
+            try "".write(toFile: passwords, atomically: true, encoding: .utf8)
+            for (user, password) in Self.passwords {
+                let made = try runToEnd("/usr/bin/mosquitto_passwd", ["-b", passwords, user, password])
+                guard made.status == 0 else { throw ProcessTestError.failed("mosquitto_passwd: \(made.err)") }
+            }
+            let acl = directory + "/wok.acl"
+            try fileText(Built.repositoryRoot.appendingPathComponent("config/mosquitto-wok.acl").path).write(
+                toFile: acl, atomically: true, encoding: .utf8)
+            chmod(passwords, 0o644)
+            chmod(acl, 0o644)
+            text += "allow_anonymous false\npassword_file \(passwords)\nacl_file \(acl)\n"
+        } else {
+            text += "allow_anonymous true\n"
+        }
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
         let binary = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "mosquitto"
         process = try launch(binary, ["-c", config], log: directory + "/mosquitto.log")
         let ready = eventually(limitSeconds: 30) {
-            (try? runToEnd("/usr/bin/mosquitto_pub", ["-p", "\(port)", "-t", "probe", "-m", "x"]))?.status == 0
+            (try? runToEnd("/usr/bin/mosquitto_pub", login() + ["-t", "homeassistant/probe", "-m", "x"]))?.status == 0
         }
         guard ready else { throw ProcessTestError.notReady("mosquitto", fileText(directory + "/mosquitto.log")) }
     }
@@ -121,8 +151,8 @@ final class Broker {
     deinit { kill() }
 
     /// Publishes one message as a client would (Home Assistant pressing a button).
-    func publish(_ topic: String, _ payload: String, retain: Bool = false) throws {
-        var arguments = ["-p", "\(port)", "-q", "1", "-t", topic, "-m", payload]
+    func publish(_ topic: String, _ payload: String, retain: Bool = false, as user: String = "homeassistant") throws {
+        var arguments = login(user) + ["-q", "1", "-t", topic, "-m", payload]
         if retain { arguments.append("-r") }
         let result = try runToEnd("/usr/bin/mosquitto_pub", arguments)
         guard result.status == 0 else { throw ProcessTestError.failed("mosquitto_pub: \(result.err)") }
@@ -136,7 +166,7 @@ final class Subscriber {
 
     init(broker: Broker, topics: [String], name: String) throws {
         path = broker.directory + "/\(name).txt"
-        var arguments = ["-p", "\(broker.port)", "-v", "-q", "1"]
+        var arguments = broker.login() + ["-v", "-q", "1"]
         for topic in topics { arguments += ["-t", topic] }
         process = try launch("/usr/bin/mosquitto_sub", arguments, log: path)
     }
