@@ -14,8 +14,16 @@ struct BenchError: Error, CustomStringConvertible {
     var description: String
 }
 
-func fail(_ message: String) -> Never {
+/// The processes this bench started; ended however it ends.
+var children: [Process] = []
+
+@MainActor func endChildren() {
+    for child in children where child.isRunning { kill(child.processIdentifier, SIGKILL) }
+}
+
+@MainActor func fail(_ message: String) -> Never {
     print("wokmqtt-bench: \(message)")
+    endChildren()
     exit(1)
 }
 
@@ -77,8 +85,6 @@ var template = Array("/tmp/wokmqtt-bench-XXXXXX".utf8CString)
 guard let made = mkdtemp(&template) else { fail("mkdtemp failed") }
 let directory = String(cString: made)
 let port = 20000 + Int(getpid() % 20000)
-var children: [Process] = []
-defer { for child in children where child.isRunning { kill(child.processIdentifier, SIGKILL) } }
 
 do {
     try "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\n".write(
@@ -159,4 +165,5 @@ do {
 } catch {
     fail("\(error)")
 }
+endChildren()
 try? FileManager.default.removeItem(atPath: directory)
