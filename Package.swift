@@ -19,6 +19,8 @@ let package = Package(
         .executable(name: "wokd-bench", targets: ["wokd-bench"]),
         .executable(name: "wok-rig-plant", targets: ["wok-rig-plant"]),
         .executable(name: "wokweb", targets: ["wokweb"]),
+        .executable(name: "wokmqtt", targets: ["wokmqtt"]),
+        .executable(name: "wokmqtt-bench", targets: ["wokmqtt-bench"]),
     ],
     targets: [
         // Recipes, station, control, the cook session and safety. Standard library only.
@@ -84,6 +86,23 @@ let package = Package(
         .executableTarget(
             name: "wok-rig-plant", dependencies: ["WokRigPlant", "WokSimulator"],
             path: "Sources/wok-rig-plant", swiftSettings: strict),
+        // Debian's libmosquitto, the MQTT client of the bridge.
+        .systemLibrary(name: "CMosquitto", path: "Sources/CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        // Commands the station names, run on cook events: spawned, rate limited, timed out.
+        .target(name: "CWokSpawn", path: "Sources/CWokSpawn"),
+        .target(name: "WokNotify", dependencies: ["WokCore", "WokWire", "WokSystem", "CWokSpawn"], path: "Sources/WokNotify", swiftSettings: strict),
+        // The MQTT bridge's logic: its config, topics, Home Assistant discovery, state, remote
+        // commands and their policy, and the broker link on its own thread.
+        .target(
+            name: "WokMQTT", dependencies: ["WokCore", "WokWire", "WokSystem", "WokClient", "WokNotify", "CMosquitto"],
+            path: "Sources/WokMQTT", swiftSettings: strict),
+        // A client of the control socket: wokd keeps no network, this process talks to the broker.
+        .executableTarget(
+            name: "wokmqtt", dependencies: ["WokMQTT", "WokSystem"], path: "Sources/wokmqtt", swiftSettings: strict),
+        // The bridge's benchmark: its memory and CPU during a cook, and wokd-to-subscriber latency.
+        .executableTarget(
+            name: "wokmqtt-bench", dependencies: ["CMosquitto", "WokClient", "WokSystem", "WokWire", "WokCore", "wokmqtt", "wokd"],
+            path: "Sources/wokmqtt-bench", swiftSettings: strict),
         .executableTarget(
             name: "wok-bench", dependencies: ["WokCore", "WokSimulator", "WokHistory"], path: "Sources/wok-bench",
             swiftSettings: strict),
@@ -111,6 +130,11 @@ let package = Package(
         .testTarget(
             name: "WokRigPlantTests", dependencies: ["WokRigPlant", "WokHardware", "WokSimulator"],
             path: "Tests/WokRigPlantTests"),
+        // The bridge's logic, and the built `wokmqtt` against a real mosquitto and a real `wokd --simulate`.
+        .testTarget(
+            name: "WokMQTTTests",
+            dependencies: ["WokMQTT", "WokNotify", "WokCore", "WokWire", "WokSystem", "WokClient", "CMosquitto", "wokmqtt", "wokd", "wokctl"],
+            path: "Tests/WokMQTTTests"),
         // Runs the built `wokctl` and `wokd` as a person would; depending on them makes SwiftPM build them first.
         .testTarget(
             name: "WokctlTests",
