@@ -122,8 +122,11 @@ check "man pages" "$man_ok" "$(tr '\n' ' ' <<<"$man_check")"
 
 stamp "installing into a bookworm chroot (mmdebstrap)"
 base="$work/bookworm-chroot.tar"
-if [ ! -s "$base" ]; then
-    mmdebstrap --quiet --variant=apt --include=systemd,systemd-sysv,udev,libgpiod2,libi2c0,libsqlite3-0,libsystemd0 \
+# A regular, non-empty tarball or nothing: anything else there is an interrupted earlier attempt.
+if [ ! -f "$base" ] || [ ! -s "$base" ]; then
+    rm -rf --one-file-system -- "$base" "$base.part"
+    # The format is named: mmdebstrap guesses it from the name's extension, and ".part" has none.
+    mmdebstrap --quiet --format=tar --variant=apt --include=systemd,systemd-sysv,udev,libgpiod2,libi2c0,libsqlite3-0,libsystemd0 \
         bookworm "$base.part" http://deb.debian.org/debian >&2
     mv "$base.part" "$base"
 fi
