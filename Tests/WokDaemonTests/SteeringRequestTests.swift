@@ -140,3 +140,30 @@ import WokWire
         #expect(typed.code == .invalidRequest)
     }
 }
+
+/// A cool-down stage keeps the burner off until the wok has come down into its band.
+@Suite struct CoolDownBurnerTests {
+    static let recipe = """
+        {"schema": 1, "name": "Sear, then cool for the garlic", "serves": 1, "stages": [
+          {"name": "Sear", "heat": "high", "advance": "reached", "maxSeconds": 600},
+          {"name": "Cool", "heat": 150, "advance": "reached", "maxSeconds": 900},
+          {"name": "Garlic", "heat": 150, "advance": "time", "seconds": 20}
+        ]}
+        """
+
+    @Test func theBurnerStaysOffWhileTheWokCoolsToALowerTarget() throws {
+        var rig = try CoreRig()
+        _ = try rig.ask(.start, ["document": .string(Self.recipe), "source": "test"]).get()
+        let cooling = rig.run(until: { state($0) == "cooling" }, limitSeconds: 900)
+        #expect(cooling)
+        var cooledTicks = 0
+        while rig.core.snapshot().state == .cooling, cooledTicks < 4000 {
+            #expect(rig.core.burnerIsOn == false, "burner on while cooling at \(rig.core.snapshot().temperatureC ?? -1) °C")
+            rig.run(seconds: 0.25)
+            cooledTicks += 1
+        }
+        #expect(cooledTicks > 20, "the wok took some time to cool")
+        #expect(stageIndex(rig.core.snapshot().jsonObject) == 2, "the garlic stage began once the wok was down")
+        #expect(abs((rig.core.snapshot().temperatureC ?? 0) - 150) <= 3.5)
+    }
+}
