@@ -1,47 +1,11 @@
-// The traces of a few cooks, held to digests taken before the performance work (issue 22): any
-// change to what a cook does, tick by tick, changes a digest. Speed-ups must leave them alone.
+// The traces of a few cooks, held to digests (`TraceDigest`) taken before the performance work
+// (issue 22): any change to what a cook does, tick by tick, changes a digest. Speed-ups must
+// leave them alone.
 import Testing
 import WokCore
 import WokHardware
 
 @testable import WokSimulator
-
-/// FNV-1a, 64 bits, over the bytes of every row's fields written out exactly (each Double by its
-/// bit pattern, so a change in the last bit shows).
-struct TraceDigest {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    private(set) var rows = 0
-
-    mutating func add(_ row: TraceRow) {
-        var line = ""
-        func field(_ text: String) { line += text + "|" }
-        func number(_ value: Double?) { field(value.map { String($0.bitPattern, radix: 16) } ?? "-") }
-        number(row.timeSeconds)
-        field(row.stageIndex.map(String.init) ?? "-")
-        field(row.stageName ?? "-")
-        field("\(row.state)")
-        number(row.targetC)
-        number(row.measuredC)
-        number(row.trueC)
-        field("\(row.burner)")
-        number(row.duty)
-        number(row.modelledC)
-        for event in row.events { field("\(event)") }
-        for byte in line.utf8 {
-            value ^= UInt64(byte)
-            value = value &* 0x0000_0100_0000_01b3
-        }
-        rows += 1
-    }
-
-    /// The digest of one whole cook's trace.
-    static func of(_ config: SimulationConfig) throws -> TraceDigest {
-        var digest = TraceDigest()
-        var simulation = try CookSimulation(config)
-        while let row = simulation.step() { digest.add(row) }
-        return digest
-    }
-}
 
 @Suite struct TraceDigestTests {
     static func plant(_ name: String) throws -> PlantParameters {
@@ -112,7 +76,7 @@ struct TraceDigest {
             let found = try TraceDigest.of(config)
             #expect(
                 found.value == digest && found.rows == rows,
-                "\(name): digest 0x\(String(found.value, radix: 16)) over \(found.rows) rows, held 0x\(String(digest, radix: 16)) over \(rows)")
+                "\(name): digest \(found.hex) over \(found.rows) rows, held 0x\(String(digest, radix: 16)) over \(rows)")
         }
     }
 }
