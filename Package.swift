@@ -39,6 +39,9 @@ let package = Package(
         .target(
             name: "WokSimulator", dependencies: ["WokCore", "WokHardware"], path: "Simulator",
             exclude: ["Plants"], swiftSettings: strict),
+        // The fault campaign on every core, its report in the same order as run one by one.
+        .target(
+            name: "WokCampaign", dependencies: ["WokSimulator"], path: "Sources/WokCampaign", swiftSettings: strict),
         // libsystemd's sd_notify, from Debian's libsystemd-dev.
         .systemLibrary(name: "CSystemd", path: "Sources/CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // The Linux calls Swift cannot reach on its own (SO_PEERCRED, signalfd, flock).
@@ -84,14 +87,14 @@ let package = Package(
             name: "wok-rig-plant", dependencies: ["WokRigPlant", "WokSimulator"],
             path: "Sources/wok-rig-plant", swiftSettings: strict),
         .executableTarget(
-            name: "wok-bench", dependencies: ["WokCore", "WokSimulator", "WokHistory"], path: "Sources/wok-bench",
+            name: "wok-bench", dependencies: ["WokCore", "WokSimulator", "WokCampaign", "WokHistory"], path: "Sources/wok-bench",
             swiftSettings: strict),
         .testTarget(name: "WokCoreTests", dependencies: ["WokCore"], path: "Tests/WokCoreTests"),
         .testTarget(
             name: "WokHardwareTests", dependencies: ["WokCore", "WokHardware", "WokSimulator"],
             path: "Tests/WokHardwareTests"),
         .testTarget(
-            name: "WokSimulatorTests", dependencies: ["WokCore", "WokHardware", "WokSimulator"],
+            name: "WokSimulatorTests", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokCampaign"],
             path: "Tests/WokSimulatorTests"),
         .testTarget(
             name: "WokDaemonTests", dependencies: ["WokCore", "WokSimulator", "WokDaemon", "WokSystem", "WokWire", "WokClient"],
