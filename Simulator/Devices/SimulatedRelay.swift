@@ -16,6 +16,8 @@ public final class SimulatedRelay: BurnerRelay {
 
         var contactClosed: Bool { command.isOn || contactWelded }
 
+        var reading: Reading { Reading(command: command, switchCount: switchCount, contactClosed: contactClosed) }
+
         mutating func set(_ command: BurnerCommand) throws(RelayFailure) {
             if let failure { throw RelayFailure(reason: failure) }
             if command != self.command { switchCount += 1 }
@@ -48,6 +50,16 @@ public final class SimulatedRelay: BurnerRelay {
 
     /// Whether current flows to the burner's gas valve: what it was told, unless welded.
     public var contactClosed: Bool { state.contactClosed }
+
+    /// What a runner reads of the relay each tick, in one access.
+    public struct Reading: Sendable, Equatable {
+        public var command: BurnerCommand
+        public var switchCount: Int
+        public var contactClosed: Bool
+    }
+
+    /// The command, the switch count and the contact, read at once.
+    public var reading: Reading { state.reading }
 
     public func set(_ command: BurnerCommand) throws(RelayFailure) {
         try state.set(command)
