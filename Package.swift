@@ -42,6 +42,9 @@ let package = Package(
         .target(
             name: "WokSimulator", dependencies: ["WokCore", "WokHardware"], path: "Simulator",
             exclude: ["Plants"], swiftSettings: strict),
+        // The fault campaign on every core, its report in the same order as run one by one.
+        .target(
+            name: "WokCampaign", dependencies: ["WokSimulator"], path: "Sources/WokCampaign", swiftSettings: strict),
         // libsystemd's sd_notify, from Debian's libsystemd-dev.
         .systemLibrary(name: "CSystemd", path: "Sources/CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // The Linux calls Swift cannot reach on its own (SO_PEERCRED, signalfd, flock).
@@ -104,7 +107,7 @@ let package = Package(
             name: "wokmqtt-bench", dependencies: ["CMosquitto", "WokClient", "WokSystem", "WokWire", "WokCore", "wokmqtt", "wokd"],
             path: "Sources/wokmqtt-bench", swiftSettings: strict),
         .executableTarget(
-            name: "wok-bench", dependencies: ["WokCore", "WokSimulator", "WokHistory"], path: "Sources/wok-bench",
+            name: "wok-bench", dependencies: ["WokCore", "WokSimulator", "WokCampaign", "WokHistory"], path: "Sources/wok-bench",
             swiftSettings: strict),
         // GNU libmicrohttpd (Debian's libmicrohttpd-dev) and the wrappers for its variadic calls.
         .target(name: "CWokWeb", path: "Sources/CWokWeb", linkerSettings: [.linkedLibrary("microhttpd")]),
@@ -119,7 +122,7 @@ let package = Package(
             name: "WokHardwareTests", dependencies: ["WokCore", "WokHardware", "WokSimulator"],
             path: "Tests/WokHardwareTests"),
         .testTarget(
-            name: "WokSimulatorTests", dependencies: ["WokCore", "WokHardware", "WokSimulator"],
+            name: "WokSimulatorTests", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokCampaign"],
             path: "Tests/WokSimulatorTests"),
         .testTarget(
             name: "WokDaemonTests", dependencies: ["WokCore", "WokSimulator", "WokDaemon", "WokSystem", "WokWire", "WokClient"],

@@ -1,8 +1,8 @@
 public import WokCore
 
 /// The campaign's figures, per injected fault kind, and every violation.
-public struct CampaignReport: Sendable {
-    public struct KindFigures: Sendable {
+public struct CampaignReport: Sendable, Equatable {
+    public struct KindFigures: Sendable, Equatable {
         public var kind: InjectedFaultKind
         public var injected = 0
         /// Faults owed a detection (active while it mattered; see `DetectionBound.deadline`).
@@ -76,7 +76,7 @@ public struct CampaignReport: Sendable {
         public var controller: ControllerKind
     }
 
-    public struct TripCount: Sendable {
+    public struct TripCount: Sendable, Equatable {
         public var cooks = 0
         public var falseTrips = 0
     }

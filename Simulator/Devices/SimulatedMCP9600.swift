@@ -34,39 +34,48 @@ public enum ProbeCondition: Sendable, Equatable, Hashable, CaseIterable {
 ///   word read of a byte register returns the byte then 0x00. Any other register NACKs.
 ///
 /// Every access counts in `transfers`, failed ones included. It is a class so the simulation, the
-/// fault injector and the driver share one chip; it is not thread-safe and not `Sendable`.
+/// fault injector and the driver share one chip; it is not thread-safe and not `Sendable`. All of
+/// its state is one value (`MCP9600Chip`): Swift checks exclusive access at run time on every
+/// access to a class's stored property, so each operation on the chip pays that check once,
+/// not once for every field and register it touches.
 public final class SimulatedMCP9600: I2CDevice {
+    private var chip: MCP9600Chip
+
     /// Which part this is; fixed at creation.
     public let model: MCP9600Model
     /// Where the driver will say the chip is.
-    public var location: I2CLocation
+    public var location: I2CLocation {
+        get { chip.location }
+        set { chip.location = newValue }
+    }
     /// The probe's condition; a change takes effect at once (unless frozen or shut down).
-    public var probe: ProbeCondition = .connected {
-        didSet { convert() }
+    public var probe: ProbeCondition {
+        get { chip.probe }
+        set { chip.setProbe(newValue) }
     }
     /// While set, every access throws an `I2CError` with this failure.
-    public var busFailure: BusFailure?
+    public var busFailure: BusFailure? {
+        get { chip.busFailure }
+        set { chip.busFailure = newValue }
+    }
     /// While false, every access throws `.noDevice`, as an unpowered or unplugged chip would.
-    public var isPresent = true
+    public var isPresent: Bool {
+        get { chip.isPresent }
+        set { chip.isPresent = newValue }
+    }
     /// While true, the temperature registers and STATUS stop updating: a hung converter.
-    public var isFrozen = false {
-        didSet { if !isFrozen { convert() } }
+    public var isFrozen: Bool {
+        get { chip.isFrozen }
+        set { chip.setFrozen(newValue) }
     }
     /// Accesses attempted so far, failed ones included.
-    public private(set) var transfers = 0
+    public var transfers: Int { chip.transfers }
     /// The hot-junction temperature last presented, in °C.
-    public private(set) var presentedHotC: Double
+    public var presentedHotC: Double { chip.presentedHotC }
     /// The cold-junction temperature last presented, in °C.
-    public private(set) var presentedColdC: Double
-
+    public var presentedColdC: Double { chip.presentedColdC }
     /// Conversions completed so far, each setting "T_H updated".
-    public private(set) var conversions = 0
-    /// When the last paced conversion completed, in the simulation's seconds; nil before the first
-    /// paced presentation.
-    private var lastConversionSeconds: Double?
-
-    private var bytes = [UInt8](repeating: 0, count: 256)
-    private var words = [UInt16](repeating: 0, count: 256)
+    public var conversions: Int { chip.conversions }
 
     /// Creates a powered-up chip with power-on register values (type K, filter off, normal mode,
     /// 18-bit) measuring `hotC` and `coldC`. The revision byte is arbitrary.
@@ -78,6 +87,64 @@ public final class SimulatedMCP9600: I2CDevice {
         coldC: Double = 20
     ) {
         self.model = model
+        chip = MCP9600Chip(model: model, location: location, revision: revision, hotC: hotC, coldC: coldC)
+    }
+
+    /// Sets what the chip measures and converts it: 0.0625 °C quantisation, input-range flag when
+    /// the hot junction is outside the configured type's range.
+    public func present(hotC: Double, coldC: Double) {
+        chip.present(hotC: hotC, coldC: coldC)
+    }
+
+    /// Sets what the chip measures at `seconds` of simulation time and converts it if a conversion
+    /// has completed since the last one: conversions follow one another every hot-junction
+    /// conversion time at the configured ADC resolution. The first call converts at once.
+    public func present(hotC: Double, coldC: Double, atSeconds seconds: Double) {
+        chip.present(hotC: hotC, coldC: coldC, atSeconds: seconds)
+    }
+
+    /// The thermocouple type the chip is configured for (register 0x05).
+    public var thermocoupleType: ThermocoupleType { chip.thermocoupleType }
+
+    // MARK: I2CDevice
+
+    /// Reads one byte, as the chip would answer an SMBus "read byte data".
+    public func readByte(register: UInt8) throws(I2CError) -> UInt8 {
+        try chip.readByte(register: register)
+    }
+
+    /// Reads one word, most significant byte first, as the chip would answer a word-swapped read.
+    public func readWord(register: UInt8) throws(I2CError) -> UInt16 {
+        try chip.readWord(register: register)
+    }
+
+    /// Writes one byte with the chip's per-register semantics.
+    public func writeByte(register: UInt8, value: UInt8) throws(I2CError) {
+        try chip.writeByte(register: register, value: value)
+    }
+}
+
+/// The simulated chip's whole state and register semantics (see `SimulatedMCP9600`).
+private struct MCP9600Chip {
+    let model: MCP9600Model
+    var location: I2CLocation
+    private(set) var probe: ProbeCondition = .connected
+    var busFailure: BusFailure?
+    var isPresent = true
+    private(set) var isFrozen = false
+    private(set) var transfers = 0
+    private(set) var presentedHotC: Double
+    private(set) var presentedColdC: Double
+    private(set) var conversions = 0
+    /// When the last paced conversion completed, in the simulation's seconds; nil before the first
+    /// paced presentation.
+    private var lastConversionSeconds: Double?
+
+    private var bytes = [UInt8](repeating: 0, count: 256)
+    private var words = [UInt16](repeating: 0, count: 256)
+
+    init(model: MCP9600Model, location: I2CLocation, revision: UInt8, hotC: Double, coldC: Double) {
+        self.model = model
         self.location = location
         presentedHotC = hotC
         presentedColdC = coldC
@@ -85,18 +152,25 @@ public final class SimulatedMCP9600: I2CDevice {
         convert()
     }
 
-    /// Sets what the chip measures and converts it: 0.0625 °C quantisation, input-range flag when
-    /// the hot junction is outside the configured type's range.
-    public func present(hotC: Double, coldC: Double) {
+    /// A change of the probe takes effect at once (a conversion, unless frozen or shut down).
+    mutating func setProbe(_ condition: ProbeCondition) {
+        probe = condition
+        convert()
+    }
+
+    /// A converter that starts again converts at once.
+    mutating func setFrozen(_ frozen: Bool) {
+        isFrozen = frozen
+        if !isFrozen { convert() }
+    }
+
+    mutating func present(hotC: Double, coldC: Double) {
         presentedHotC = hotC
         presentedColdC = coldC
         convert()
     }
 
-    /// Sets what the chip measures at `seconds` of simulation time and converts it if a conversion
-    /// has completed since the last one: conversions follow one another every hot-junction
-    /// conversion time at the configured ADC resolution. The first call converts at once.
-    public func present(hotC: Double, coldC: Double, atSeconds seconds: Double) {
+    mutating func present(hotC: Double, coldC: Double, atSeconds seconds: Double) {
         presentedHotC = hotC
         presentedColdC = coldC
         guard let last = lastConversionSeconds else {
@@ -114,16 +188,13 @@ public final class SimulatedMCP9600: I2CDevice {
         convert()
     }
 
-    /// The thermocouple type the chip is configured for (register 0x05).
-    public var thermocoupleType: ThermocoupleType {
+    var thermocoupleType: ThermocoupleType {
         MCP9600Registers.SensorConfiguration(byte: bytes[Int(MCP9600Registers.sensorConfiguration)])
             .type
     }
 
-    // MARK: I2CDevice
-
     /// Reads one byte, as the chip would answer an SMBus "read byte data".
-    public func readByte(register: UInt8) throws(I2CError) -> UInt8 {
+    mutating func readByte(register: UInt8) throws(I2CError) -> UInt8 {
         try begin("read byte", register)
         switch Self.kind(of: register) {
         case .byte: return bytes[Int(register)]
@@ -135,7 +206,7 @@ public final class SimulatedMCP9600: I2CDevice {
     }
 
     /// Reads one word, most significant byte first, as the chip would answer a word-swapped read.
-    public func readWord(register: UInt8) throws(I2CError) -> UInt16 {
+    mutating func readWord(register: UInt8) throws(I2CError) -> UInt16 {
         try begin("read word", register)
         switch Self.kind(of: register) {
         case .byte: return UInt16(bytes[Int(register)]) << 8
@@ -147,7 +218,7 @@ public final class SimulatedMCP9600: I2CDevice {
     }
 
     /// Writes one byte with the chip's per-register semantics.
-    public func writeByte(register: UInt8, value: UInt8) throws(I2CError) {
+    mutating func writeByte(register: UInt8, value: UInt8) throws(I2CError) {
         try begin("write byte", register)
         let index = Int(register)
         switch register {
@@ -190,7 +261,7 @@ public final class SimulatedMCP9600: I2CDevice {
     }
 
     /// Counts the access and throws if the chip is absent or the bus is failing.
-    private func begin(_ operation: String, _ register: UInt8) throws(I2CError) {
+    private mutating func begin(_ operation: String, _ register: UInt8) throws(I2CError) {
         transfers += 1
         if !isPresent {
             throw I2CError(
@@ -203,7 +274,7 @@ public final class SimulatedMCP9600: I2CDevice {
     }
 
     /// One conversion: updates T_H, T_Δ, T_C and STATUS from what is presented and the probe.
-    private func convert() {
+    mutating func convert() {
         let deviceConfiguration = bytes[Int(MCP9600Registers.deviceConfiguration)]
         let mode = MCP9600Registers.DeviceConfiguration(byte: deviceConfiguration)?.mode
         guard !isFrozen, mode == .normal || mode == .burst else { return }

@@ -91,26 +91,28 @@ public struct WokPlant: Sendable {
     }
 
     private mutating func integrate(_ dt: Double) {
-        let p = parameters
-        if relayClosed && !flameLit && timeSeconds - relayClosedAtSeconds >= p.burner.ignitionDelaySeconds {
+        // The parameters are read where they are: a copy of them (their name included) each step
+        // cost more than the physics.
+        if relayClosed && !flameLit && timeSeconds - relayClosedAtSeconds >= parameters.burner.ignitionDelaySeconds {
             flameLit = true
         }
-        let heatInW = flameLit && !flameOut && !gasShutOff ? p.burnerHeatW : 0
+        let heatInW = flameLit && !flameOut && !gasShutOff ? parameters.burnerHeatW : 0
         let wokK = wokC + Self.kelvinOffset
-        let ambientK = p.ambientC + Self.kelvinOffset
-        let radiationW = Self.stefanBoltzmann * p.wok.radiatingAreaM2 * (wokK * wokK * wokK * wokK - ambientK * ambientK * ambientK * ambientK)
-        let convectionW = p.wok.lossWPerK * (wokC - p.ambientC)
+        let ambientK = parameters.ambientC + Self.kelvinOffset
+        let radiationW =
+            Self.stefanBoltzmann * parameters.wok.radiatingAreaM2 * (wokK * wokK * wokK * wokK - ambientK * ambientK * ambientK * ambientK)
+        let convectionW = parameters.wok.lossWPerK * (wokC - parameters.ambientC)
         var foodW = 0.0
         for index in foods.indices {
-            foodW += foods[index].exchange(withWokC: wokC, seconds: dt, p.food)
+            foodW += foods[index].exchange(withWokC: wokC, seconds: dt, parameters.food)
         }
-        wokC += (heatInW - radiationW - convectionW - foodW) * dt / p.wokHeatCapacity
+        wokC += (heatInW - radiationW - convectionW - foodW) * dt / parameters.wokHeatCapacity
 
         // Thermocouple: the steel's temperature `deadTime` ago, through a first-order lag.
         let delayed = delayLine[delayHead]
         delayLine[delayHead] = wokC
         delayHead = (delayHead + 1) % delayLine.count
-        let lag = p.sensor.lagSeconds
+        let lag = parameters.sensor.lagSeconds
         junctionC += lag > 0 ? (delayed - junctionC) * min(1, dt / lag) : delayed - junctionC
         timeSeconds += dt
     }

@@ -228,16 +228,18 @@ public struct CookSimulation {
     }
 
     private mutating func finishStep(report: TickReport?) -> TraceRow {
-        let burner = stepper.world.relay.command
+        // The relay is read once: each read of a simulated device pays a run-time exclusivity check.
+        let relay = stepper.world.relay.reading
+        let burner = relay.command
         let row = TraceRow(
             timeSeconds: now, stageIndex: report?.stageIndex,
             stageName: report?.stageIndex.map { config.recipe.stages[$0].name }, state: report?.state ?? lastReport?.state ?? .idle,
             targetC: report?.targetC, measuredC: report?.measuredC, trueC: stepper.world.plant.wokC, burner: burner,
             duty: report?.duty ?? lastReport?.duty ?? 0, modelledC: loop.controller.estimatedWokC,
             events: report?.events ?? [])
-        trackFaults()
-        busiestMinute.switched(stepper.world.relay.switchCount - relaySwitchesSeen, atSeconds: now)
-        relaySwitchesSeen = stepper.world.relay.switchCount
+        trackFaults(relay)
+        busiestMinute.switched(relay.switchCount - relaySwitchesSeen, atSeconds: now)
+        relaySwitchesSeen = relay.switchCount
         maxTrueC = max(maxTrueC, stepper.world.plant.wokC)
         if let until = tailUntilSeconds, now >= until { isFinished = true }
         now += config.station.control.periodSeconds
@@ -246,8 +248,8 @@ public struct CookSimulation {
 
     /// Per-tick bookkeeping of each injected fault: when it began to matter, when the burner
     /// went off after detection, and the hottest the wok got after it.
-    private mutating func trackFaults() {
-        let relayOn = stepper.world.relay.command.isOn
+    private mutating func trackFaults(_ relay: SimulatedRelay.Reading) {
+        let relayOn = relay.command.isOn
         if !relayOn && !lastRelayCommandOff { offCommandSeconds = now }
         lastRelayCommandOff = !relayOn
         // The steel's temperature once the monitor's settling after an off command is over: a
@@ -263,7 +265,7 @@ public struct CookSimulation {
                 case .flameOut, .sensorDetached:
                     if relayOn && !cleared { faultOutcomes[index].activeFromSeconds = now }
                 case .relayWelded:
-                    if !relayOn && stepper.world.relay.contactClosed && !cleared { faultOutcomes[index].activeFromSeconds = now }
+                    if !relayOn && relay.contactClosed && !cleared { faultOutcomes[index].activeFromSeconds = now }
                 default: break
                 }
             }
@@ -278,13 +280,13 @@ public struct CookSimulation {
             }
             if faultOutcomes[index].kind == .relayWelded, faultOutcomes[index].activeFromSeconds != nil,
                 faultOutcomes[index].overheatedAtSeconds == nil, faultOutcomes[index].detectedAtSeconds == nil,
-                !relayOn, stepper.world.relay.contactClosed, let settled = settledTrueC,
+                !relayOn, relay.contactClosed, let settled = settledTrueC,
                 stepper.world.plant.wokC >= settled + DetectionBound.weldedOverheatC
             {
                 faultOutcomes[index].overheatedAtSeconds = now
             }
             if faultOutcomes[index].detectedAtSeconds != nil, faultOutcomes[index].burnerOffAtSeconds == nil,
-                softwareStoppedGas
+                Self.softwareStoppedGas(relay, hasValve: config.hasValve, valve: stepper.world.valve)
             {
                 faultOutcomes[index].burnerOffAtSeconds = now
             }
@@ -294,8 +296,9 @@ public struct CookSimulation {
     /// Whether the software has done all it can to stop the gas: the relay told off and, on a
     /// station with one, the shut-off valve closed. (A welded relay on a station without a valve
     /// still feeds the burner: that is for the hardware's flame-failure device and cut-out.)
-    private var softwareStoppedGas: Bool {
-        !stepper.world.relay.command.isOn && (!config.hasValve || !stepper.world.valve.isOpen)
+    /// Static: a method would copy the whole simulation to be called from a mutating one.
+    private static func softwareStoppedGas(_ relay: SimulatedRelay.Reading, hasValve: Bool, valve: SimulatedValve) -> Bool {
+        !relay.command.isOn && (!hasValve || !valve.isOpen)
     }
 
     /// Runs to the end, calling `onTick` for every control tick.
@@ -354,9 +357,10 @@ public struct CookSimulation {
             loadPhaseStart = nil
         }
         if report.targetC != nil { lastHeatWantedAtSeconds = now }
-        if stepper.world.relay.command != lastBurner { meter?.relaySwitched() }
-        lastBurner = stepper.world.relay.command
-        meter?.observe(now: now, trueC: stepper.world.plant.wokC, relayOn: stepper.world.relay.command.isOn)
+        let command = stepper.world.relay.command
+        if command != lastBurner { meter?.relaySwitched() }
+        lastBurner = command
+        meter?.observe(now: now, trueC: stepper.world.plant.wokC, relayOn: command.isOn)
         if let measured = report.measuredC { maxMeasuredC = max(maxMeasuredC, measured) }
     }
 

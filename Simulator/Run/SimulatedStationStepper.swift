@@ -81,16 +81,17 @@ public struct SimulatedStationStepper {
             step.foodLanded.append(world.plant)
         }
         world.advance(to: now)
-        strikeAndClearFaults(loop, now: now, into: &step)
+        strikeAndClearFaults(
+            cookSeen: loop.session != nil, cookRunningUnfaulted: (loop.session?.isRunning ?? false) && loop.safety.latched == nil, now: now,
+            into: &step)
 
         // A stalled loop is not ticked at all: the relay keeps whatever it was last told.
         guard let loopNow = world.loopSeconds(atWorldSeconds: now) else {
             world.applyRelay()
             return step
         }
-        if cookConfirmsStages, let session = loop.session, session.isRunning, session.stage.advance == .confirm,
-            cook.wantsToConfirm(stageClockSeconds: session.stageClockSeconds)
-        {
+        // One read of the session: binding it, or reading it field by field, copies it each time.
+        if cookConfirmsStages, let clock = loop.session?.confirmStageClockSeconds, cook.wantsToConfirm(stageClockSeconds: clock) {
             do {
                 try loop.confirm(nowSeconds: loopNow)
                 cook.confirmed()
@@ -151,9 +152,11 @@ public struct SimulatedStationStepper {
         cook.cookEnded()
     }
 
-    /// Strikes (and clears) the faults whose time has come, in time order.
-    private mutating func strikeAndClearFaults(_ loop: StationLoop, now: Double, into step: inout Step) {
-        if faultOriginSeconds == nil, loop.session != nil { faultOriginSeconds = now }
+    /// Strikes (and clears) the faults whose time has come, in time order. It is told what it needs
+    /// of the loop (whether it has a cook; whether that cook runs with nothing latched) rather
+    /// than given the loop, which would be copied whole every tick.
+    private mutating func strikeAndClearFaults(cookSeen: Bool, cookRunningUnfaulted: Bool, now: Double, into step: inout Step) {
+        if faultOriginSeconds == nil, cookSeen { faultOriginSeconds = now }
         guard let origin = faultOriginSeconds else { return }
         while let index = pendingFaults.first, origin + faults[index].atSeconds <= now {
             pendingFaults.removeFirst()
@@ -163,7 +166,7 @@ public struct SimulatedStationStepper {
             } else {
                 world.inject(fault.kind, durationSeconds: fault.durationSeconds)
             }
-            step.struck.append((index, (loop.session?.isRunning ?? false) && loop.safety.latched == nil))
+            step.struck.append((index, cookRunningUnfaulted))
             // A stall's duration is the stall itself (the station ends it); others clear here.
             if let duration = fault.durationSeconds, fault.kind != .loopStall {
                 pendingClears.append((now + duration, index))

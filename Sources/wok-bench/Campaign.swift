@@ -1,12 +1,12 @@
-import Dispatch
 import FoundationEssentials
-import Synchronization
+import WokCampaign
 import WokCore
 import WokSimulator
 
-/// `wok-bench campaign [--cooks N] [--healthy N] [--seed S]`: the fault campaign over every
-/// shipped recipe on every shipped plant, on all cores; prints the per-kind figures and every
-/// violation, and exits 1 if there was any.
+/// `wok-bench campaign [--cooks N] [--healthy N] [--seed S] [--workers W]`: the fault campaign over
+/// every shipped recipe on every shipped plant, on all cores (or on W threads; 1 runs it on this
+/// one); prints the per-kind figures, every violation and the cooks a second, and exits 1 if
+/// there was any violation.
 func runCampaign(_ arguments: [String]) -> Int32 {
     func value(_ name: String, _ fallback: UInt64) -> UInt64 {
         guard let index = arguments.firstIndex(of: name) else { return fallback }
@@ -42,24 +42,12 @@ func runCampaign(_ arguments: [String]) -> Int32 {
         "(1 to \(FaultCampaign.maxFaultsPerCook) faults a cook at random times, \(Int(FaultCampaign.clearingShare * 100)) % clearing after 0.5-60 s; \(Int(FaultCampaign.withoutValveShare * 100)) % of stations without a shut-off valve)"
     )
 
-    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-    let merged = Mutex(CampaignReport())
+    let cores = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    let workers = Int(value("--workers", UInt64(cores)))
     let start = monotonicSeconds()
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        var report = CampaignReport()
-        var index = worker
-        while index < campaign.cookCount {
-            do {
-                report.add(try campaign.run(index))
-            } catch {
-                print("cook \(index) did not start: \(error)")
-            }
-            index += workers
-        }
-        merged.withLock { $0.merge(report) }
-    }
+    let (report, failures) = ParallelCampaign.run(campaign, workers: max(1, workers))
     let seconds = monotonicSeconds() - start
-    let report = merged.withLock { $0 }
+    for (index, error) in failures { print("cook \(index) did not start: \(error)") }
     print()
     print(report.table)
     print()
@@ -71,7 +59,8 @@ func runCampaign(_ arguments: [String]) -> Int32 {
     print()
     print(report.falseTripTable)
     print()
-    print("\(report.summary); \(format(seconds, 1)) s on \(workers) worker(s)")
+    let perSecond = Double(campaign.cookCount) / max(seconds, 1e-9)
+    print("\(report.summary); \(format(seconds, 2)) s on \(max(1, workers)) worker(s), \(format(perSecond, 0)) cooks a second")
     for violation in report.violations { print("VIOLATION \(violation)") }
     return report.violationCount == 0 && report.falseTrips == 0 ? 0 : 1
 }

@@ -109,6 +109,8 @@ func measureCookSpeed(runs: Int) {
         "  wall time median \(format(timings[timings.count / 2] * 1000, 3)) ms, min \(format(timings[0] * 1000, 3)) ms, max \(format(timings[timings.count - 1] * 1000, 3)) ms over \(timings.count) runs (target: under 10 ms)"
     )
     print("  \(format(simulatedSeconds / timings[timings.count / 2], 0))x faster than real time")
+    // The timed cook's trace, to check a speed-up changed nothing (TraceDigestTests holds it).
+    if let digest = try? TraceDigest.of(defaultConfig) { print("  trace digest \(digest.hex) over \(digest.rows) rows") }
     print()
 }
 if arguments.dropFirst().first == "speed" {

@@ -45,16 +45,22 @@ public struct Controller: Sendable {
         case .onoff: onoff = OnOffController(settings: settings)
         case .pidPlain: pidPlain = PlainPIDController(settings: settings)
         }
+        estimatedWokC = standard?.estimatedWokC
     }
 
     /// The default controller's model of the wok itself (nil for the baselines, which have none).
-    public var estimatedWokC: Double? { standard?.estimatedWokC }
+    /// Stored, and set whenever the controller changes: a computed property read from another
+    /// module copies the whole controller first, every tick.
+    public private(set) var estimatedWokC: Double?
 
     /// One tick: the duty to apply until the next tick, driven through the station's relay
     /// modulator (which then holds the relay command). The baselines only hand it a duty; the
     /// default controller also shapes its windows.
     public mutating func drive(_ input: ControlInput, modulator: inout RelayModulator) -> Double {
-        if let duty = standard?.drive(input, modulator: &modulator) { return duty }
+        if let duty = standard?.drive(input, modulator: &modulator) {
+            estimatedWokC = standard?.estimatedWokC
+            return duty
+        }
         // A baseline's duty, or none at all (which cannot happen): the burner off.
         let duty = onoff?.duty(for: input) ?? pidPlain?.duty(for: input) ?? 0
         _ = modulator.output(duty: duty, nowSeconds: input.nowSeconds)

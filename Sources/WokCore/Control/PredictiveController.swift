@@ -164,18 +164,21 @@ public struct PredictiveController: Sendable {
         let step = lastTime.map { max(0, input.nowSeconds - $0) } ?? 0
         lastTime = input.nowSeconds
         slowSlope.add(timeSeconds: input.nowSeconds, value: input.measuredC)
-        var model =
-            observer
-            ?? WokObserver(
+        if observer == nil {
+            observer = WokObserver(
                 lagSeconds: lagSeconds, deadTimeSeconds: deadTimeSeconds, periodSeconds: periodSeconds,
                 fullPowerRateCPerSecond: Self.assumedFullPowerRateCPerSecond, startC: input.measuredC)
+        }
         var flameSeconds = 0.0
         if modulator.command.isOn {
             let litAt = modulator.lastSwitchSeconds + ignitionDelaySeconds
             flameSeconds = min(step, max(0, input.nowSeconds - litAt))
         }
-        model.update(measuredC: input.measuredC, seconds: step, flameSeconds: flameSeconds)
-        observer = model
+        // Updated in place: a copy out and back shares the model's delay line, and the update
+        // then copies the line as well, every tick. What the tick decides from is the model as
+        // it stands now (a correction of its rate during the decision is for the next tick).
+        observer?.update(measuredC: input.measuredC, seconds: step, flameSeconds: flameSeconds)
+        guard let model = observer else { return 0 }
         windowSumC += model.wokC
         windowLoadSum += model.loadCPerSecond
         windowSamples += 1

@@ -45,8 +45,12 @@ struct WokObserver: Sendable {
         self.fullPowerRateCPerSecond = fullPowerRateCPerSecond
         wokC = startC
         junctionC = startC
-        let slots = min(Self.maxDelaySlots, max(0, Int((deadTimeSeconds / periodSeconds).rounded())))
-        delayLine = Array(repeating: startC, count: slots)
+        delayLine = Array(repeating: startC, count: Self.delaySlots(deadTimeSeconds: deadTimeSeconds, periodSeconds: periodSeconds))
+    }
+
+    /// How many steps of `periodSeconds` the model's dead time holds.
+    static func delaySlots(deadTimeSeconds: Double, periodSeconds: Double) -> Int {
+        min(Self.maxDelaySlots, max(0, Int((deadTimeSeconds / periodSeconds).rounded())))
     }
 
     /// The wok's temperature `seconds` from now if the burner stays as `burnerOn`.
@@ -97,6 +101,22 @@ struct WokObserver: Sendable {
     var pendingSteelC: [Double] {
         Array(delayLine[delayHead...] + delayLine[..<delayHead])
     }
+
+    /// Writes `pendingSteelC` into `line` from `start` on, without building an array.
+    func copyPendingSteelC(into line: inout [Double], at start: Int) {
+        var target = start
+        for index in delayHead..<delayLine.count {
+            line[target] = delayLine[index]
+            target += 1
+        }
+        for index in 0..<delayHead {
+            line[target] = delayLine[index]
+            target += 1
+        }
+    }
+
+    /// How many steel temperatures are on their way through the dead time.
+    var pendingCount: Int { delayLine.count }
 
     /// The step the model advances by.
     var periodSecondsForModel: Double { periodSeconds }

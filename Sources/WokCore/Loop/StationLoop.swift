@@ -45,6 +45,10 @@ public struct StationLoop: Sendable {
         modulator = RelayModulator(timing: station.relay)
     }
 
+    // Inlined wherever the loop reads it: a call would take the whole loop by value, and the
+    // tick (which holds the loop in place) would copy all of it first, as it would for the two
+    // helpers below.
+    @inline(__always)
     public var state: CookState {
         if safety.latched != nil { return .fault }
         // A cook a fault ended is over once the fault is acknowledged: the station is idle.
@@ -241,9 +245,11 @@ public struct StationLoop: Sendable {
     }
 
     /// The valve may pass gas only while a cook runs and nothing is latched.
+    @inline(__always)
     private var valveShouldBeOpen: Bool { safety.latched == nil && (session?.isRunning ?? false) }
 
     /// What the monitor needs to know about the cook, as of the start of this tick.
+    @inline(__always)
     private func safetyContext(nowSeconds now: Double) -> SafetyContext {
         session?.safetyContext(nowSeconds: now) ?? .idle
     }
@@ -322,7 +328,7 @@ extension CookSession {
     func safetyContext(nowSeconds now: Double) -> SafetyContext {
         guard isRunning else { return .idle }
         return SafetyContext(
-            cookRunning: true, targetC: targetC, stageIndex: stageIndex, stageAddsFood: !stage.add.isEmpty,
+            cookRunning: true, targetC: targetC, stageIndex: stageIndex, stageAddsFood: stageAddsFood,
             stageElapsedSeconds: stageElapsedSeconds, confirmOverdueSeconds: confirmOverdueSeconds,
             cookElapsedSeconds: now - startedAtSeconds, cookPlannedSeconds: plannedSeconds)
     }

@@ -18,6 +18,7 @@ enum FlameProof: Sendable {
     static let longestPulseSeconds = 20.0
 
     var isPulsing: Bool { if case .pulsing = self { true } else { false } }
+    var isOwed: Bool { if case .owed = self { true } else { false } }
 
     enum Step: Sendable, Equatable {
         case waiting
@@ -49,12 +50,12 @@ enum FlameProof: Sendable {
         let lengthSeconds: Double
         /// The least the reading must fall under `unchanged` by the pulse's end if a flame went off.
         let expectedDropC: Double
-        private var unchanged: HeatBound
+        private var unchanged: HeatBound.Alone
         private var largestDropC = -Double.infinity
 
         init(observer: WokObserver, startedAtSeconds: Double, figures: HeatArrivalWatch.Figures) {
             self.startedAtSeconds = startedAtSeconds
-            unchanged = HeatBound(observer: observer, flameLit: true, startedAtSeconds: startedAtSeconds, allowanceC: 0)
+            unchanged = HeatBound.Alone(observer: observer, flameLit: true, startedAtSeconds: startedAtSeconds, allowanceC: 0)
             lengthSeconds = Self.length(figures)
             expectedDropC = Self.fall(after: lengthSeconds, figures)
         }

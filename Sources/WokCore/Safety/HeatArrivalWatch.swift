@@ -101,7 +101,8 @@ struct HeatArrivalWatch: Sendable {
     let settleSeconds: Double
 
     private var observer: WokObserver?
-    private var bounds: [HeatBound] = []
+    /// The live bounds, oldest first, in fixed storage (see `HeatBoundRing`).
+    private var bounds: HeatBoundRing
     private var proof: FlameProof?
     /// The observer's load and noise, once a second over the last `historySeconds`: a pulse is fair only
     /// once it has stopped rising (a flame that just went out is still being taken in).
@@ -136,6 +137,10 @@ struct HeatArrivalWatch: Sendable {
         horizonSeconds = min(
             figures.sensorDeadTimeSeconds + 3 * lag + 2 * gapSeconds + Self.confirmSeconds,
             Double(Self.maxBounds) * Self.boundEverySeconds)
+        bounds = HeatBoundRing(
+            capacity: Self.maxBounds,
+            lineLength: WokObserver.delaySlots(deadTimeSeconds: figures.sensorDeadTimeSeconds, periodSeconds: figures.periodSeconds),
+            periodSeconds: figures.periodSeconds)
     }
 
     /// What the reading may fall under a bound without meaning anything, before noise: the
@@ -172,7 +177,7 @@ struct HeatArrivalWatch: Sendable {
 
     /// Forgets what was judged of a cook; the observer keeps following the wok.
     private mutating func forgetCook() {
-        bounds.removeAll(keepingCapacity: true)
+        bounds.removeAll()
         proof = nil
         underSinceSeconds = nil
         landedStage = nil
@@ -192,9 +197,10 @@ struct HeatArrivalWatch: Sendable {
         lastSeconds = now
 
         let flame = flameSeconds(overSeconds: dt, endingAt: now)
-        if var model = observer {
-            model.update(measuredC: celsius, seconds: dt, flameSeconds: flame)
-            observer = model
+        // Updated in place: a copy out and back would share the model's delay line with the
+        // copy, and the update would then copy the line too, every tick.
+        if observer != nil {
+            observer?.update(measuredC: celsius, seconds: dt, flameSeconds: flame)
         } else {
             observer = WokObserver(
                 lagSeconds: figures.sensorLagSeconds, deadTimeSeconds: figures.sensorDeadTimeSeconds,
@@ -226,8 +232,10 @@ struct HeatArrivalWatch: Sendable {
             if now < quietUntilSeconds { proof = .owed(lowestC: nil) }
         }
         let share = dt > 0 ? flame / dt : (flameLit(at: now) ? 1 : 0)
-        for index in bounds.indices { bounds[index].advance(seconds: dt, flameShare: share, figures: figures) }
-        bounds.removeAll { now - $0.startedAtSeconds > horizonSeconds }
+        bounds.advance(seconds: dt, flameShare: share, figures: figures)
+        // Bounds start in time order (a clock that goes back resets the watch), so those past the
+        // horizon are the oldest.
+        while let oldest = bounds.first, now - oldest.startedAtSeconds > horizonSeconds { bounds.removeOldest() }
 
         if let finding = judge(celsius: celsius, now: now, context: context) { return finding }
         if let finding = followProof(celsius: celsius, now: now, seconds: dt) { return finding }
@@ -236,8 +244,9 @@ struct HeatArrivalWatch: Sendable {
     }
 
     /// Moves the flame's proof on; a finding when a pulse showed no flame.
+    /// The proof is stepped in place: a copy out and back would copy its pulse's model too.
     private mutating func followProof(celsius: Double, now: Double, seconds: Double) -> Finding? {
-        guard var current = proof, let observer else { return nil }
+        guard proof != nil, observer != nil else { return nil }
         if figures.flameIsProvenByInput {
             proof = nil
             return nil
@@ -246,11 +255,12 @@ struct HeatArrivalWatch: Sendable {
         // then is in every bound's start. And only while the flame should burn: a rise is owed
         // from the burner, and a pulse needs a flame to put out.
         guard now >= quietUntilSeconds else { return nil }
-        if case .owed = current, !flameLit(at: now) {
+        if proof?.isOwed == true, !flameLit(at: now) {
             proof = .owed(lowestC: nil)
             return nil
         }
-        switch current.step(celsius: celsius, nowSeconds: now, seconds: seconds, figures: figures) {
+        guard let stepped = proof?.step(celsius: celsius, nowSeconds: now, seconds: seconds, figures: figures) else { return nil }
+        switch stepped {
         case .proven:
             proof = nil
             return nil
@@ -261,12 +271,11 @@ struct HeatArrivalWatch: Sendable {
             // Owed and not shown by a rise in the time the sensor takes to show one: pulse, once
             // the observer has taken in whatever changed last.
             let litFor = now - max(quietUntilSeconds, burnerOnSinceSeconds + figures.ignitionDelaySeconds)
-            if case .owed = current, litFor + 1e-9 >= figures.sensorLagSeconds + figures.sensorDeadTimeSeconds,
-                !loadIsRising(now: now), loadIsSteady(forPulseOf: pulseLengthSeconds)
+            if proof?.isOwed == true, litFor + 1e-9 >= figures.sensorLagSeconds + figures.sensorDeadTimeSeconds,
+                !loadIsRising(now: now), loadIsSteady(forPulseOf: pulseLengthSeconds), let observer
             {
-                current = .pulsing(FlameProof.Pulse(observer: observer, startedAtSeconds: now, figures: figures))
+                proof = .pulsing(FlameProof.Pulse(observer: observer, startedAtSeconds: now, figures: figures))
             }
-            proof = current
             return nil
         }
     }
@@ -286,7 +295,7 @@ struct HeatArrivalWatch: Sendable {
             return nil
         }
         if takesAsLanding(now: now, context: context) {
-            bounds.removeAll(keepingCapacity: true)
+            bounds.removeAll()
             underSinceSeconds = nil
             quietUntilSeconds = now + settleSeconds
             proof = .owed(lowestC: nil)
@@ -342,7 +351,7 @@ struct HeatArrivalWatch: Sendable {
     /// Its latest is swollen by any change it is still taking in (food, a flame going out), which
     /// would make the bounds started then blind to the very thing they are for.
     private func quietNoiseC(_ observer: WokObserver) -> Double {
-        loadHistory.map(\.missRMS).min() ?? observer.missRMSC
+        loadHistory.lazy.map(\.missRMS).min() ?? observer.missRMSC
     }
 
     private mutating func recordLoad(now: Double) {
@@ -355,15 +364,16 @@ struct HeatArrivalWatch: Sendable {
     private mutating func startBoundIfDue(now: Double) {
         guard let observer, now >= quietUntilSeconds, now - lastBoundSeconds + 1e-9 >= Self.boundEverySeconds else { return }
         lastBoundSeconds = now
-        if bounds.count >= Self.maxBounds { bounds.removeFirst() }
         let noise = quietNoiseC(observer)
         var allowance =
             Self.allowanceFloorC(figures) + Self.noiseMultiple * noise + Self.unsettledMissMultiple * max(0, observer.missRMSC - noise)
         if startedAtRest, now < observerSettledAtSeconds { allowance += Self.atRestDriftC }
+        // A full ring ages its oldest bound out to take the new one.
         bounds.append(
             HeatBound(
                 observer: observer, flameLit: flameLit(at: now), startedAtSeconds: now, allowanceC: allowance,
-                driftCPerSecond: startRateUncertainty(now: now)))
+                driftCPerSecond: startRateUncertainty(now: now)),
+            from: observer)
     }
 
     /// How wrong the observer's rate may still be from the last switch: a burner figure off by its
@@ -399,58 +409,6 @@ struct HeatArrivalWatch: Sendable {
         guard burnerOn, dt > 0 else { return 0 }
         let litFrom = burnerOnSinceSeconds + figures.ignitionDelaySeconds
         return min(dt, max(0, now - max(litFrom, now - dt)))
-    }
-}
-
-/// A lower bound on the reading, started from the observer's model of the wok at one moment.
-struct HeatBound: Sendable {
-    let startedAtSeconds: Double
-    let allowanceC: Double
-    private let startSteelC: Double
-    private let startNetRate: Double
-    private let startFlameShare: Double
-    private(set) var steelC: Double
-    private(set) var junctionC: Double
-    private var delay: [Double]
-    private var delayHead = 0
-    private let lagSeconds: Double
-    private let periodSeconds: Double
-
-    /// How much the allowance grows each second the bound lives (the start's own uncertainty).
-    let driftCPerSecond: Double
-
-    init(observer: WokObserver, flameLit: Bool, startedAtSeconds: Double, allowanceC: Double, driftCPerSecond: Double = 0) {
-        self.startedAtSeconds = startedAtSeconds
-        self.allowanceC = allowanceC
-        self.driftCPerSecond = driftCPerSecond
-        startSteelC = observer.wokC
-        startFlameShare = flameLit ? 1 : 0
-        startNetRate = observer.netRateCPerSecond(flameShare: startFlameShare)
-        steelC = observer.wokC
-        junctionC = observer.junctionC
-        delay = observer.pendingSteelC
-        lagSeconds = observer.lagSeconds
-        periodSeconds = observer.periodSecondsForModel
-    }
-
-    /// Runs the bound on by `seconds`, of which the flame should have burnt `flameShare`.
-    mutating func advance(seconds: Double, flameShare share: Double, figures: HeatArrivalWatch.Figures) {
-        guard seconds > 0 else { return }
-        let change = share - startFlameShare
-        let burner = change > 0 ? change * figures.lowRate : change * figures.highRate
-        let steps = min(40, max(1, Int((seconds / periodSeconds).rounded())))
-        let dt = seconds / Double(steps)
-        for _ in 0..<steps {
-            let growth = HeatArrivalWatch.loadGrowthPerSecondPerC * max(0, steelC - startSteelC)
-            steelC += (startNetRate + burner - growth) * dt
-            var delayed = steelC
-            if !delay.isEmpty {
-                delayed = delay[delayHead]
-                delay[delayHead] = steelC
-                delayHead = (delayHead + 1) % delay.count
-            }
-            junctionC += lagSeconds > 0 ? (delayed - junctionC) * min(1, dt / lagSeconds) : delayed - junctionC
-        }
     }
 }
 

@@ -128,9 +128,9 @@ public struct SafetyMonitor: Sendable {
         guard case .healthy(let celsius) = sensorFinding, case .success(let sample) = sensorReading else {
             // Nothing to compare the next reading with.
             heatArrival.reset()
-            return timingFaulty(timingFinding, context) ?? sensorFinding
+            return Self.timingFaulty(timingFinding, context, maxTickGapSeconds: settings.maxTickGapSeconds) ?? sensorFinding
         }
-        var found = timingFaulty(timingFinding, context)
+        var found = Self.timingFaulty(timingFinding, context, maxTickGapSeconds: settings.maxTickGapSeconds)
         if celsius >= limits.maxC {
             note(
                 &found,
@@ -223,7 +223,9 @@ public struct SafetyMonitor: Sendable {
         return found ?? sensorFinding
     }
 
-    private func timingFaulty(_ finding: LoopStallWatch.Finding?, _ context: SafetyContext) -> Finding? {
+    /// Static, with the one setting it needs: a method would take the whole monitor by value,
+    /// and `judge` (which holds it in place) would copy all of it for each call.
+    private static func timingFaulty(_ finding: LoopStallWatch.Finding?, _ context: SafetyContext, maxTickGapSeconds: Double) -> Finding? {
         // Only a running cook has a burner that an unsupervised gap could leave on; idle gaps
         // (a suspended machine, a slow start) are not faults.
         guard context.cookRunning, let finding else { return nil }
@@ -236,7 +238,7 @@ public struct SafetyMonitor: Sendable {
         case .stalled(let gap):
             return .faulty(
                 .loopStalled,
-                "the control loop stalled for \(formatNumber(roundTenth(gap))) s (over the bound of \(formatNumber(settings.maxTickGapSeconds)) s between ticks) with the burner left as it was"
+                "the control loop stalled for \(formatNumber(roundTenth(gap))) s (over the bound of \(formatNumber(maxTickGapSeconds)) s between ticks) with the burner left as it was"
             )
         }
     }

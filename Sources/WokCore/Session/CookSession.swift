@@ -71,8 +71,23 @@ public struct CookSession: Sendable {
     /// The range one `extend` may ask for.
     public static let extendRange: ClosedRange<Double> = 1...1800
 
-    public let recipe: Recipe
-    public let station: Station
+    /// The recipe and the station, fixed for the cook, behind one reference: they are most of a
+    /// session's size, and a session read through an optional (as the loop holds it) is copied,
+    /// so every read of it would otherwise copy them and their strings.
+    private let plan: Plan
+
+    private final class Plan: Sendable {
+        let recipe: Recipe
+        let station: Station
+
+        init(recipe: Recipe, station: Station) {
+            self.recipe = recipe
+            self.station = station
+        }
+    }
+
+    public var recipe: Recipe { plan.recipe }
+    public var station: Station { plan.station }
     public private(set) var stageIndex = 0
     public private(set) var outcome: CookOutcome?
     public private(set) var startedAtSeconds: Double
@@ -100,14 +115,53 @@ public struct CookSession: Sendable {
     private var gaveUpWaiting = false
     private var awaitingAnnounced = false
     private var lastStepSeconds: Double
+    /// The current stage's figures, resolved once when it begins: every tick reads them, and
+    /// looking a heat level up in the station's table (a hash) or copying the stage (its strings
+    /// and food) each time cost more than the rest of the step.
+    private var facts: StageFacts
+    /// The safe hold's temperature on this station (fixed for the cook).
+    private let safeHoldTargetC: Double?
+
+    /// What a tick needs of a stage, read once from the recipe and the station.
+    private struct StageFacts {
+        var targetC: Double?
+        var advance: Advance
+        var timer: StageTimer
+        var seconds: Double?
+        var minSeconds: Double?
+        var maxSeconds: Double?
+        var addsFood: Bool
+        var addedGrams: Double
+
+        /// No stage: nothing to heat to, nothing to wait for.
+        init() {
+            advance = .time
+            timer = .start
+            addsFood = false
+            addedGrams = 0
+        }
+
+        init(_ stage: Stage, on station: Station) {
+            targetC = station.targetC(for: stage.heat)
+            advance = stage.advance
+            timer = stage.timer
+            seconds = stage.seconds
+            minSeconds = stage.minSeconds
+            maxSeconds = stage.maxSeconds
+            addsFood = !stage.add.isEmpty
+            addedGrams = stage.addedGrams
+        }
+    }
 
     /// Starts a cook. The recipe must already have passed `RecipeCheck` for this station.
     public init(recipe: Recipe, station: Station, nowSeconds: Double) {
-        self.recipe = recipe
-        self.station = station
+        plan = Plan(recipe: recipe, station: station)
         startedAtSeconds = nowSeconds
         lastStepSeconds = nowSeconds
         plannedSeconds = Self.plannedSeconds(recipe, on: station)
+        // A recipe without stages never passes `RecipeCheck`; such a session only must not trap here.
+        facts = recipe.stages.first.map { StageFacts($0, on: station) } ?? StageFacts()
+        safeHoldTargetC = station.targetC(for: .level(station.limits.safeHoldLevel))
     }
 
     public var isRunning: Bool { outcome == nil }
@@ -129,16 +183,23 @@ public struct CookSession: Sendable {
     /// What the wok should be at now; nil when the burner must be off.
     public var targetC: Double? {
         guard isRunning else { return nil }
-        if isOverdue { return station.targetC(for: .level(station.limits.safeHoldLevel)) }
-        return station.targetC(for: stage.heat)
+        if isOverdue { return safeHoldTargetC }
+        return facts.targetC
     }
 
     /// The stage's own target, ignoring an overdue safe hold.
-    public var stageTargetC: Double? { station.targetC(for: stage.heat) }
+    public var stageTargetC: Double? { facts.targetC }
+
+    /// The stage clock of a running `confirm` stage (what a cook at the stove judges it by); nil
+    /// for any other stage, or once the cook has ended.
+    public var confirmStageClockSeconds: Double? { isRunning && facts.advance == .confirm ? stageClockSeconds : nil }
+
+    /// Whether the current stage adds food.
+    public var stageAddsFood: Bool { facts.addsFood }
 
     /// Grams the recipe says land in the wok about now.
     public var expectedLoadGrams: Double {
-        isRunning && stageElapsedSeconds < Self.loadExpectedSeconds ? stage.addedGrams : 0
+        isRunning && stageElapsedSeconds < Self.loadExpectedSeconds ? facts.addedGrams : 0
     }
 
     public var state: CookState {
@@ -149,8 +210,8 @@ public struct CookSession: Sendable {
         case nil: break
         }
         if isHeld { return .holding }
-        if stage.advance == .confirm && (awaitingAnnounced || isOverdue) { return .waitingForCook }
-        if !hasReachedTarget && !gaveUpWaiting, let target = stageTargetC, stage.timer == .reached || stage.advance == .reached {
+        if facts.advance == .confirm && (awaitingAnnounced || isOverdue) { return .waitingForCook }
+        if !hasReachedTarget && !gaveUpWaiting, let target = stageTargetC, facts.timer == .reached || facts.advance == .reached {
             if let last = lastMeasuredC, last > target + station.control.bandC { return .cooling }
             return .preheating
         }
@@ -160,12 +221,12 @@ public struct CookSession: Sendable {
     /// How long the stage's clock still has to run, when that is known.
     public var remainingSeconds: Double? {
         guard isRunning else { return nil }
-        switch stage.advance {
+        switch facts.advance {
         case .time:
-            guard let seconds = stage.seconds, clockRunning || stage.timer == .start else { return nil }
+            guard let seconds = facts.seconds, clockRunning || facts.timer == .start else { return nil }
             return max(0, seconds + extraSeconds - stageClockSeconds)
         case .confirm:
-            guard let minSeconds = stage.minSeconds else { return 0 }
+            guard let minSeconds = facts.minSeconds else { return 0 }
             return max(0, minSeconds - stageClockSeconds)
         case .reached:
             return nil
@@ -174,18 +235,18 @@ public struct CookSession: Sendable {
 
     /// How long a `confirm` stage has waited past its maximum (at the safe hold); nil otherwise.
     public var confirmOverdueSeconds: Double? {
-        guard isRunning, isOverdue, stage.advance == .confirm else { return nil }
+        guard isRunning, isOverdue, facts.advance == .confirm else { return nil }
         return max(0, stageElapsedSeconds - confirmDeadlineSeconds)
     }
 
     /// Stage time after which an unconfirmed `confirm` stage drops to the safe hold.
     public var confirmDeadlineSeconds: Double {
-        (stage.maxSeconds ?? station.limits.confirmTimeoutSeconds) + extraSeconds
+        (facts.maxSeconds ?? station.limits.confirmTimeoutSeconds) + extraSeconds
     }
 
     /// For a `confirm` stage still at its own heat: how long until it drops to the safe hold.
     public var untilSafeHoldSeconds: Double? {
-        guard isRunning, stage.advance == .confirm, !isOverdue else { return nil }
+        guard isRunning, facts.advance == .confirm, !isOverdue else { return nil }
         return max(0, confirmDeadlineSeconds - stageElapsedSeconds)
     }
 
@@ -210,7 +271,7 @@ public struct CookSession: Sendable {
     public var cookMustAct: Bool {
         guard isRunning else { return false }
         if state == .waitingForCook { return true }
-        return !stage.add.isEmpty && stageElapsedSeconds < Self.loadExpectedSeconds
+        return facts.addsFood && stageElapsedSeconds < Self.loadExpectedSeconds
     }
 
     /// Advances the cook to `now`. `measuredC` is nil when the sensor could not be read.
@@ -227,17 +288,17 @@ public struct CookSession: Sendable {
         if !hasReachedTarget, let target = stageTargetC, let measured = measuredC, arrived(measured, at: target) {
             hasReachedTarget = true
             events.append(.targetReached(index: stageIndex, measuredC: measured))
-            if stage.timer == .reached && !clockRunning { clockRunning = true }
+            if facts.timer == .reached && !clockRunning { clockRunning = true }
         }
-        let waitBound = stage.maxSeconds ?? station.limits.reachTimeoutSeconds
-        switch stage.advance {
+        let waitBound = facts.maxSeconds ?? station.limits.reachTimeoutSeconds
+        switch facts.advance {
         case .time:
-            if stage.timer == .reached && !clockRunning && stageElapsedSeconds >= waitBound {
+            if facts.timer == .reached && !clockRunning && stageElapsedSeconds >= waitBound {
                 gaveUpWaiting = true
                 clockRunning = true
                 events.append(.targetNotReached(index: stageIndex, afterSeconds: stageElapsedSeconds))
             }
-            if clockRunning, stageClockSeconds >= (stage.seconds ?? 0) + extraSeconds {
+            if clockRunning, stageClockSeconds >= (facts.seconds ?? 0) + extraSeconds {
                 events += advanceStage()
             }
         case .reached:
@@ -248,12 +309,12 @@ public struct CookSession: Sendable {
                 events += advanceStage()
             }
         case .confirm:
-            if stage.timer == .reached && !clockRunning && stageElapsedSeconds >= waitBound {
+            if facts.timer == .reached && !clockRunning && stageElapsedSeconds >= waitBound {
                 gaveUpWaiting = true
                 clockRunning = true
                 events.append(.targetNotReached(index: stageIndex, afterSeconds: stageElapsedSeconds))
             }
-            if clockRunning && !awaitingAnnounced && stageClockSeconds >= (stage.minSeconds ?? 0) {
+            if clockRunning && !awaitingAnnounced && stageClockSeconds >= (facts.minSeconds ?? 0) {
                 awaitingAnnounced = true
                 events.append(.awaitingConfirmation(index: stageIndex))
             }
@@ -268,8 +329,8 @@ public struct CookSession: Sendable {
     /// The cook says a `confirm` stage is done.
     public mutating func confirm(nowSeconds now: Double) throws(SessionError) -> [CookEvent] {
         guard isRunning else { throw .notRunning }
-        guard stage.advance == .confirm else { throw .notAConfirmStage(index: stageIndex, name: stage.name) }
-        let minimum = stage.minSeconds ?? 0
+        guard facts.advance == .confirm else { throw .notAConfirmStage(index: stageIndex, name: stage.name) }
+        let minimum = facts.minSeconds ?? 0
         if !isOverdue && (!clockRunning || stageClockSeconds < minimum) {
             throw .tooEarly(index: stageIndex, name: stage.name, secondsLeft: minimum - (clockRunning ? stageClockSeconds : 0))
         }
@@ -299,7 +360,7 @@ public struct CookSession: Sendable {
     /// cook's plan, which the safety monitor's overrun bound follows, grows by as much.
     public mutating func extend(bySeconds seconds: Double, nowSeconds now: Double) throws(SessionError) -> [CookEvent] {
         guard isRunning else { throw .notRunning }
-        guard stage.advance != .reached else { throw .cannotExtend(index: stageIndex, name: stage.name) }
+        guard facts.advance != .reached else { throw .cannotExtend(index: stageIndex, name: stage.name) }
         let allowed = Self.maxExtraSeconds - extraSeconds
         guard seconds <= allowed else { throw .extensionTooLong(index: stageIndex, name: stage.name, allowedSeconds: allowed) }
         _ = step(nowSeconds: now, measuredC: nil)
@@ -314,7 +375,7 @@ public struct CookSession: Sendable {
     /// Ends a timed stage (or the wait of a `reached` stage) now, as the cook judges the food.
     public mutating func finish(nowSeconds now: Double) throws(SessionError) -> [CookEvent] {
         guard isRunning else { throw .notRunning }
-        guard stage.advance != .confirm else { throw .cannotFinish(index: stageIndex, name: stage.name) }
+        guard facts.advance != .confirm else { throw .cannotFinish(index: stageIndex, name: stage.name) }
         _ = step(nowSeconds: now, measuredC: nil)
         guard isRunning else { throw .notRunning }
         return [.stageFinished(index: stageIndex)] + advanceStage()
@@ -344,17 +405,18 @@ public struct CookSession: Sendable {
 
     private mutating func enterStage(_ index: Int) -> [CookEvent] {
         stageIndex = index
+        facts = StageFacts(stage, on: station)
         stageElapsedSeconds = 0
         stageClockSeconds = 0
         hasReachedTarget = false
         isOverdue = false
         extraSeconds = 0
         lastSide = 0
-        awaitingFoodDip = !stage.add.isEmpty
+        awaitingFoodDip = facts.addsFood
         gaveUpWaiting = false
         awaitingAnnounced = false
-        clockRunning = stage.timer == .start
-        if !stage.add.isEmpty { haveReady = nil }
+        clockRunning = facts.timer == .start
+        if facts.addsFood { haveReady = nil }
         var events: [CookEvent] = [.stageStarted(index: index, name: stage.name, targetC: stageTargetC)]
         if let prompt = Self.promptText(for: stage) { events.append(.prompt(index: index, text: prompt)) }
         return events
