@@ -45,8 +45,6 @@ let package = Package(
         // The fault campaign on every core, its report in the same order as run one by one.
         .target(
             name: "WokCampaign", dependencies: ["WokSimulator"], path: "Sources/WokCampaign", swiftSettings: strict),
-        // libsystemd's sd_notify, from Debian's libsystemd-dev.
-        .systemLibrary(name: "CSystemd", path: "Sources/CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // The Linux calls Swift cannot reach on its own (SO_PEERCRED, signalfd, flock).
         .target(name: "CWokSystem", path: "Sources/CWokSystem"),
         // The system layer of the daemon and its clients: one errno type, small files, clocks, the
@@ -68,7 +66,7 @@ let package = Package(
         .target(name: "WokWatch", dependencies: ["WokCore", "WokWire", "WokPlot"], path: "Sources/WokWatch", swiftSettings: strict),
         // The real-time loop, the control socket and its protocol, systemd notification.
         .target(
-            name: "WokDaemon", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokHistory", "CSystemd", "WokSystem", "WokWire"],
+            name: "WokDaemon", dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokHistory", "WokSystem", "WokWire"],
             path: "Sources/WokDaemon", swiftSettings: strict),
         .executableTarget(
             name: "wokd", dependencies: ["WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokSystem"], path: "Sources/wokd",

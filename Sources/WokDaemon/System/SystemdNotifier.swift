@@ -1,15 +1,16 @@
-internal import CSystemd
+internal import WokSystem
 
-/// Tells systemd how the daemon is doing (sd_notify(3)): ready once the devices are open and the
+/// Tells systemd how the daemon is doing (sd_notify(7)): ready once the devices are open and the
 /// burner is off, alive from each control tick, a status line a person can read, and stopping.
 /// Outside systemd (no NOTIFY_SOCKET) every call does nothing.
-public struct SystemdNotifier: Sendable {
+public final class SystemdNotifier: Sendable {
     /// The watchdog's timeout, when the unit asks for one.
     public let watchdogSeconds: Double?
+    private let socket: NotifySocket?
 
     public init() {
-        var microseconds: UInt64 = 0
-        watchdogSeconds = sd_watchdog_enabled(0, &microseconds) > 0 ? Double(microseconds) / 1e6 : nil
+        watchdogSeconds = NotifySocket.watchdogSeconds()
+        socket = NotifySocket()
     }
 
     public func ready(status: String) { send("READY=1\nSTATUS=\(status)") }
@@ -20,6 +21,6 @@ public struct SystemdNotifier: Sendable {
     private func send(_ message: String) {
         // A lost notification is not worth failing over: systemd's own timeouts catch a daemon
         // that never gets through.
-        _ = sd_notify(0, message)
+        socket?.send(message)
     }
 }
