@@ -2,7 +2,8 @@
 // The wok station controller: a pure core, thin shells around it, and a simulator that runs whole
 // cooks in virtual time. Arrows point one way: executables -> daemon -> simulator -> hardware -> core;
 // daemon -> wire -> core and daemon -> system; wokctl -> client -> wire, system (never the daemon);
-// wokctl -> watch -> wire, plot; wokweb -> web -> client, wire, system (never the daemon).
+// wokctl -> watch -> wire, plot; wokweb -> web -> client, wire, system (never the daemon);
+// wokweb, wokctl -> pairing -> system.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -73,7 +74,9 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(
             name: "wokctl",
-            dependencies: ["WokCore", "WokHardware", "WokSimulator", "WokHistory", "WokPlot", "WokSystem", "WokWire", "WokClient", "WokWatch"],
+            dependencies: [
+                "WokCore", "WokHardware", "WokSimulator", "WokHistory", "WokPlot", "WokSystem", "WokWire", "WokClient", "WokWatch", "WokPairing",
+            ],
             path: "Sources/wokctl", swiftSettings: strict),
         // The daemon's benchmark: memory, CPU and loop jitter of a running `wokd --simulate`.
         .executableTarget(
@@ -107,14 +110,18 @@ let package = Package(
         .executableTarget(
             name: "wok-bench", dependencies: ["WokCore", "WokSimulator", "WokCampaign", "WokHistory"], path: "Sources/wok-bench",
             swiftSettings: strict),
+        // Browser pairing for wokweb: codes, tokens and their files. Its own target so that wokctl
+        // (`wokctl web pair`) shares it without linking libmicrohttpd.
+        .target(name: "WokPairing", dependencies: ["WokSystem"], path: "Sources/WokPairing", swiftSettings: strict),
         // GNU libmicrohttpd (Debian's libmicrohttpd-dev) and the wrappers for its variadic calls.
         .target(name: "CWokWeb", path: "Sources/CWokWeb", linkerSettings: [.linkedLibrary("microhttpd")]),
         // The station's page: HTTP, the event streams, pairing, metrics, and the page's files
         // (Page/, installed beside wokweb). A client of the control socket, never of the daemon.
         .target(
-            name: "WokWeb", dependencies: ["CWokWeb", "WokCore", "WokWire", "WokClient", "WokSystem"], path: "Sources/WokWeb",
+            name: "WokWeb", dependencies: ["CWokWeb", "WokCore", "WokWire", "WokClient", "WokSystem", "WokPairing"], path: "Sources/WokWeb",
             exclude: ["Page"], swiftSettings: strict),
-        .executableTarget(name: "wokweb", dependencies: ["WokWeb", "WokSystem", "WokClient"], path: "Sources/wokweb", swiftSettings: strict),
+        .executableTarget(
+            name: "wokweb", dependencies: ["WokWeb", "WokPairing", "WokSystem", "WokClient"], path: "Sources/wokweb", swiftSettings: strict),
         .testTarget(name: "WokCoreTests", dependencies: ["WokCore"], path: "Tests/WokCoreTests"),
         .testTarget(
             name: "WokHardwareTests", dependencies: ["WokCore", "WokHardware", "WokSimulator"],
@@ -141,11 +148,12 @@ let package = Package(
             name: "WokctlTests",
             dependencies: [
                 "wokctl", "wokd", "WokCore", "WokSimulator", "WokDaemon", "WokHistory", "WokSystem", "WokWire", "WokClient", "WokWatch",
+                "WokPairing",
             ],
             path: "Tests/WokctlTests"),
         // wokweb's rules as units, and the real wokweb against a real `wokd --simulate`.
         .testTarget(
-            name: "WokWebTests", dependencies: ["WokWeb", "WokCore", "WokWire", "WokSystem", "wokweb", "wokd", "wokctl"],
+            name: "WokWebTests", dependencies: ["WokWeb", "WokPairing", "WokCore", "WokWire", "WokSystem", "wokweb", "wokd", "wokctl"],
             // The headless browser's driver is a Python script the tests run, not a source.
             path: "Tests/WokWebTests", exclude: ["Browser"]),
     ],

@@ -9,6 +9,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <poll.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -93,3 +94,16 @@ int wok_try_lock(int fd) {
 int wok_signal_range_max(void) { return SIGRTMAX; }
 int wok_signal_range_min(void) { return SIGRTMIN; }
 void wok_release_free_memory(void) { malloc_trim(0); }
+
+int wok_random(void *buffer, size_t count) {
+    size_t filled = 0;
+    while (filled < count) {
+        ssize_t got = getrandom((char *)buffer + filled, count - filled, 0);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        filled += (size_t)got;
+    }
+    return 0;
+}

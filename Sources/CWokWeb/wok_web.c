@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <errno.h>
 
@@ -62,19 +61,6 @@ uint16_t wok_web_bound_port(struct MHD_Daemon *daemon) {
 uint64_t wok_web_size_unknown(void) { return MHD_SIZE_UNKNOWN; }
 ssize_t wok_web_end_of_stream(void) { return MHD_CONTENT_READER_END_OF_STREAM; }
 ssize_t wok_web_end_with_error(void) { return MHD_CONTENT_READER_END_WITH_ERROR; }
-
-int wok_web_random(void *buffer, size_t count) {
-    size_t filled = 0;
-    while (filled < count) {
-        ssize_t got = getrandom((char *)buffer + filled, count - filled, 0);
-        if (got < 0) {
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        filled += (size_t)got;
-    }
-    return 0;
-}
 
 struct MHD_Response *wok_web_copied_response(const void *bytes, size_t count) {
     return MHD_create_response_from_buffer(count, (void *)bytes, MHD_RESPMEM_MUST_COPY);

@@ -26,6 +26,7 @@ public final class Bridge {
     private var wokBackoff = 1.0
     private var lastWokProblem = ""
     private var publishedAvailability: String?
+    private var claims: ClaimWatch
     private var stopping = false
     /// Commands passed to wokd, a budget so a flood from the broker costs wokd little; abort is
     /// never counted (it only takes heat away and must always get through).
@@ -49,8 +50,15 @@ public final class Bridge {
         let topics = Topics(stationID: config.stationID, topicPrefix: settings.topicPrefix, discoveryPrefix: settings.discoveryPrefix)
         self.topics = topics
         throttle = StateThrottle(cookingPeriodSeconds: settings.cookingPeriodSeconds, idlePeriodSeconds: settings.idlePeriodSeconds)
+        // One client id per process: a broker throws out the older of two sessions with the same
+        // id, so two bridges of one station would take turns evicting each other.
+        let random = (try? randomBytes(4)) ?? withUnsafeBytes(of: getpid().bigEndian) { Array($0) }
+        let own = BridgeClaim(
+            instance: BridgeClaim.instanceID(stationID: config.stationID, random: random), pid: Int(getpid()),
+            startedUnixSeconds: Int(wallClockSeconds()))
+        claims = ClaimWatch(own: own)
         if let mqtt = config.mqtt {
-            link = try MosquittoLink(settings: mqtt, topics: topics, clientID: "wokmqtt-\(config.stationID)", log: log)
+            link = try MosquittoLink(settings: mqtt, topics: topics, clientID: "wokmqtt-\(own.instance)", log: log)
         } else {
             link = nil
         }
@@ -68,6 +76,8 @@ public final class Bridge {
         while !stopping {
             turn()
         }
+        // Our claim goes with us, unless another bridge has spoken since.
+        if let link, link.isConnected, claims.storedIsOwn { link.publish(topics.bridgeClaim, "", retain: true) }
         link?.stop()
         return 0
     }
@@ -162,10 +172,19 @@ public final class Bridge {
         case .connected:
             publishedAvailability = nil
             throttle.forget()
+            log("mqtt: this bridge is instance \(claims.own.instance) (client id wokmqtt-\(claims.own.instance))")
+            link?.publish(topics.bridgeClaim, claims.own.payload, retain: true)
             announce(now: now)
         case .disconnected:
             publishedAvailability = nil
-        case .message(let topic, let payload):
+        case .message(let topic, let payload, let retained):
+            if topic == topics.bridgeClaim {
+                if case .warn(let other, let answer) = claims.observe(payload: payload, retained: retained) {
+                    log(claims.warning(about: other, stationID: config.stationID))
+                    if answer { link?.publish(topics.bridgeClaim, claims.own.payload, retain: false) }
+                }
+                return
+            }
             if topic == topics.homeAssistantStatus {
                 // Home Assistant restarted and forgot us: tell it again.
                 if payload == Array("online".utf8) { announce(now: now) }

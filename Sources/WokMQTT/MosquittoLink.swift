@@ -8,7 +8,8 @@ public enum LinkEvent: Sendable, Equatable {
     /// The broker accepted us (CONNACK 0): announce, publish, all from scratch.
     case connected
     case disconnected(String)
-    case message(topic: String, payload: [UInt8])
+    /// `retained`: the broker kept it from before we subscribed (not sent live by another client).
+    case message(topic: String, payload: [UInt8], retained: Bool)
 }
 
 /// The connection to the broker, on a thread of its own: libmosquitto's connect blocks (DNS, TCP,
@@ -187,6 +188,7 @@ public final class MosquittoLink: @unchecked Sendable {
         }
         mosquitto_subscribe(handle, nil, topics.commandFilter, 1)
         mosquitto_subscribe(handle, nil, topics.homeAssistantStatus, 1)
+        mosquitto_subscribe(handle, nil, topics.bridgeClaim, 1)
         sessionUp.store(true, ordering: .releasing)
         log("mqtt: connected to \(settings.host):\(settings.port)")
         enqueue(.connected)
@@ -205,7 +207,7 @@ public final class MosquittoLink: @unchecked Sendable {
             let kept = min(Int(message.payloadlen), Self.maxKeptPayload)
             payload = Array(UnsafeRawBufferPointer(start: bytes, count: kept))
         }
-        enqueue(.message(topic: String(topic.prefix(256)), payload: payload))
+        enqueue(.message(topic: String(topic.prefix(256)), payload: payload, retained: message.retain))
     }
 
     private func enqueue(_ event: LinkEvent) {
@@ -213,7 +215,7 @@ public final class MosquittoLink: @unchecked Sendable {
             // Connection news is never dropped (it is rare); messages are, past the bound, except
             // that an abort has a few places of its own so a flood of other messages cannot keep
             // it out.
-            if case .message(let topic, _) = event {
+            if case .message(let topic, _, _) = event {
                 let bound = topic == topics.command(.abort) ? Self.maxQueued + Self.abortReserve : Self.maxQueued
                 if box.events.count >= bound {
                     box.dropped += 1

@@ -15,6 +15,8 @@ public struct Topics: Sendable, Equatable {
     public var state: String { "\(base)/state" }
     public var availability: String { "\(base)/availability" }
     public var result: String { "\(base)/result" }
+    /// The bridge that speaks for the station (retained; see `BridgeClaim`).
+    public var bridgeClaim: String { "\(base)/bridge" }
     public var commandFilter: String { "\(base)/command/+" }
 
     public func command(_ verb: RemoteVerb) -> String { "\(base)/command/\(verb.rawValue)" }

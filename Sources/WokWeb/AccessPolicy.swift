@@ -45,7 +45,7 @@ public struct AccessPolicy: Sendable, Equatable {
         case .action, .pair:
             guard sameOrigin else { return WebRejection(403, "a change must come from the station's own page (same origin)") }
             if case .action = route, !loopbackOnly, !credentials.paired {
-                return WebRejection(403, "this browser is not paired: pair it with the code from `wokweb pair` before it can change anything")
+                return WebRejection(403, "this browser is not paired: pair it with the code from `wokctl web pair` before it can change anything")
             }
             return nil
         default:

@@ -1,4 +1,5 @@
 public import WokCore
+internal import WokPairing
 public import WokWire
 
 /// A change the page asks of the station; each maps to exactly one control-socket request.

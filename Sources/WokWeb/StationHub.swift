@@ -1,4 +1,5 @@
 internal import WokCore
+internal import WokSystem
 public import WokWire
 
 /// What wokweb knows of the station, shared by the thread that follows wokd and the threads that

@@ -1,6 +1,7 @@
 internal import Glibc
 internal import WokClient
 public import WokCore
+public import WokPairing
 internal import WokSystem
 internal import WokWire
 
@@ -224,7 +225,7 @@ public enum WebBuild {
     public static let version = "0.1.0"
 }
 
-/// Seconds since the Unix epoch (pairing codes expire by the wall clock, as `wokweb pair` sets them).
+/// Seconds since the Unix epoch (pairing codes expire by the wall clock, as `wokctl web pair` sets them).
 public func wallClockSeconds() -> Int {
     Int(time(nil))
 }

@@ -1,3 +1,4 @@
+internal import WokPairing
 public import WokSystem
 
 /// wokweb's command line for serving.
@@ -16,22 +17,27 @@ public struct WebOptions: Sendable, Equatable {
     public var pairingAlways = false
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
+    /// Browsers following the station at once (event streams); the rest are answered 503.
+    public var maxStreams = 32
+    /// Leaves room under libmicrohttpd's 64 connections for the buttons' requests.
+    public static let maxStreamsBound = 56
 
     public static let help = """
         Usage: wokweb [--listen ADDR:PORT] [--socket PATH] [--state-dir DIR] [--page-dir DIR]
                       [--wokctl PATH] [--recipe-dir DIR] [--station FILE] [--db FILE]
                       [--unpaired-watch yes|no] [--pairing auto|always]
-                      [--tls-cert FILE --tls-key FILE]
-               wokweb pair [--state-dir DIR]
-               wokweb tokens [--state-dir DIR]
-               wokweb tokens revoke ID [--state-dir DIR]
+                      [--tls-cert FILE --tls-key FILE] [--max-streams N]
+               wokweb pair [--state-dir DIR]             (the same as wokctl web pair)
+               wokweb tokens [--state-dir DIR]           (wokctl web tokens)
+               wokweb tokens revoke ID [--state-dir DIR] (wokctl web revoke ID)
 
         Serves the station's page. --listen defaults to 127.0.0.1:8088 (this machine only, where
         no pairing is asked); bound to any other address, a browser must be paired before it can
-        change anything: `wokweb pair` prints a code, valid for 5 minutes and 5 tries, to type
-        on the page. `wokweb tokens` lists paired browsers; `tokens revoke ID` forgets one.
+        change anything: `wokctl web pair` prints a code, valid for 5 minutes and 5 tries, to type
+        on the page. `wokctl web tokens` lists paired browsers; `wokctl web revoke ID` forgets one.
         --unpaired-watch no hides the station from unpaired browsers too; --pairing always asks
-        for pairing on a loopback bind as well. The state directory
+        for pairing on a loopback bind as well. --max-streams (default 32, at most 56) bounds the
+        browsers following the station at once. The state directory
         (pairing) defaults to $STATE_DIRECTORY, else /var/lib/wokweb. See docs/web.md.
         """
 
@@ -41,11 +47,12 @@ public struct WebOptions: Sendable, Equatable {
     }
 
     public static var defaultStateDirectory: String {
-        DefaultPaths.environment("STATE_DIRECTORY").map { String($0.split(separator: ":").first ?? "") } ?? "/var/lib/wokweb"
+        DefaultPaths.environment("STATE_DIRECTORY").map { String($0.split(separator: ":").first ?? "") } ?? Pairing.defaultStateDirectory
     }
 
     public static let valued: Set<String> = [
         "listen", "socket", "state-dir", "page-dir", "wokctl", "recipe-dir", "station", "db", "unpaired-watch", "pairing", "tls-cert", "tls-key",
+        "max-streams",
     ]
 
     public init(_ args: Arguments) throws(UsageError) {
@@ -70,6 +77,12 @@ public struct WebOptions: Sendable, Equatable {
         tlsCertificatePath = args.value("tls-cert")
         tlsKeyPath = args.value("tls-key")
         guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else { throw UsageError("TLS needs both --tls-cert and --tls-key") }
+        if let text = args.value("max-streams") {
+            guard let count = Int(text), (1...Self.maxStreamsBound).contains(count) else {
+                throw UsageError("--max-streams takes a whole number from 1 to \(Self.maxStreamsBound), not \"\(text)\"")
+            }
+            maxStreams = count
+        }
     }
 
     /// `127.0.0.1:8088`, `0.0.0.0:80`, `[::1]:8088`, `[::]:8088`.

@@ -34,6 +34,10 @@ let usage = """
       hw probe                     report the real devices in the station file (see hw --help)
       hw relay-test                click the burner relay on for a moment (needs a flag)
 
+    The station's page (wokweb's state directory; see wokctl web --help):
+      web pair                     a code for one browser to type on the page
+      web tokens | revoke ID       list the paired browsers | forget one
+
     Exit status: 0 success, 1 failure, 2 bad usage, 3 invalid input file, 4 cook aborted,
     5 wokd not running, 6 not permitted, 7 refused by wokd (see docs/wokctl.md).
     """
@@ -84,6 +88,8 @@ do throws(CommandFailure) {
         try HistoryCommands.run(verb, Array(arguments.dropFirst()))
     case "hw":
         try HardwareCommand.run(Array(arguments.dropFirst()))
+    case "web":
+        try WebCommand.run(Array(arguments.dropFirst()))
     case let verb?:
         throw CommandFailure(message: "unknown command \"\(verb)\"; see wokctl --help", code: .usage)
     }

@@ -1,5 +1,6 @@
 import Glibc
 import WokClient
+import WokPairing
 import WokSystem
 import WokWeb
 
@@ -32,33 +33,30 @@ do {
 } catch {
     fail("\(error)", code: 2)
 }
-let store = PairingStore(directory: options.stateDirectory)
-
+// Pairing is shared with `wokctl web pair|tokens|revoke` (WokPairing), which docs/web.md names first.
 switch arguments.positional.first {
 case "pair":
     do {
-        try makeDirectories(options.stateDirectory, mode: 0o700)
-        let code = try store.issueCode(nowUnixSeconds: wallClockSeconds())
-        FileHandleText.out("Pairing code: \(code)  (type it on the page within 5 minutes; it works once)")
+        FileHandleText.out(try PairingCommands.pair(stateDirectory: options.stateDirectory, nowUnixSeconds: Int(wallClockSeconds())))
     } catch {
         fail("cannot write the pairing code in \(options.stateDirectory): \(error)", code: 1)
     }
     exit(0)
 case "tokens":
     if arguments.positional.count == 3, arguments.positional[1] == "revoke" {
-        guard let id = Int(arguments.positional[2]) else { fail("tokens revoke: ID is a number from `wokweb tokens`", code: 2) }
+        guard let id = Int(arguments.positional[2]) else { fail("tokens revoke: ID is a number from `wokctl web tokens`", code: 2) }
         do {
-            guard try store.revoke(id: id) else { fail("no paired browser \(id)", code: 3) }
+            guard let said = try PairingCommands.revoke(stateDirectory: options.stateDirectory, id: id) else {
+                fail("no paired browser \(id)", code: 3)
+            }
+            FileHandleText.out(said)
         } catch {
             fail("cannot revoke: \(error)", code: 1)
         }
-        FileHandleText.out("Browser \(id) may no longer change anything.")
         exit(0)
     }
     guard arguments.positional.count == 1 else { fail("tokens: list, or revoke ID", code: 2) }
-    let browsers = store.list()
-    if browsers.isEmpty { FileHandleText.out("No browser is paired.") }
-    for browser in browsers { FileHandleText.out("\(browser.id)  paired at \(browser.createdUnixSeconds) (Unix time)  \(browser.label)") }
+    for line in PairingCommands.tokenLines(stateDirectory: options.stateDirectory) { FileHandleText.out(line) }
     exit(0)
 case nil: break
 case let other?: fail("unknown command \"\(other)\" (pair, tokens)\n\n\(WebOptions.help)", code: 2)
@@ -114,7 +112,7 @@ do {
 }
 signal(SIGPIPE, SIG_IGN)
 
-let hub = StationHub()
+let hub = StationHub(maxStreams: options.maxStreams)
 let link = StationLink(socketPath: options.socketPath, hub: hub)
 let policy = AccessPolicy(
     // On loopback no name is answered until the bound port is known.
@@ -123,7 +121,8 @@ let app = WebApp(
     settings: WebApp.Settings(
         socketPath: options.socketPath, policy: policy, secureCookies: tlsKey != nil, recipeArguments: recipeArguments,
         historyArguments: historyArguments),
-    hub: hub, pairing: store, assets: assets, tools: ToolRunner(program: options.wokctlPath ?? binaryDirectory + "/wokctl"))
+    hub: hub, pairing: PairingStore(directory: options.stateDirectory), assets: assets,
+    tools: ToolRunner(program: options.wokctlPath ?? binaryDirectory + "/wokctl"))
 let server = WebServer(app: app)
 do {
     try server.start(address: options.address, port: options.port, limits: ServerLimits(), tlsKeyPEM: tlsKey, tlsCertificatePEM: tlsCertificate)
@@ -137,7 +136,7 @@ let scheme = tlsKey == nil ? "http" : "https"
 let shownAddress = options.address.contains(":") ? "[\(options.address)]" : options.address
 FileHandleText.error(
     "wokweb: serving \(scheme)://\(shownAddress):\(server.port)/ (page \(assets.totalBytes) bytes) for wokd at \(options.socketPath)"
-        + (!pairingNeeded ? "" : "; browsers pair with a code from `wokweb pair --state-dir \(options.stateDirectory)`"))
+        + (!pairingNeeded ? "" : "; browsers pair with a code from `wokctl web pair --state-dir \(options.stateDirectory)`"))
 
 while true {
     _ = try? waitForDescriptors([PollInterest(signals.descriptor, .readable)], timeoutSeconds: 60)

@@ -19,6 +19,15 @@ import Testing
 
         var bridgeLog: String { fileText(directory + "/wokmqtt.log") }
 
+        var secondBridge: Process?
+        var secondBridgeLog: String { fileText(directory + "/wokmqtt-2.log") }
+
+        /// Another bridge with the very same config: the same station id, as on a copied SD card.
+        func startSecondBridge() throws {
+            secondBridge = try launch(
+                Built.product("wokmqtt"), ["--config", directory + "/mqtt.json", "--socket", wokd.socket], log: directory + "/wokmqtt-2.log")
+        }
+
         func startBridge(notifyTimeoutSeconds: Double = 2) throws {
             // Records its environment, then outstays its timeout: it must be killed and change nothing.
             let script = directory + "/notify.sh"
@@ -45,6 +54,7 @@ import Testing
 
         deinit {
             if let bridge { stop(bridge, signal: SIGKILL) }
+            if let secondBridge { stop(secondBridge, signal: SIGKILL) }
         }
 
         func cleanUp() { try? FileManager.default.removeItem(atPath: directory) }
@@ -194,6 +204,36 @@ import Testing
         // The other station may write its own.
         try station.broker.publish("wok/other/state", "{}", as: "other")
         #expect(eventually { homeAssistant.payloads("wok/other/state") == ["{}"] })
+        station.cleanUp()
+    }
+
+    @Test func twoBridgesOfOneStationKeepTheirSessionsAndWarnOfEachOther() throws {
+        let station = try Station(speed: 10)
+        let watcher = try Subscriber(broker: station.broker, topics: ["wok/test/#"], name: "watcher")
+        try station.startBridge()
+        #expect(eventually { watcher.payloads(Self.availability).last == "online" }, "\(station.bridgeLog)")
+        try station.startSecondBridge()
+        let warning = "another wokmqtt for station \"test\" is connected"
+        #expect(eventually { station.bridgeLog.contains(warning) }, "the first bridge hears of the second: \(station.bridgeLog)")
+        #expect(eventually { station.secondBridgeLog.contains(warning) }, "and the second of the first: \(station.secondBridgeLog)")
+
+        // Each has its own client id, so the broker threw neither out.
+        let instances = [station.bridgeLog, station.secondBridgeLog].map { log in
+            log.range(of: "this bridge is instance ").map { String(log[$0.upperBound...].prefix { $0 != " " }) } ?? ""
+        }
+        #expect(instances[0].hasPrefix("test-") && instances[1].hasPrefix("test-") && instances[0] != instances[1], "\(instances)")
+        #expect(station.bridgeLog.contains(instances[1]) && station.secondBridgeLog.contains(instances[0]))
+        // A command still reaches wokd (both bridges pass it on: the reason for the warning).
+        try station.broker.publish("wok/test/command/hold", "PRESS")
+        #expect(eventually { results(watcher, "hold").count == 2 }, "\(watcher.lines.suffix(5))")
+        let mosquittoLog = fileText(station.directory + "/mosquitto.log")
+        #expect(!mosquittoLog.contains("already connected"), "\(mosquittoLog)")
+        #expect(station.bridgeLog.components(separatedBy: "mqtt: connected to").count == 2, "one connect each: \(station.bridgeLog)")
+        #expect(station.secondBridgeLog.components(separatedBy: "mqtt: connected to").count == 2, "\(station.secondBridgeLog)")
+        // The stored claim names the newer bridge.
+        let claims = watcher.objects("wok/test/bridge").compactMap { $0["instance"] as? String }
+        #expect(claims.contains(instances[0]) && claims.contains(instances[1]))
+        #expect(station.bridge?.isRunning == true && station.secondBridge?.isRunning == true)
         station.cleanUp()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WokPairing
 import WokWeb
 
 @Suite struct AccessPolicyTests {

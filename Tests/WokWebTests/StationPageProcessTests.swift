@@ -72,11 +72,12 @@ final class Station {
         return try HTTP.request(port: port, "POST", "/api/" + verb, headers: headers, body: body)
     }
 
-    /// Runs `wokweb pair` against the same state directory; the code it printed.
-    func pairingCode() throws -> String {
+    /// Runs `wokctl web pair` (or wokweb's own `wokweb pair`) against the same state directory;
+    /// the code it printed.
+    func pairingCode(from program: String = "wokctl") throws -> String {
         let process = Process()
-        process.executableURL = Built.directory.appendingPathComponent("wokweb")
-        process.arguments = ["pair", "--state-dir", webState]
+        process.executableURL = Built.directory.appendingPathComponent(program)
+        process.arguments = (program == "wokctl" ? ["web", "pair"] : ["pair"]) + ["--state-dir", webState]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -140,7 +141,7 @@ final class Station {
                 + "Content-Length: 10000000\r\n\r\n")
         #expect(HTTP.read(huge) { $0.contains("\r\n\r\n") }.hasPrefix("HTTP/1.1 413"))
 
-        // Pairing: the code from `wokweb pair` becomes an HttpOnly, SameSite=Strict cookie.
+        // Pairing: the code from `wokctl web pair` becomes an HttpOnly, SameSite=Strict cookie.
         #expect(try station.post("pair", #"{"code": "000000"}"#, origin: "http://evil.example").status == 403)
         let code = try station.pairingCode()
         let paired = try station.post("pair", "{\"code\": \"\(code)\"}")
@@ -183,6 +184,17 @@ final class Station {
         #expect(try station.post("abort", cookie: cookie).status == 200)
         let after = try station.status()
         #expect(after["burner"] as? String == "off")
+
+        // `wokctl web tokens` lists the browser; `wokctl web revoke` makes its cookie worthless at once.
+        let wokctl = Built.directory.appendingPathComponent("wokctl").path
+        let tokens = try runTool(wokctl, ["web", "tokens", "--state-dir", station.webState])
+        #expect(tokens.status == 0 && tokens.output.hasPrefix("1  paired at "), "\(tokens.output)")
+        #expect(try runTool(wokctl, ["web", "revoke", "1", "--state-dir", station.webState]).status == 0)
+        #expect(try station.post("hold", cookie: cookie).status == 403)
+        #expect(try runTool(wokctl, ["web", "tokens", "--state-dir", station.webState]).output == "No browser is paired.\n")
+        // wokweb's own `pair` makes a code just the same.
+        let second = try station.post("pair", "{\"code\": \"\(try station.pairingCode(from: "wokweb"))\"}")
+        #expect(second.status == 200, "\(second.body)")
 
         let stopped = station.finish()
         #expect(stopped.web == 0, "wokweb stops cleanly on SIGTERM")

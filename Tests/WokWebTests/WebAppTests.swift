@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WokPairing
 import WokWeb
 
 /// WebApp without HTTP: requests in, answers out, with no wokd behind it (a socket path where

@@ -66,16 +66,18 @@ check lintian "$(bool test "$errors" -eq 0)" "$errors error(s), $warnings warnin
 stamp "contents and control fields"
 contents=$(dpkg-deb --contents "$deb" | awk '{print $6}' | sed 's|^\./|/|')
 expected=(
-    /usr/bin/wokd /usr/bin/wokctl
+    /usr/bin/wokd /usr/bin/wokctl /usr/bin/wokweb /usr/bin/wokmqtt
     /usr/share/man/man8/wokd.8.gz /usr/share/man/man1/wokctl.1.gz
-    /lib/systemd/system/wokd.service
-    /usr/lib/sysusers.d/wokd.conf
+    /usr/share/man/man8/wokweb.8.gz /usr/share/man/man8/wokmqtt.8.gz
+    /lib/systemd/system/wokd.service /lib/systemd/system/wokweb.service /lib/systemd/system/wokmqtt.service
+    /usr/lib/sysusers.d/wokd.conf /usr/lib/sysusers.d/wokweb.conf /usr/lib/sysusers.d/wokmqtt.conf
     /lib/udev/rules.d/60-wok-devices.rules
-    /etc/wok/station.json
+    /etc/wok/station.json /etc/wok/mqtt.json
     /usr/share/doc/wok-station/examples/station.json
     /usr/share/doc/wok-station/copyright
 )
 for recipe in recipes/*.json; do expected+=("/usr/share/wok/recipes/$(basename "$recipe")"); done
+for file in Sources/WokWeb/Page/*; do expected+=("/usr/share/wokweb/page/$(basename "$file")"); done
 absent=()
 for path in "${expected[@]}"; do grep -qxF "$path" <<<"$contents" || absent+=("$path"); done
 check contents "$(bool test ${#absent[@]} -eq 0)" "${#expected[@]} files expected; missing: ${absent[*]:-none}"
@@ -83,13 +85,14 @@ check contents "$(bool test ${#absent[@]} -eq 0)" "${#expected[@]} files expecte
 control=$(mktemp -d -p "$out")
 dpkg-deb -e "$deb" "$control"
 check conffile "$(bool grep -qxF /etc/wok/station.json "$control/conffiles")" "conffiles: $(tr '\n' ' ' <"$control/conffiles")"
+check conffile-mqtt "$(bool grep -qxF /etc/wok/mqtt.json "$control/conffiles")" "/etc/wok/mqtt.json is a conffile"
 depends=$(dpkg-deb -f "$deb" Depends)
 # Every shared library the binaries need must come from a package named in Depends.
 unmet=()
 libraries=()
 extracted=$(mktemp -d -p "$out")
 dpkg-deb -x "$deb" "$extracted"
-for library in $(readelf -d "$extracted/usr/bin/wokd" "$extracted/usr/bin/wokctl" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort -u); do
+for library in $(readelf -d "$extracted"/usr/bin/{wokd,wokctl,wokweb,wokmqtt} | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort -u); do
     owner=$(dpkg -S "*/$library" 2>/dev/null | grep -v -- '-dev' | head -1 | cut -d: -f1 || true)
     libraries+=("$library→${owner:-?}")
     # Depends as one package name per line (alternatives split, versions dropped).
@@ -104,6 +107,16 @@ check libgpiod "$(bool grep -q "$gpiod_package " <<<"$depends")" "wokd needs $gp
 unit_exec=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$extracted/lib/systemd/system/wokd.service")
 check unit "$(bool test "$unit_exec" = /usr/bin/wokd -a -x "$extracted$unit_exec")" \
     "ExecStart runs $unit_exec; $(grep '^Documentation=' "$extracted/lib/systemd/system/wokd.service")"
+# The page's and the bridge's units run the packaged binaries and name only packaged paths.
+for unit in wokweb wokmqtt; do
+    file="$extracted/lib/systemd/system/$unit.service"
+    exec_line=$(sed -n 's/^ExecStart=//p' "$file")
+    paths=$(grep -oE '/usr/[a-z/.-]+' <<<"$exec_line" | grep -vE '^/usr/share/doc/' || true)
+    unpackaged=""
+    for path in $paths; do [ -e "$extracted$path" ] || unpackaged+="$path "; done
+    check "unit $unit" "$(bool test -z "$unpackaged" -a -n "$paths" -a "$(grep -c /usr/local "$file")" = 0)" \
+        "ExecStart=$exec_line; not in the package: ${unpackaged:-none}"
+done
 
 scripts=()
 for script in preinst postinst prerm postrm; do [ -f "$control/$script" ] && scripts+=("$control/$script"); done
@@ -114,19 +127,23 @@ lint=$(shellcheck -s sh "${scripts[@]}" debian/postinst debian/postrm 2>&1 && sh
 check shellcheck "$lint_ok" "the maintainer scripts as built and as written, and the build and test scripts${lint:+: $lint}"
 
 man_dir=$(mktemp -d -p "$out")
-cp "$extracted/usr/bin/wokd" "$extracted/usr/bin/wokctl" "$man_dir/"
+cp "$extracted"/usr/bin/{wokd,wokctl,wokweb,wokmqtt} "$man_dir/"
 gzip -dc "$extracted/usr/share/man/man8/wokd.8.gz" >"$man_dir/wokd.8"
 gzip -dc "$extracted/usr/share/man/man1/wokctl.1.gz" >"$man_dir/wokctl.1"
+gzip -dc "$extracted/usr/share/man/man8/wokweb.8.gz" >"$man_dir/wokweb.8"
+gzip -dc "$extracted/usr/share/man/man8/wokmqtt.8.gz" >"$man_dir/wokmqtt.8"
 man_check=$(debian/check-man-pages "$man_dir" 2>&1) && man_ok=1 || man_ok=0
 check "man pages" "$man_ok" "$(tr '\n' ' ' <<<"$man_check")"
 
 stamp "installing into a bookworm chroot (mmdebstrap)"
-base="$work/bookworm-chroot.tar"
+# The libraries the binaries link, named in the tarball's name so a change makes a new one.
+chroot_libraries=libgpiod2,libi2c0,libsqlite3-0,libsystemd0,libmicrohttpd12,libmosquitto1
+base="$work/bookworm-chroot-$(cksum <<<"$chroot_libraries" | cut -d' ' -f1).tar"
 # A regular, non-empty tarball or nothing: anything else there is an interrupted earlier attempt.
 if [ ! -f "$base" ] || [ ! -s "$base" ]; then
     rm -rf --one-file-system -- "$base" "$base.part"
     # The format is named: mmdebstrap guesses it from the name's extension, and ".part" has none.
-    mmdebstrap --quiet --format=tar --variant=apt --include=systemd,systemd-sysv,udev,libgpiod2,libi2c0,libsqlite3-0,libsystemd0 \
+    mmdebstrap --quiet --format=tar --variant=apt --include=systemd,systemd-sysv,udev,$chroot_libraries \
         bookworm "$base.part" http://deb.debian.org/debian >&2
     mv "$base.part" "$base"
 fi
@@ -149,10 +166,22 @@ check station-file "$(bool test "$station" = "root:wok 640")" "/etc/wok/station.
 wokd_user=$(in_root id wokd 2>&1 || true)
 check users "$(bool grep -q 'groups=.*(wok)' <<<"$wokd_user")" "$wokd_user"
 check groups "$(bool in_root getent group gpio i2c)" "$(in_root getent group gpio i2c | cut -d: -f1,3 | tr '\n' ' ')"
+web_users=$(in_root id wokweb 2>&1; in_root id wokmqtt 2>&1 || true)
+check web-users "$(bool test "$(grep -c 'groups=.*(wok)' <<<"$web_users")" = 2)" "$(tr '\n' ' ' <<<"$web_users")"
 enabled=$(in_root systemctl is-enabled wokd.service 2>&1 || true)
 check enabled "$(bool test "$enabled" = enabled)" "systemctl is-enabled wokd: $enabled"
-verify=$(in_root systemd-analyze verify --man=no wokd.service 2>&1) && verified=1 || verified=0
-check unit-verify "$verified" "systemd-analyze verify wokd.service${verify:+: $verify}"
+# Installed, not enabled: each opens the network, which wokd never does; the admin decides.
+web_enabled=$(in_root systemctl is-enabled wokweb.service wokmqtt.service 2>&1 | tr '\n' ' ' || true)
+check not-enabled "$(bool test "$web_enabled" = "disabled disabled ")" "systemctl is-enabled wokweb wokmqtt: $web_enabled"
+verify=$(in_root systemd-analyze verify --man=no wokd.service wokweb.service wokmqtt.service 2>&1) && verified=1 || verified=0
+check unit-verify "$verified" "systemd-analyze verify wokd.service wokweb.service wokmqtt.service${verify:+: $verify}"
+mqtt_config=$(in_root stat -c '%U:%G %a' /etc/wok/mqtt.json)
+check mqtt-config "$(bool test "$mqtt_config" = "root:wokmqtt 640")" "/etc/wok/mqtt.json is $mqtt_config"
+# Both start with bookworm's libraries (the shlibs Depends were enough) and know their options.
+helps=$(in_root sh -c 'wokweb --help >/dev/null && wokmqtt --help >/dev/null && wokctl web --help >/dev/null' 2>&1) && helped=1 || helped=0
+check web-binaries "$helped" "wokweb --help, wokmqtt --help and wokctl web --help run in the chroot${helps:+: $helps}"
+paired=$(in_root wokctl web pair --state-dir /tmp/wokweb-state 2>&1 || true)
+check web-pair "$(bool grep -q '^Pairing code: [0-9]\{6\} ' <<<"$paired")" "wokctl web pair: $paired"
 refused=$(in_root wokd --check-config 2>&1) && refused_status=0 || refused_status=$?
 check check-config "$(bool test "$refused_status" = 1)" "the packaged station file: exit $refused_status, \"$refused\""
 jq '.devices = input.devices' "$root/etc/wok/station.json" config/station.json >"$out/configured.json"
@@ -164,18 +193,18 @@ check recipes "$(bool test "$found" -ge 1)" "wokctl recipes list (from /) finds 
 in_root man -w wokd >/dev/null 2>&1 && in_root man -w wokctl >/dev/null 2>&1 && man_found=1 || man_found=$(bool test -f "$root/usr/share/man/man8/wokd.8.gz")
 check man-installed "$man_found" "/usr/share/man/man8/wokd.8.gz and man1/wokctl.1.gz"
 
-# The history dir as the daemon would leave it, to see purge remove it.
-mkdir -p "$root/var/lib/wokd" && touch "$root/var/lib/wokd/history.sqlite"
+# The history dir and wokweb's pairings as the services would leave them, to see purge remove them.
+mkdir -p "$root/var/lib/wokd" "$root/var/lib/wokweb" && touch "$root/var/lib/wokd/history.sqlite" "$root/var/lib/wokweb/tokens"
 in_root dpkg --remove wok-station >"$out/remove.log" 2>&1 && removed=1 || removed=0
 kept=$(bool test -f "$root/etc/wok/station.json" -a -d "$root/var/lib/wokd" -a ! -e "$root/usr/bin/wokd")
 check remove "$((removed & kept))" "dpkg --remove: binaries gone, the edited station file and /var/lib/wokd kept"
 in_root dpkg --purge wok-station >"$out/purge.log" 2>&1 && purged=1 || purged=0
 leftovers=""
-for path in etc/wok var/lib/wokd etc/systemd/system/multi-user.target.wants/wokd.service \
+for path in etc/wok var/lib/wokd var/lib/wokweb etc/systemd/system/multi-user.target.wants/wokd.service \
     var/lib/systemd/deb-systemd-helper-enabled/wokd.service var/lib/systemd/deb-systemd-helper-masked/wokd.service; do
     if [ -e "$root/$path" ] || [ -L "$root/$path" ]; then leftovers+="/$path "; fi
 done
-override=$(in_root dpkg-statoverride --list /etc/wok/station.json || true)
+override=$(in_root dpkg-statoverride --list /etc/wok/station.json /etc/wok/mqtt.json || true)
 check purge "$(bool test "$purged" = 1 -a -z "$leftovers" -a -z "$override")" \
     "dpkg --purge: left ${leftovers:-nothing} ${override:+and the override $override}; the wokd user stays by policy: $(in_root id -un wokd 2>&1)"
 

@@ -39,11 +39,13 @@ fi
 
 # Only bookworm's own packages: systemd, udev, a kernel with its initramfs, the libraries the
 # package needs (so apt installs it without a network), and sudo for the documented commands.
-base="$work/bookworm-vm.tar"
+vm_packages=systemd,systemd-sysv,udev,linux-image-amd64,initramfs-tools,libgpiod2,libi2c0,libsqlite3-0,libsystemd0,libmicrohttpd12,libmosquitto1,sudo
+# The list is in the name, so a package added to it makes a new tarball instead of using a stale one.
+base="$work/bookworm-vm-$(cksum <<<"$vm_packages" | cut -d' ' -f1).tar"
 if [ ! -s "$base" ]; then
     stamp "making the bookworm root file system (mmdebstrap; cached in $base)"
     mmdebstrap --quiet --variant=apt \
-        --include=systemd,systemd-sysv,udev,linux-image-amd64,initramfs-tools,libgpiod2,libi2c0,libsqlite3-0,libsystemd0,sudo \
+        --include="$vm_packages" \
         bookworm "$base.part" http://deb.debian.org/debian >&2
     mv "$base.part" "$base"
 fi

@@ -37,4 +37,8 @@ int wok_read_signal(int fd);
 int wok_poll(struct pollfd *fds, nfds_t count, long long timeout_ns);
 /// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC (a GNU extension Swift does not see).
 int wok_accept(int listener);
+/// Fills `count` bytes from the kernel's random source (getrandom), resuming after signals:
+/// 0, or -1 with errno set.
+#include <stddef.h>
+int wok_random(void *buffer, size_t count);
 #endif

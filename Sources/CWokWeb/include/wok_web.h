@@ -38,7 +38,4 @@ ssize_t wok_web_end_with_error(void);
 /// A response holding its own copy of `bytes`.
 struct MHD_Response *wok_web_copied_response(const void *bytes, size_t count);
 
-/// Fills `buffer` from the kernel's random source; 0 on success, -1 with errno set.
-int wok_web_random(void *buffer, size_t count);
-
 #endif

@@ -1,9 +1,8 @@
-internal import CWokWeb
 internal import Glibc
 public import WokSystem
 
 /// A browser allowed to change the station: the token its cookie carries, and when and from
-/// what it was paired (for `wokweb tokens`).
+/// what it was paired (for `wokctl web tokens`).
 public struct PairedBrowser: Sendable, Equatable {
     public var id: Int
     public var token: String
@@ -28,11 +27,11 @@ public enum PairingRefusal: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case .noCode: "no pairing code is waiting: run `wokweb pair` on the station and type the code it shows"
-        case .expired: "that pairing code has expired: run `wokweb pair` again"
+        case .noCode: "no pairing code is waiting: run `wokctl web pair` on the station and type the code it shows"
+        case .expired: "that pairing code has expired: run `wokctl web pair` again"
         case .wrong(let left):
-            left > 0 ? "wrong pairing code (\(left) more tries)" : "wrong pairing code; it is now void: run `wokweb pair` again"
-        case .tooManyBrowsers: "too many browsers are paired: revoke one with `wokweb tokens revoke ID`"
+            left > 0 ? "wrong pairing code (\(left) more tries)" : "wrong pairing code; it is now void: run `wokctl web pair` again"
+        case .tooManyBrowsers: "too many browsers are paired: revoke one with `wokctl web revoke ID`"
         case .storage(let why): "the pairing could not be saved: \(why)"
         }
     }
@@ -41,7 +40,7 @@ public enum PairingRefusal: Error, Sendable, Equatable, CustomStringConvertible 
 /// The pure parts of pairing: codes, tokens and their two small files' formats.
 public enum Pairing {
     public static let codeLength = 6
-    /// A code is good for this long after `wokweb pair` made it.
+    /// A code is good for this long after it was made.
     public static let codeLifetimeSeconds = 300
     /// Wrong tries before a code is void (a six-digit code must not be guessable by brute force).
     public static let maxAttempts = 5
@@ -49,6 +48,8 @@ public enum Pairing {
     public static let cookieName = "wokweb_token"
     public static let codeFile = "pair-code"
     public static let tokensFile = "tokens"
+    /// wokweb's state directory as its unit makes it (`StateDirectory=wokweb`).
+    public static let defaultStateDirectory = "/var/lib/wokweb"
 
     public static func isWellFormedCode(_ code: String) -> Bool {
         code.utf8.count == codeLength && code.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
@@ -121,7 +122,7 @@ public enum Pairing {
     public static func token(fromCookieHeader header: String?) -> String? {
         guard let header else { return nil }
         for part in header.split(separator: ";") {
-            let pair = part.trimmedSpaces()
+            let pair = String(part.drop(while: isBlank).reversed().drop(while: isBlank).reversed())
             if pair.hasPrefix(cookieName + "=") {
                 let value = String(pair.dropFirst(cookieName.count + 1))
                 return isWellFormedToken(value) ? value : nil
@@ -130,21 +131,17 @@ public enum Pairing {
         return nil
     }
 
+    private static func isBlank(_ character: Character) -> Bool { character == " " || character == "\t" }
+
     /// The cookie that carries a new token: not readable by scripts, never sent cross-site.
     public static func setCookie(_ token: String, secure: Bool) -> String {
         "\(cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000" + (secure ? "; Secure" : "")
     }
 }
 
-/// Reads the kernel's random bytes.
-public func randomBytes(_ count: Int) throws(SystemError) -> [UInt8] {
-    var bytes = [UInt8](repeating: 0, count: count)
-    guard bytes.withUnsafeMutableBytes({ wok_web_random($0.baseAddress, $0.count) }) == 0 else { throw .last("getrandom") }
-    return bytes
-}
-
-/// The pairing state in wokweb's state directory: the waiting code (written by `wokweb pair`) and
-/// the paired browsers. The files are the truth, so `wokweb tokens revoke` takes effect at once.
+/// The pairing state in wokweb's state directory: the waiting code (written by `wokctl web pair`)
+/// and the paired browsers. The files are the truth, so `wokctl web revoke` takes effect at once in a
+/// running wokweb. Its own module, so wokctl shares it without linking libmicrohttpd.
 public final class PairingStore: @unchecked Sendable {
     public let directory: String
     private let lock = ConditionLock()
@@ -163,6 +160,7 @@ public final class PairingStore: @unchecked Sendable {
         let code = Pairing.code(from: try randomBytes(8))
         try writeFileAtomically(
             codePath, Pairing.codeFileText(code: code, expiresUnixSeconds: nowUnixSeconds + Pairing.codeLifetimeSeconds), mode: 0o600)
+        try giveToDirectoryOwner(codePath)
         return code
     }
 
@@ -217,7 +215,18 @@ public final class PairingStore: @unchecked Sendable {
         let kept = browsers.filter { $0.id != id }
         guard kept.count != browsers.count else { return false }
         try writeFileAtomically(tokensPath, Pairing.tokensText(kept), mode: 0o600)
+        try giveToDirectoryOwner(tokensPath)
         return true
+    }
+
+    /// Run as root (`sudo wokctl web pair`), a new file would be root's, 0600, and wokweb could not
+    /// read it: it goes to whoever owns the state directory (the user `wokweb`).
+    private func giveToDirectoryOwner(_ path: String) throws(SystemError) {
+        guard geteuid() == 0 else { return }
+        var info = stat()
+        guard stat(directory, &info) == 0 else { throw .last("stat", directory) }
+        guard info.st_uid != 0 || info.st_gid != 0 else { return }
+        guard chown(path, info.st_uid, info.st_gid) == 0 else { throw .last("chown", path) }
     }
 
     private func unlockedList() -> [PairedBrowser] {
