@@ -8,7 +8,10 @@ import WokSystem
     @Test func aMessageReachesASocketNamedByPath() throws {
         let path = "/tmp/wok-notify-test-\(getpid()).sock"
         let receiver = try DatagramReceiver(bindingPath: path)
-        defer { receiver.close(); unlink(path) }
+        defer {
+            receiver.close()
+            unlink(path)
+        }
         let socket = try #require(NotifySocket(environment: { $0 == "NOTIFY_SOCKET" ? path : nil }))
         #expect(socket.send("READY=1\nSTATUS=Idle"))
         #expect(receiver.receive() == "READY=1\nSTATUS=Idle")
