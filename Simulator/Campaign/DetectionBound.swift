@@ -113,6 +113,12 @@ public enum DetectionBound {
         {
             return nil
         }
+        // The run (the cook and its idle tail) ended before the deadline: what the monitor would
+        // have done after it is not simulated, so a fault struck in the run's last moments is not
+        // judged.
+        if deadline > result.simulatedSeconds, (outcome.detectedAtSeconds ?? .infinity) > result.simulatedSeconds {
+            return nil
+        }
         // A cause that cleared before anything could see it is owed nothing (a spike between ticks
         // is seen; a bus error shorter than its bound is meant to be ridden out).
         if let cleared = outcome.clearedAtSeconds, outcome.kind != .loopStall, cleared < deadline,
