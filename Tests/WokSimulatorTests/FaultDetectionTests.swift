@@ -47,6 +47,25 @@ func shippedPlants() throws -> [FaultCampaign.Plant] {
         }
     }
 
+    /// A sensor lost while the wok sits idle after a cook is owed a detection within its bound,
+    /// unless the run ends before that bound: what the monitor did after the run is not simulated.
+    @Test func aFaultStruckAsTheRunEndsIsNotJudged() throws {
+        let recipe = try shippedRecipe("reheat")
+        let station = Station.standard
+        var healthy = try CookSimulation(SimulationConfig(recipe: recipe, station: station, faults: [], tailSeconds: FaultCampaign.tailSeconds))
+        let end = healthy.run().simulatedSeconds
+        func deadline(strikingAt at: Double) throws -> Double? {
+            let config = SimulationConfig(
+                recipe: recipe, station: station, faults: [FaultInjection(kind: .deviceGone, atSeconds: at)], tailSeconds: FaultCampaign.tailSeconds)
+            var simulation = try CookSimulation(config)
+            let result = simulation.run()
+            let outcome = try #require(result.faults.first)
+            return DetectionBound.deadline(for: outcome, station: station, result: result, hasValve: true)
+        }
+        #expect(try deadline(strikingAt: end - 20) != nil, "idle, well before the end: owed")
+        #expect(try deadline(strikingAt: end - 0.3) == nil, "seen by the last tick, its bound lies past the run's end")
+    }
+
     /// No healthy cook of any shipped recipe on any shipped plant trips the monitor, the pork's
     /// heavy load included, nor does the idle minute after it.
     @Test func noHealthyCookTripsOnAnyPlant() throws {
