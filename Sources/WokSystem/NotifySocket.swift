@@ -22,7 +22,8 @@ public final class NotifySocket: Sendable {
 
     deinit { close(descriptor) }
 
-    /// Sends one message; false when the kernel refused it (systemd gone, socket full).
+    /// Sends one message without waiting (the control loop calls this every tick); false when the
+    /// kernel refused it (systemd gone, its queue full).
     @discardableResult
     public func send(_ message: String) -> Bool {
         var bytes = Array(address.utf8)
@@ -41,7 +42,7 @@ public final class NotifySocket: Sendable {
         let sent = withUnsafePointer(to: &socketAddress) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
                 payload.withUnsafeBytes { buffer in
-                    sendto(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL), address, length)
+                    sendto(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), address, length)
                 }
             }
         }
